@@ -1,0 +1,61 @@
+# social-medAI — the README's commands. `make run` and `make test` are all a new machine needs.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WEB_PORT ?= 8000
+export WEB_PORT
+
+.PHONY: run test lint format bench install vendor lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@eval "$$($(BIN)/python -m project.devenv)" && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py setup_periodic_tasks && \
+	$(BIN)/python manage.py seed_demo && \
+	echo && echo "social-medAI is starting: open http://127.0.0.1:$(WEB_PORT)/ (web, worker and beat below; Ctrl-C stops all)" && echo && \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Every benchmark module in bench/ (each prints its figures and writes bench/results/<name>.json).
+bench: install
+	@for m in $$(ls bench/*.py | xargs -n1 basename | sed 's/\.py$$//' | grep -v '^_'); do \
+		echo "== bench.$$m"; $(BIN)/python -m bench.$$m || exit 1; done
+
+# Refresh the vendored front-end files from the npm registry (see static/vendor/VERSIONS.md).
+vendor:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent htmx.org@2.0.11 htmx-ext-ws@2.0.4 >/dev/null && \
+	for f in *.tgz; do mkdir -p $${f%.tgz} && tar xzf $$f -C $${f%.tgz}; done && \
+	cp htmx.org-2.0.11/package/dist/htmx.min.js htmx.org-2.0.11/package/LICENSE $(CURDIR)/static/vendor/htmx/ && \
+	cp htmx-ext-ws-2.0.4/package/dist/ws.min.js $(CURDIR)/static/vendor/htmx/ && echo "vendored into static/vendor/"
+
+# Re-pin requirements/*.txt from requirements/*.in.
+lock: install
+	$(BIN)/pip install --quiet uv
+	cd requirements && ../$(BIN)/uv pip compile --quiet --python-version 3.11 base.in -o base.txt && \
+		../$(BIN)/uv pip compile --quiet --python-version 3.11 dev.in -o dev.txt
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache

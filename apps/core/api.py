@@ -1,0 +1,75 @@
+"""API plumbing shared by every router: authentication classes and error responses."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, SessionAuth
+
+from apps.accounts.services import api_token_authenticate
+
+logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer smai_…` with a personal API token."""
+
+    openapi_description = "A personal API token, created on the account settings page."
+
+    def authenticate(self, request, token):
+        user = api_token_authenticate(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionCookieAuth(SessionAuth):
+    """The browser's session (CSRF token required for unsafe methods)."""
+
+    openapi_description = "The session cookie of a signed-in browser; send X-CSRFToken on writes."
+
+
+API_AUTH = [TokenAuth(), SessionCookieAuth()]
+
+
+def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "message_dict"):
+        return exc.message_dict
+    return {"__all__": exc.messages}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every error is JSON with a `detail` message; bad input is never a 500."""
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return api.create_response(
+            request,
+            {"detail": "Authentication required: sign in, or send 'Authorization: Bearer <api token>'."},
+            status=401,
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": "Not found."}, status=404)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc):
+        errors = validation_messages(exc)
+        first = next(iter(errors.values()))[0] if errors else "Invalid input."
+        return api.create_response(request, {"detail": first, "errors": errors}, status=422)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        logger.exception("unhandled API error on %s %s", request.method, request.path)
+        return api.create_response(
+            request, {"detail": "Internal server error. It has been logged."}, status=500
+        )

@@ -1,0 +1,21 @@
+"""Every periodic job of the product, declared in code. `setup_periodic_tasks` writes them to
+django-celery-beat's tables; nothing is scheduled by hand in the admin.
+
+Each entry: name (unique, shown in the admin and ops page), task (registered Celery name),
+and either `every_seconds` or `crontab` (minute hour day_of_week day_of_month month_of_year).
+"""
+
+PERIODIC_TASKS: list[dict] = [
+    {
+        "name": "core: heartbeat",
+        "task": "core.heartbeat",
+        "every_seconds": 60,
+        "description": "Proves beat → broker → worker works; /healthz and the ops page read it.",
+    },
+    {
+        "name": "notifications: purge old read notifications",
+        "task": "notifications.purge_read",
+        "crontab": "30 3 * * *",
+        "description": "Deletes read notifications older than 90 days.",
+    },
+]

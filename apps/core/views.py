@@ -1,0 +1,88 @@
+"""Site-wide pages: landing, portal redirect, health, metrics and error pages."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.accounts.access import portal_url_for
+
+from .health import health_run
+
+
+def landing(request):
+    return render(request, "core/landing.html")
+
+
+@login_required
+def portal(request):
+    return redirect(portal_url_for(request.user))
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers: 200 when every service answers, 503 naming the ones that do not."""
+    results = health_run()
+    ok = all(r.ok for r in results)
+    body = {
+        "status": "ok" if ok else "degraded",
+        "failed": [r.name for r in results if not r.ok],
+        "checks": {r.name: r.as_dict() for r in results},
+    }
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def metrics(request):
+    """Prometheus metrics; behind METRICS_TOKEN (bearer) when it is set."""
+    from django_prometheus.exports import ExportToDjangoView
+
+    if settings.METRICS_TOKEN:
+        sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(sent, settings.METRICS_TOKEN):
+            return HttpResponseForbidden("metrics token required")
+    return ExportToDjangoView(request)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_404(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Internal server error. It has been logged."}, status=500)
+    # No context processors that might fail again: a plain, static page.
+    from django.http import HttpResponseServerError
+    from django.template.loader import get_template
+
+    return HttpResponseServerError(get_template("500.html").render())
+
+
+def error_403(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Forbidden."}, status=403)
+    return render(request, "403.html", status=403)
+
+
+def error_400(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    if _wants_json(request):
+        return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)

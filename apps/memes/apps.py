@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MemesConfig(AppConfig):
+    name = "apps.memes"
+    label = "memes"
+    verbose_name = "Memes"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PostsConfig(AppConfig):
+    name = "apps.posts"
+    label = "posts"
+    verbose_name = "Posts"

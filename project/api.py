@@ -1,0 +1,25 @@
+"""The one JSON API of social-medAI, mounted at /api/v1/; each app adds its router here."""
+
+from ninja import NinjaAPI
+
+from apps.accounts.api import router as accounts_router
+from apps.brands.api import router as brands_router
+from apps.core.api import API_AUTH, install_error_handlers
+from apps.notifications.api import router as notifications_router
+
+api = NinjaAPI(
+    title="social-medAI API",
+    version="1",
+    description=(
+        "Authenticate with a personal API token (`Authorization: Bearer smai_…`, created on the "
+        'account settings page) or a browser session. Errors are JSON: `{"detail": message}`.'
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url=None,  # served at /api/docs by project.urls
+)
+install_error_handlers(api)
+
+api.add_router("/", accounts_router)
+api.add_router("/brands", brands_router)
+api.add_router("/notifications", notifications_router)

@@ -1,0 +1,5 @@
+"""WebSocket routes of every app, mounted by project.asgi."""
+
+from apps.notifications.routing import websocket_urlpatterns as notification_routes
+
+websocket_urlpatterns = [*notification_routes]

@@ -1,0 +1,339 @@
+"""Every setting of social-medAI, read from the environment with safe local defaults.
+
+`DJANGO_ENV=production` turns on the strict settings (`manage.py check --deploy` is clean
+there). Without `DATABASE_URL` the site runs on SQLite; without a reachable Redis it runs on a
+locmem cache, an in-memory channel layer and eager Celery. Each fallback prints one warning.
+`REQUIRE_SERVICES=1` (CI) forbids the fallbacks: PostgreSQL and Redis must answer.
+"""
+
+import os
+import socket
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DJANGO_ENV = env("DJANGO_ENV", default="development")
+PRODUCTION = DJANGO_ENV == "production"
+TESTING = env.bool("TESTING", default="pytest" in sys.modules)
+REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/socialmedai"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _warn(message: str) -> None:
+    """One clear line on stderr, once per process, so a fallback is never silent."""
+    if not env.bool("SOCIALMEDAI_QUIET_FALLBACKS", default=False):
+        sys.stderr.write(f"social-medAI WARNING: {message}\n")
+
+
+def _tcp_answers(url: str, default_port: int, timeout: float = 0.3) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=timeout
+        ):
+            return True
+    except OSError:
+        return False
+
+
+# --- Core -------------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", default=not PRODUCTION and not TESTING)
+
+if PRODUCTION:
+    SECRET_KEY = env("SECRET_KEY")  # required: no default in production
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+else:
+    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "ninja",
+    "django_htmx",
+    "django_celery_beat",
+    "django_prometheus",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "apps.core",
+    "apps.accounts",
+    "apps.brands",
+    "apps.notifications",
+    "apps.trends",
+    "apps.posts",
+    "apps.collaborations",
+    "apps.memes",
+    "apps.analytics",
+    "apps.integrations",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "project.urls"
+WSGI_APPLICATION = "project.wsgi.application"
+ASGI_APPLICATION = "project.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.site",
+                "apps.notifications.context_processors.bell",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------
+
+if "DATABASE_URL" in os.environ or REQUIRE_SERVICES:
+    DATABASE_URL = env("DATABASE_URL", default=DEFAULT_DATABASE_URL)
+    if REQUIRE_SERVICES and not _tcp_answers(DATABASE_URL, 5432, timeout=2):
+        raise ImproperlyConfigured(
+            f"REQUIRE_SERVICES=1 but PostgreSQL does not answer at {urlparse(DATABASE_URL).netloc}."
+        )
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    _warn("DATABASE_URL is not set: using SQLite (db.sqlite3). Set DATABASE_URL for PostgreSQL.")
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "db.sqlite3",
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file, not memory, so browser tests can share it with a server process.
+            "TEST": {"NAME": BASE_DIR / ".test-db.sqlite3"},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: cache, channel layer, Celery broker --------------------------------------------
+
+REDIS_URL = env("REDIS_URL", default="")
+if not REDIS_URL and (REQUIRE_SERVICES or _tcp_answers(DEFAULT_REDIS_URL, 6379)):
+    REDIS_URL = DEFAULT_REDIS_URL
+if REQUIRE_SERVICES and not _tcp_answers(REDIS_URL, 6379, timeout=2):
+    raise ImproperlyConfigured(f"REQUIRE_SERVICES=1 but Redis does not answer at {REDIS_URL}.")
+USE_REDIS = bool(REDIS_URL)
+
+# Tests share the developer's Redis: keep their keys and channel groups apart.
+_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="smai-test" if TESTING else "smai")
+
+
+def _redis_db(url: str, db: int) -> str:
+    parsed = urlparse(url)
+    return parsed._replace(path=f"/{db}").geturl()
+
+
+if USE_REDIS:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Tests clear their cache between tests: a database of their own, never the app's.
+            "LOCATION": _redis_db(REDIS_URL, env.int("TEST_REDIS_DB", default=15)) if TESTING else REDIS_URL,
+            "KEY_PREFIX": _KEY_PREFIX,
+            "TIMEOUT": 300,
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{_KEY_PREFIX}-asgi"},
+        }
+    }
+else:
+    _warn(
+        "no Redis (REDIS_URL unset, nothing on 127.0.0.1:6379): using a locmem cache, an "
+        "in-memory channel layer and eager Celery. Fine for one process; set REDIS_URL for more."
+    )
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Celery -------------------------------------------------------------------------------
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not USE_REDIS or TESTING)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Tests may share a developer's Redis with a running `make run` worker: their own queue.
+CELERY_TASK_DEFAULT_QUEUE = "smai-test" if TESTING else "celery"
+
+# --- Auth and accounts (django-allauth) ------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal"
+ACCOUNT_LOGOUT_REDIRECT_URL = "landing"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# The product asks for "this email is taken" next to the field at sign-up, which tells that an
+# account exists; allauth's rate limits keep that from being used to list accounts quickly.
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SIGNUP_FORM_CLASS = "apps.accounts.forms.RoleSignupForm"
+ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[social-medAI] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_SESSION_REMEMBER = None
+if TESTING:
+    ACCOUNT_RATE_LIMITS = False
+SOCIALACCOUNT_STORE_TOKENS = True
+
+# --- Email --------------------------------------------------------------------------------
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+if env("EMAIL_FILE_PATH", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="social-medAI <no-reply@socialmedai.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- I18N, static, media --------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Collected files exist in production only (release step); elsewhere whitenoise reads the sources.
+STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Outside production whitenoise serves straight from the source folders (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security -------------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# --- Product knobs ----------------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "smai"  # noqa: S105 (a public label, not a secret)
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# --- Logging ------------------------------------------------------------------------------------
+
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "console": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "default": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="json" if PRODUCTION else "console"),
+        }
+    },
+    "root": {"handlers": ["default"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+        "celery": {"level": LOG_LEVEL},
+    },
+}

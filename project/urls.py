@@ -1,0 +1,35 @@
+"""Top-level URLs: pages of each app, the JSON API, accounts (allauth), admin, health."""
+
+from functools import partial
+
+from django.contrib import admin
+from django.urls import include, path
+from ninja.openapi.views import openapi_view
+
+from apps.core import views as core_views
+
+from .api import api
+
+admin.site.site_header = "social-medAI operations"
+admin.site.site_title = "social-medAI admin"
+admin.site.index_title = "Operations"
+
+urlpatterns = [
+    path("", core_views.landing, name="landing"),
+    path("portal/", core_views.portal, name="portal"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("accounts/", include("allauth.urls")),
+    path("settings/", include("apps.accounts.urls")),
+    path("brand/", include("apps.brands.urls")),
+    path("influencer/", include("apps.collaborations.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", partial(openapi_view, api=api), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "apps.core.views.error_400"
+handler403 = "apps.core.views.error_403"
+handler404 = "apps.core.views.error_404"
+handler500 = "apps.core.views.error_500"

@@ -1,0 +1,53 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.conf import settings
+
+from tests.factories import BrandFactory, BrandUserFactory, InfluencerFactory, MembershipFactory, StaffFactory
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return (
+        f"social-medAI: database={db} cache={settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]} "
+        f"channel_layer={layer} broker={settings.CELERY_BROKER_URL.split('://')[0]} "
+        f"REQUIRE_SERVICES={int(settings.REQUIRE_SERVICES)}"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def brand_user(db):
+    return BrandUserFactory()
+
+
+@pytest.fixture
+def influencer(db):
+    return InfluencerFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def brand(brand_user):
+    brand = BrandFactory(created_by=brand_user)
+    MembershipFactory(brand=brand, user=brand_user)
+    return brand
+
+
+@pytest.fixture
+def other_brand(db):
+    """A brand the `brand_user` fixture is not a member of."""
+    membership = MembershipFactory()
+    return membership.brand

@@ -1,0 +1,68 @@
+"""factory_boy factories for every model the tests need."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from apps.accounts.models import Role, User
+from apps.brands.models import Brand, BrandMembership, MembershipRole
+from apps.notifications.models import Notification
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    role = Role.BRAND
+    display_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        obj.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class BrandUserFactory(UserFactory):
+    role = Role.BRAND
+
+
+class InfluencerFactory(UserFactory):
+    role = Role.INFLUENCER
+
+
+class StaffFactory(UserFactory):
+    role = ""
+    is_staff = True
+    is_superuser = True
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+    created_by = None
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BrandMembership
+
+    brand = factory.SubFactory(BrandFactory)
+    user = factory.SubFactory(BrandUserFactory)
+    role = MembershipRole.OWNER
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(BrandUserFactory)
+    title = factory.Sequence(lambda n: f"Notification {n}")
+    body = "Something happened."
