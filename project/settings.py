@@ -154,7 +154,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, channel layer, Celery broker --------------------------------------------
 
 REDIS_URL = env("REDIS_URL", default="")
-if not REDIS_URL and (REQUIRE_SERVICES or _tcp_answers(DEFAULT_REDIS_URL, 6379)):
+# REDIS_URL set but empty means "no Redis": the fallbacks, even if one answers on localhost.
+_REDIS_DISABLED = "REDIS_URL" in os.environ and not REDIS_URL and not REQUIRE_SERVICES
+if not REDIS_URL and not _REDIS_DISABLED and (REQUIRE_SERVICES or _tcp_answers(DEFAULT_REDIS_URL, 6379)):
     REDIS_URL = DEFAULT_REDIS_URL
 if REQUIRE_SERVICES and not _tcp_answers(REDIS_URL, 6379, timeout=2):
     raise ImproperlyConfigured(f"REQUIRE_SERVICES=1 but Redis does not answer at {REDIS_URL}.")

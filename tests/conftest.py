@@ -16,6 +16,11 @@ def pytest_report_header(config):
     )
 
 
+def pytest_collection_modifyitems(config, items):
+    # Browser tests last: Playwright's event loop must not share the thread with async tests.
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

@@ -93,7 +93,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "SOCIALMEDAI_QUIET_FALLBACKS": "1",
         "TESTING": "0",
     }
-    env.pop("REQUIRE_SERVICES", None)
+    for name in ("REQUIRE_SERVICES", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

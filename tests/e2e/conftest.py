@@ -1,0 +1,223 @@
+"""Browser tests: a real daphne server (and a real Celery worker when Redis is there) on the
+test database, driven by Playwright in Debian's chromium.
+
+The server is a separate process, so these tests commit their data (transactional_db) and
+read email from files the server writes.
+"""
+
+import email
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from email import policy
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            if not Path(CHROMIUM).exists():
+                if settings.REQUIRE_SERVICES:
+                    raise pytest.UsageError(f"chromium not found at {CHROMIUM}: apt-get install chromium")
+                item.add_marker(
+                    pytest.mark.skip(reason="chromium is not installed (apt-get install chromium)")
+                )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
+
+
+class LiveServer:
+    def __init__(self, url: str, mail_dir: Path, real_worker: bool):
+        self.url = url
+        self.mail_dir = mail_dir
+        self.real_worker = real_worker
+
+    def emails(self, to: str | None = None) -> list[email.message.EmailMessage]:
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            # The file backend writes each message followed by a line of dashes.
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    message = email.message_from_bytes(chunk.strip(), policy=policy.default)
+                    if to is None or to in message["To"]:
+                        messages.append(message)
+        return messages
+
+    def wait_for_email(self, to: str, timeout: float = 20) -> email.message.EmailMessage:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.emails(to)
+            if found:
+                return found[-1]
+            time.sleep(0.1)  # the server or worker writes it; nothing here to freeze
+        raise AssertionError(f"no email to {to} within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    mail_dir = tmp_path_factory.mktemp("mail")
+    port = _free_port()
+    real_worker = settings.USE_REDIS
+    env = {
+        **os.environ,
+        "TESTING": "1",  # same cache database, key prefixes and Celery queue as this process
+        "DATABASE_URL": _database_url(),
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "CELERY_TASK_ALWAYS_EAGER": "0" if real_worker else "1",
+        "SOCIALMEDAI_QUIET_FALLBACKS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = settings.REDIS_URL
+    logs = tmp_path_factory.mktemp("server-logs")
+    commands = {
+        "web": [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "project.asgi:application",
+        ]
+    }
+    if real_worker:
+        commands["worker"] = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+        ]
+    processes = {
+        name: subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=open(logs / f"{name}.log", "wb"), stderr=subprocess.STDOUT
+        )
+        for name, cmd in commands.items()
+    }
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 (our own local server)
+                break
+        except URLError:
+            pass
+        except Exception:  # noqa: BLE001, S110 (a 503 still means the server is up)
+            break
+        if processes["web"].poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"daphne did not start:\n{(logs / 'web.log').read_text()}")
+        time.sleep(0.2)
+    yield LiveServer(url, mail_dir, real_worker)
+    for process in processes.values():
+        process.terminate()
+    for process in processes.values():
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="package")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread while the browser lives; the ORM
+    # calls the tests make are plain synchronous ones, so Django's async-safety guard does not
+    # apply to them. Only for these tests, and not passed to the server processes.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def new_page(browser, site_server, request):
+    """A factory of pages, each in its own browser context (its own cookies)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=site_server.url, viewport={"width": 1280, "height": 860})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) and request.node.rep_call.failed
+    for i, context in enumerate(contexts):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for j, page in enumerate(context.pages):
+                page.screenshot(
+                    path=str(ARTIFACTS / f"FAILED-{request.node.name}-{i}-{j}.png"), full_page=True
+                )
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact (test-artifacts/<name>.png)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
