@@ -50,7 +50,7 @@ def start_web(env: dict | None = None) -> tuple[subprocess.Popen, str]:
         try:
             urlopen(f"{url}/healthz", timeout=2).read()  # noqa: S310 (our own local server)
             return process, url
-        except Exception:  # noqa: BLE001 (not up yet, or 503: keep waiting until it answers 200)
+        except Exception:  # not up yet, or 503: keep waiting until it answers 200
             if process.poll() is not None:
                 raise RuntimeError("web process exited during start-up") from None
             time.sleep(0.2)

@@ -21,7 +21,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -134,12 +133,10 @@ def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
             "--pool=solo",
             "--loglevel=WARNING",
         ]
-    processes = {
-        name: subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=open(logs / f"{name}.log", "wb"), stderr=subprocess.STDOUT
-        )
-        for name, cmd in commands.items()
-    }
+    processes = {}
+    for name, cmd in commands.items():
+        with open(logs / f"{name}.log", "wb") as log:  # the child keeps its own copy of the handle
+            processes[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -148,7 +145,7 @@ def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
                 break
         except URLError:
             pass
-        except Exception:  # noqa: BLE001, S110 (a 503 still means the server is up)
+        except Exception:  # a 503 still means the server is up
             break
         if processes["web"].poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"daphne did not start:\n{(logs / 'web.log').read_text()}")
