@@ -5,16 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WEB_PORT ?= 8000
-export WEB_PORT
+SITE_URL ?= http://127.0.0.1:$(WEB_PORT)
+export WEB_PORT SITE_URL
 
 .PHONY: run test lint format bench install vendor lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
 $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/pip install -qq --disable-pip-version-check -r requirements/dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -38,7 +38,7 @@ def _check_cache() -> str:
     if cache.get(key) != "1":
         raise RuntimeError("value written was not read back")
     cache.delete(key)
-    return cache.__class__.__name__
+    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
 
 
 def _check_broker() -> str:

@@ -6,6 +6,7 @@ import hmac
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.access import portal_url_for
 
 from .health import health_run
+from .tasks import HEARTBEAT_CACHE_KEY
 
 
 def landing(request):
@@ -23,6 +25,13 @@ def landing(request):
 @login_required
 def portal(request):
     return redirect(portal_url_for(request.user))
+
+
+def _last_heartbeat() -> str | None:
+    try:
+        return cache.get(HEARTBEAT_CACHE_KEY)
+    except Exception:  # the cache check above already reports a broken cache
+        return None
 
 
 @never_cache
@@ -35,6 +44,8 @@ def healthz(request):
         "status": "ok" if ok else "degraded",
         "failed": [r.name for r in results if not r.ok],
         "checks": {r.name: r.as_dict() for r in results},
+        # Informative, not part of the status: when a worker last ran beat's heartbeat task.
+        "worker_heartbeat": _last_heartbeat(),
     }
     return JsonResponse(body, status=200 if ok else 503)
 

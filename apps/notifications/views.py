@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -46,7 +47,10 @@ def notification_read(request, notification_id: int):
                 "unread_count": selectors.notification_unread_count(user=request.user),
             },
         )
-    return redirect(notification.url or "notifications:list")
+    url = notification.url
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect(url)
+    return redirect("notifications:list")
 
 
 @login_required
