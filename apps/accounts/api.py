@@ -1,6 +1,6 @@
 """API: the signed-in user and their personal tokens."""
 
-from ninja import Router
+from ninja import Router, Status
 
 from . import selectors, services
 from .schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut, MeOut
@@ -22,7 +22,7 @@ def token_list(request):
 def token_create(request, payload: ApiTokenIn):
     token, raw = services.api_token_create(user=request.auth, name=payload.name)
     token.token = raw
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response=ApiTokenOut)

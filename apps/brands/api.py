@@ -1,6 +1,6 @@
 """API: the brands of the signed-in brand user."""
 
-from ninja import Router
+from ninja import Router, Status
 
 from apps.accounts.access import api_require_role
 from apps.accounts.models import Role
@@ -20,7 +20,7 @@ def brand_list(request):
 @router.post("", response={201: BrandOut})
 def brand_create(request, payload: BrandIn):
     user = api_require_role(request, Role.BRAND)
-    return 201, services.brand_create(user=user, name=payload.name)
+    return Status(201, services.brand_create(user=user, name=payload.name))
 
 
 @router.get("/{brand_id}", response=BrandOut)
