@@ -188,9 +188,10 @@ if USE_REDIS:
         }
     }
 else:
+    _why = "REDIS_URL is empty" if _REDIS_DISABLED else "REDIS_URL unset, nothing on 127.0.0.1:6379"
     _warn(
-        "no Redis (REDIS_URL unset, nothing on 127.0.0.1:6379): using a locmem cache, an "
-        "in-memory channel layer and eager Celery. Fine for one process; set REDIS_URL for more."
+        f"no Redis ({_why}): using a locmem cache, an in-memory channel layer and eager Celery. "
+        "Fine for one process; set REDIS_URL for more."
     )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
