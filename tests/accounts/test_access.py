@@ -59,3 +59,20 @@ def test_unknown_page_is_a_styled_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert b"<html" in response.content
+
+
+def test_expired_form_gets_a_friendly_403_page(brand_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(brand_user)
+    page = client.post(reverse("brands:create"), {"name": "x"})
+    assert page.status_code == 403
+    assert b"Your form expired" in page.content
+
+
+def test_wrong_role_page_names_the_users_own_role(client, influencer):
+    client.force_login(influencer)
+    response = client.get(reverse("brands:dashboard"))
+    assert b"Influencer" in response.content
+    assert influencer.email.encode() in response.content
