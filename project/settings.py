@@ -135,8 +135,19 @@ if "DATABASE_URL" in os.environ or REQUIRE_SERVICES:
             f"REQUIRE_SERVICES=1 but PostgreSQL does not answer at {urlparse(DATABASE_URL).netloc}."
         )
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DB_POOL", default=True):
+        # Connections stay open in psycopg's pool. Django's own persistent connections
+        # (CONN_MAX_AGE) are per thread, and under ASGI each request has a thread of its own,
+        # so they would pile up; the pool is safe there and in Celery's forked workers.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN", default=1),
+            "max_size": env.int("DB_POOL_MAX", default=10),
+            "timeout": env.int("DB_POOL_TIMEOUT", default=10),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     _warn("DATABASE_URL is not set: using SQLite (db.sqlite3). Set DATABASE_URL for PostgreSQL.")
     DATABASES = {
