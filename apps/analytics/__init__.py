@@ -1,0 +1,1 @@
+"""Engagement tracking, the weekly learning loop and analytics."""

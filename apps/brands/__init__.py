@@ -1,0 +1,1 @@
+"""Brands, their members, and the access rule for every brand-owned object."""

@@ -21,13 +21,10 @@ def brand_list_for_user(*, user: User) -> QuerySet[Brand]:
 
 
 def brand_membership_get(*, user: User, brand_id: int) -> BrandMembership:
-    membership = (
-        BrandMembership.objects.select_related("brand")
-        .filter(user=user, brand_id=brand_id, user__role=Role.BRAND)
-        .first()
-        if user.is_authenticated
-        else None
-    )
+    membership = None
+    if user.is_authenticated and user.role == Role.BRAND:
+        memberships = BrandMembership.objects.select_related("brand")
+        membership = memberships.filter(user=user, brand_id=brand_id).first()
     if membership is None:
         raise Http404("No such brand.")
     return membership

@@ -1,0 +1,1 @@
+"""Influencer portal and the brand-influencer marketplace (offers, collaborations, payments)."""

@@ -1,0 +1,1 @@
+"""Shared bits: base models, health, metrics, error pages, demo data, periodic schedules."""

@@ -1,0 +1,1 @@
+"""Outside services (LLM, images, social networks, trend sources) behind small interfaces."""

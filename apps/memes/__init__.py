@@ -1,0 +1,1 @@
+"""Meme generator, meme API and the live meme feed."""

@@ -1,0 +1,1 @@
+"""Notifications: stored, listed, marked read, pushed live over WebSocket and emailed."""
