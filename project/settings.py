@@ -135,7 +135,7 @@ if "DATABASE_URL" in os.environ or REQUIRE_SERVICES:
             f"REQUIRE_SERVICES=1 but PostgreSQL does not answer at {urlparse(DATABASE_URL).netloc}."
         )
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-    if env.bool("DB_POOL", default=True):
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool("DB_POOL", default=True):
         # Connections stay open in psycopg's pool. Django's own persistent connections
         # (CONN_MAX_AGE) are per thread, and under ASGI each request has a thread of its own,
         # so they would pile up; the pool is safe there and in Celery's forked workers.
@@ -226,7 +226,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Tests may share a developer's Redis with a running `make run` worker: their own queue.
-CELERY_TASK_DEFAULT_QUEUE = "smai-test" if TESTING else "celery"
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="smai-test" if TESTING else "celery")
 
 # --- Auth and accounts (django-allauth) ------------------------------------------------------
 

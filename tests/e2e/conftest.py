@@ -14,7 +14,7 @@ import sys
 import time
 from email import policy
 from pathlib import Path
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.request import urlopen
 
 import pytest
@@ -45,6 +45,15 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(
                     pytest.mark.skip(reason="chromium is not installed (apt-get install chromium)")
                 )
+
+
+def _die_with_parent() -> None:
+    """In the child: be killed when the test run dies, even by SIGKILL (Linux prctl)."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _free_port() -> int:
@@ -105,6 +114,8 @@ def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
         "CELERY_TASK_ALWAYS_EAGER": "0" if real_worker else "1",
         "SOCIALMEDAI_QUIET_FALLBACKS": "1",
         "PYTHONUNBUFFERED": "1",
+        # A queue of this run's own: a stray worker of another run can never take its tasks.
+        "CELERY_QUEUE": f"smai-e2e-{os.getpid()}",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if settings.REDIS_URL:
@@ -136,19 +147,24 @@ def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
     processes = {}
     for name, cmd in commands.items():
         with open(logs / f"{name}.log", "wb") as log:  # the child keeps its own copy of the handle
-            processes[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            processes[name] = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+            )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline, last_health = time.monotonic() + 60, ""
     while True:
         try:
             with urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 (our own local server)
                 break
+        except HTTPError as exc:  # up, but a service it needs is not: say which
+            last_health = exc.read().decode()
         except URLError:
             pass
-        except Exception:  # a 503 still means the server is up
-            break
         if processes["web"].poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"daphne did not start:\n{(logs / 'web.log').read_text()}")
+            for process in processes.values():
+                process.kill()
+            log = (logs / "web.log").read_text()[-3000:]
+            raise RuntimeError(f"daphne did not become healthy: {last_health}\n{log}")
         time.sleep(0.2)
     yield LiveServer(url, mail_dir, real_worker)
     for process in processes.values():
