@@ -321,6 +321,16 @@ if PRODUCTION:
 
 # --- Product knobs ----------------------------------------------------------------------------
 
+# Fernet keys for secrets at rest (OAuth tokens), newest first. Generate one with
+# python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+if PRODUCTION:
+    TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS")
+else:
+    import base64
+    import hashlib
+
+    _derived = base64.urlsafe_b64encode(hashlib.sha256(f"tokens:{SECRET_KEY}".encode()).digest()).decode()
+    TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[_derived])
 API_TOKEN_PREFIX = "smai"  # noqa: S105 (a public label, not a secret)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 

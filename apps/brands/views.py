@@ -60,3 +60,26 @@ def brand_switch(request, brand_id: int):
     request.session[SESSION_BRAND_KEY] = brand.pk
     messages.info(request, f"Now working on “{brand.name}”.")
     return redirect("brands:dashboard")
+
+
+def invitation(request, token: str):
+    """An invitation link: shows what it is; accepting needs the invited address signed in."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from .models import BrandInvitation
+
+    invite = BrandInvitation.objects.select_related("brand", "invited_by").filter(token=token).first()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            membership = services.brand_invitation_accept(token=token, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            request.session[SESSION_BRAND_KEY] = membership.brand_id
+            messages.success(
+                request, f"You joined “{membership.brand.name}” as {membership.get_role_display().lower()}."
+            )
+            return redirect("brands:dashboard")
+    return render(request, "brands/invitation.html", {"invitation": invite}, status=200 if invite else 404)

@@ -89,6 +89,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "SECRET_KEY": "k3y-" + "x7Qp9vL2mZ8rT5wB1nH4jC6fD0gS3aK" * 2,
         "ALLOWED_HOSTS": "socialmedai.example.com",
         "CSRF_TRUSTED_ORIGINS": "https://socialmedai.example.com",
+        "TOKEN_ENCRYPTION_KEYS": "x8QyJ2m3tq0W6mV1bQ4v4c8t4s0Jq2V6n8Yd0lH3kQo=",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "SOCIALMEDAI_QUIET_FALLBACKS": "1",
         "TESTING": "0",

@@ -1,0 +1,117 @@
+"""Influencer profile actions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.accounts.models import Role, User
+from apps.core.images import image_clean_upload
+
+from .models import InfluencerProfile
+
+PLATFORMS = ("x", "linkedin", "instagram", "tiktok", "youtube")
+
+
+def _unique_slug(base: str) -> str:
+    base = slugify(base)[:60] or "influencer"
+    slug, n = base, 2
+    while InfluencerProfile.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def influencer_profile_get_or_create(*, user: User) -> InfluencerProfile:
+    if user.role != Role.INFLUENCER:
+        raise PermissionDenied("Only influencer accounts have an influencer profile.")
+    profile = InfluencerProfile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    try:
+        with transaction.atomic():
+            return InfluencerProfile.objects.create(user=user, slug=_unique_slug(user.name))
+    except IntegrityError:  # created meanwhile by another request
+        return InfluencerProfile.objects.get(user=user)
+
+
+def _tags(values, field: str) -> list[str]:
+    cleaned, seen = [], set()
+    for value in values or []:
+        value = " ".join(str(value).split())
+        if value and value.lower() not in seen:
+            if len(value) > 60:
+                raise ValidationError({field: "Keep each tag to 60 characters."})
+            seen.add(value.lower())
+            cleaned.append(value)
+    if len(cleaned) > 20:
+        raise ValidationError({field: "At most 20 tags."})
+    return cleaned
+
+
+@transaction.atomic
+def influencer_profile_update(
+    *,
+    profile: InfluencerProfile,
+    bio: str,
+    audience_roles: list[str],
+    audience_industries: list[str],
+    audience_geographies: list[str],
+    is_public: bool,
+    photo=None,
+    remove_photo: bool = False,
+) -> InfluencerProfile:
+    bio = (bio or "").strip()
+    if len(bio) > 1000:
+        raise ValidationError({"bio": "Keep the bio to 1,000 characters."})
+    roles = _tags(audience_roles, "audience_roles")
+    industries = _tags(audience_industries, "audience_industries")
+    geographies = _tags(audience_geographies, "audience_geographies")
+    clean = None
+    if photo is not None:
+        try:
+            clean = image_clean_upload(photo, name="photo")
+        except ValidationError as exc:
+            raise ValidationError({"photo": exc.messages}) from None
+    profile.bio, profile.is_public = bio, is_public
+    profile.audience_roles, profile.audience_industries, profile.audience_geographies = (
+        roles,
+        industries,
+        geographies,
+    )
+    old_photo = profile.photo.name if profile.photo else ""
+    if clean is not None:
+        profile.photo.save(clean.content.name, clean.content, save=False)
+    elif remove_photo:
+        profile.photo = ""
+    profile.save()
+    if old_photo and old_photo != (profile.photo.name if profile.photo else ""):
+        storage = profile.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    return profile
+
+
+def influencer_set_follower_count(
+    *, profile: InfluencerProfile, platform: str, count: int | str, verified: bool = False
+) -> InfluencerProfile:
+    """Follower count per platform: read from a linked account (verified) or typed in (unverified)."""
+    if platform not in PLATFORMS:
+        raise ValidationError({"platform": "Unknown platform."})
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        raise ValidationError({"count": "Enter a whole number of followers."}) from None
+    if count < 0 or count > 2_000_000_000:
+        raise ValidationError({"count": "Enter a follower count between 0 and 2 billion."})
+    current = profile.follower_counts.get(platform, {})
+    if current.get("verified") and not verified:
+        raise ValidationError(
+            {"count": "This count is read from your linked account and cannot be typed over."}
+        )
+    profile.follower_counts = {
+        **profile.follower_counts,
+        platform: {"count": count, "verified": verified, "updated_at": timezone.now().isoformat()},
+    }
+    profile.save(update_fields=["follower_counts", "updated_at"])
+    return profile
