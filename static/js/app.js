@@ -51,6 +51,64 @@
     }
   });
 
+
+  // Tag inputs: <input data-tags value="a, b"> becomes chips; the input keeps the comma list,
+  // so the form posts the same value with or without JavaScript.
+  function enhanceTags(input) {
+    if (input.dataset.tagsReady) return;
+    input.dataset.tagsReady = "1";
+    var box = document.createElement("div");
+    box.className = "tags-box";
+    var entry = document.createElement("input");
+    entry.type = "text";
+    entry.className = "tags-entry";
+    entry.setAttribute("aria-label", (input.labels && input.labels[0] ? input.labels[0].textContent : "Tags") + " (press Enter to add)");
+    entry.placeholder = input.placeholder || "Type and press Enter";
+    input.type = "hidden";
+    input.parentNode.insertBefore(box, input);
+    function tags() { return input.value.split(",").map(function (t) { return t.trim(); }).filter(Boolean); }
+    function render() {
+      box.querySelectorAll(".tag-chip").forEach(function (c) { c.remove(); });
+      tags().forEach(function (tag, i) {
+        var chip = document.createElement("span");
+        chip.className = "tag-chip";
+        chip.textContent = tag;
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "tag-remove";
+        remove.setAttribute("aria-label", "Remove " + tag);
+        remove.textContent = "×";
+        remove.addEventListener("click", function () {
+          var list = tags(); list.splice(i, 1); input.value = list.join(", "); render();
+        });
+        chip.appendChild(remove);
+        box.insertBefore(chip, entry);
+      });
+    }
+    function commit() {
+      var text = entry.value.replace(/,/g, " ").trim();
+      if (!text) return;
+      var list = tags();
+      if (list.map(function (t) { return t.toLowerCase(); }).indexOf(text.toLowerCase()) === -1) list.push(text);
+      input.value = list.join(", ");
+      entry.value = "";
+      render();
+    }
+    entry.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === ",") { event.preventDefault(); commit(); }
+      else if (event.key === "Backspace" && !entry.value) {
+        var list = tags(); list.pop(); input.value = list.join(", "); render();
+      }
+    });
+    entry.addEventListener("blur", commit);
+    box.appendChild(entry);
+    box.addEventListener("click", function (event) { if (event.target === box) entry.focus(); });
+    render();
+  }
+  function enhanceAll(root) { (root || document).querySelectorAll("input[data-tags]").forEach(enhanceTags); }
+  document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); });
+  document.addEventListener("htmx:load", function (event) { enhanceAll(event.target); });
+
   // (c) Toasts fade out by CSS after ~8 s; then leave the DOM.
   document.addEventListener("animationend", function (event) {
     var el = event.target;
