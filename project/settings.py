@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.openid_connect",
     "apps.core",
     "apps.accounts",
     "apps.brands",
@@ -264,7 +266,53 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_SESSION_REMEMBER = None
 if TESTING:
     ACCOUNT_RATE_LIMITS = False
+# --- Social accounts: X (OAuth 2.0 with PKCE) and LinkedIn (OpenID Connect) ---------------------
+# Used to connect publishing accounts to brands (and influencers' accounts), never to sign in.
+# Tokens are stored encrypted (apps.accounts.signals, TOKEN_ENCRYPTION_KEYS).
 SOCIALACCOUNT_STORE_TOKENS = True
+SOCIALACCOUNT_ADAPTER = "apps.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+X_CLIENT_ID = env("X_CLIENT_ID", default="")
+X_CLIENT_SECRET = env("X_CLIENT_SECRET", default="")
+# Where X's OAuth and API live; tests point these at a local fake server.
+X_AUTHORIZE_URL = env("X_AUTHORIZE_URL", default="https://x.com/i/oauth2/authorize")
+X_API_BASE_URL = env("X_API_BASE_URL", default="https://api.x.com").rstrip("/")
+LINKEDIN_CLIENT_ID = env("LINKEDIN_CLIENT_ID", default="")
+LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET", default="")
+LINKEDIN_OIDC_SERVER_URL = env("LINKEDIN_OIDC_SERVER_URL", default="https://www.linkedin.com/oauth")
+def social_providers_config(x_id: str, x_secret: str, li_id: str, li_secret: str, li_server_url: str) -> dict:
+    """allauth's provider settings; a provider without a client id has no app (not configured)."""
+    return {
+        "twitter_oauth2": {
+            "APPS": [{"client_id": x_id, "secret": x_secret}] if x_id else [],
+            "SCOPE": ["tweet.read", "tweet.write", "users.read", "offline.access", "media.write"],
+            "OAUTH_PKCE_ENABLED": True,
+            "FIELDS": ["id", "name", "username", "profile_image_url", "public_metrics"],
+        },
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "linkedin",
+                    "name": "LinkedIn",
+                    "client_id": li_id,
+                    "secret": li_secret,
+                    "settings": {
+                        "server_url": li_server_url,
+                        "token_auth_method": "client_secret_post",
+                        "scope": ["openid", "profile", "email", "w_member_social"],
+                    },
+                }
+            ]
+            if li_id
+            else [],
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = social_providers_config(
+    X_CLIENT_ID, X_CLIENT_SECRET, LINKEDIN_CLIENT_ID, LINKEDIN_CLIENT_SECRET, LINKEDIN_OIDC_SERVER_URL
+)
 
 # --- Email --------------------------------------------------------------------------------
 

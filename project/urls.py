@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("settings/", include("apps.accounts.urls")),
     path("brand/", include("apps.brands.urls")),
+    path("brand/<int:brand_id>/connections/", include("apps.brands.connection_urls")),
     path("influencer/", include("apps.collaborations.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", api.urls),

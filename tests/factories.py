@@ -4,7 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from apps.accounts.models import Role, User
-from apps.brands.models import Brand, BrandMembership, MembershipRole
+from apps.brands.models import Brand, BrandMembership, MembershipRole, Platform, SocialConnection
 from apps.notifications.models import Notification
 
 PASSWORD = "correct-horse-battery-9"
@@ -44,10 +44,19 @@ class StaffFactory(UserFactory):
 class BrandFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Brand
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Brand {n}")
     slug = factory.Sequence(lambda n: f"brand-{n}")
     created_by = None
+
+    @factory.post_generation
+    def sandbox(obj, create, extracted, **kwargs):
+        # Every brand has its sandbox account from the start (as brand_create makes it).
+        if create and extracted is not False:
+            SocialConnection.objects.get_or_create(
+                brand=obj, platform=Platform.SANDBOX, defaults={"handle": obj.slug, "display_name": obj.name}
+            )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

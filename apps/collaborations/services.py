@@ -115,3 +115,17 @@ def influencer_set_follower_count(
     }
     profile.save(update_fields=["follower_counts", "updated_at"])
     return profile
+
+
+def influencer_record_connected_account(*, user: User, social_account) -> InfluencerProfile | None:
+    """A linked account's follower count is verified: copy it to the profile when the API gives it."""
+    if user.role != Role.INFLUENCER:
+        return None
+    profile = influencer_profile_get_or_create(user=user)
+    if social_account.provider == "twitter_oauth2":
+        metrics = (social_account.extra_data or {}).get("public_metrics") or {}
+        if "followers_count" in metrics:
+            return influencer_set_follower_count(
+                profile=profile, platform="x", count=metrics["followers_count"], verified=True
+            )
+    return profile

@@ -18,4 +18,16 @@ PERIODIC_TASKS: list[dict] = [
         "crontab": "30 3 * * *",
         "description": "Deletes read notifications older than 90 days.",
     },
+    {
+        "name": "connections: refresh expiring X tokens",
+        "task": "connections.refresh_expiring",
+        "every_seconds": 15 * 60,
+        "description": "Refreshes X access tokens that expire within the hour (rotating refresh tokens).",
+    },
+    {
+        "name": "connections: warn before LinkedIn tokens expire",
+        "task": "connections.warn_expiring",
+        "crontab": "0 8 * * *",
+        "description": "Notifies brand owners 7 days before a LinkedIn token (not refreshable) expires.",
+    },
 ]

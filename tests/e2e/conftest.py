@@ -21,6 +21,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.fakes.oauth import oauth_env
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -101,7 +103,17 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
+def fake_oauth_server():
+    """X's and LinkedIn's OAuth servers, faked locally; the site server is configured for them."""
+    from tests.fakes.oauth import FakeOAuthServer
+
+    server = FakeOAuthServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server):
     mail_dir = tmp_path_factory.mktemp("mail")
     port = _free_port()
     real_worker = settings.USE_REDIS
@@ -116,6 +128,7 @@ def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
         # A queue of this run's own: a stray worker of another run can never take its tasks.
         "CELERY_QUEUE": f"smai-e2e-{os.getpid()}",
+        **oauth_env(fake_oauth_server),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if settings.REDIS_URL:

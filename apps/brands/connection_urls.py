@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import connection_views as views
+
+app_name = "connections"
+
+urlpatterns = [
+    path("", views.connection_list, name="list"),
+    path("connect/<str:platform>/", views.connect, name="connect"),
+    path("<int:connection_id>/disconnect/", views.disconnect, name="disconnect"),
+    path("<int:connection_id>/import-voice/", views.import_voice, name="import_voice"),
+]
