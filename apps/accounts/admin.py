@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
@@ -38,3 +39,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(token=token)
+
+
+# OAuth tokens are secrets (stored encrypted); operators see connections, not tokens.
+admin.site.unregister(SocialToken)
