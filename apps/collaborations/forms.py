@@ -1,0 +1,153 @@
+"""Forms of the influencer profile editor: the whole profile, and one follower count at a time."""
+
+from __future__ import annotations
+
+from django import forms
+
+from apps.core.forms import TagsField, TagsWidget
+from apps.core.images import image_clean_upload
+
+from .models import InfluencerProfile
+from .selectors import PLATFORM_LABELS
+from .services import PLATFORMS
+
+BIO_MAX = 1000
+MAX_FOLLOWERS = 2_000_000_000
+
+
+class BioField(forms.CharField):
+    """Browsers count a line break as one character but send it as two (CRLF): count it as one."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class FollowerCountField(forms.IntegerField):
+    """A whole number; thousands separators people type ("12,500", "12 500") are fine."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(ch for ch in value.strip() if ch not in ",_' \u00a0\u202f")
+        return super().to_python(value)
+
+
+def follower_field(platform: str) -> FollowerCountField:
+    return FollowerCountField(
+        label=f"{PLATFORM_LABELS[platform]} followers",
+        required=False,
+        min_value=0,
+        max_value=MAX_FOLLOWERS,
+        error_messages={
+            "invalid": "Enter a whole number of followers, like 12500.",
+            "min_value": "A follower count cannot be negative.",
+            "max_value": "Enter a follower count up to 2 billion.",
+        },
+    )
+
+
+class InfluencerProfileForm(forms.Form):
+    photo = forms.FileField(
+        label="Profile photo",
+        required=False,
+        help_text="PNG, JPEG or WebP, up to 5 MB. A square photo looks best.",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_photo = forms.BooleanField(label="Remove the current photo", required=False)
+    bio = BioField(
+        label="Bio",
+        required=False,
+        max_length=BIO_MAX,
+        help_text="What you post about and who reads it. Brands read this first.",
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "I write about…"}),
+    )
+    audience_roles = TagsField(
+        label="Audience roles",
+        help_text="Who follows you, e.g. founders, CFOs, developers. Up to 20.",
+        widget=TagsWidget(attrs={"placeholder": "Type a role, press Enter"}),
+    )
+    audience_industries = TagsField(
+        label="Audience industries",
+        help_text="e.g. fintech, education, SaaS. Up to 20.",
+        widget=TagsWidget(attrs={"placeholder": "Type an industry, press Enter"}),
+    )
+    audience_geographies = TagsField(
+        label="Audience geographies",
+        help_text="Countries, regions or cities, e.g. UK, DACH, Lagos. Up to 20.",
+        widget=TagsWidget(attrs={"placeholder": "Type a place, press Enter"}),
+    )
+    is_public = forms.BooleanField(
+        label="Public profile",
+        required=False,
+        help_text="Anyone with the link can see your profile, and brands can find you. "
+        "Turn it off to hide the page (it then shows “not found” to others).",
+    )
+
+    def __init__(self, *args, profile: InfluencerProfile, **kwargs):
+        self.profile = profile
+        kwargs.setdefault(
+            "initial",
+            {
+                "bio": profile.bio,
+                "audience_roles": profile.audience_roles,
+                "audience_industries": profile.audience_industries,
+                "audience_geographies": profile.audience_geographies,
+                "is_public": profile.is_public,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        for platform in PLATFORMS:
+            field = follower_field(platform)
+            entry = profile.follower_counts.get(platform) or {}
+            field.initial = entry.get("count")
+            if entry.get("verified"):
+                # Read from a linked account: shown, never taken from the request.
+                field.disabled = True
+            self.fields[f"followers_{platform}"] = field
+
+    def follower_fields(self):
+        return [self[f"followers_{platform}"] for platform in PLATFORMS]
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        # Checked here too, so a bad photo is reported together with any other field's error.
+        # The service validates again; it gets the re-encoded file, already safe and small.
+        return image_clean_upload(upload, name="photo").content
+
+    def follower_changes(self) -> dict[str, int]:
+        """Counts to save: only those typed in and different from what is stored.
+
+        An emptied count that was there before becomes 0, which hides the platform on the
+        public page.
+        """
+        changes = {}
+        for platform in PLATFORMS:
+            name = f"followers_{platform}"
+            if self.fields[name].disabled:
+                continue
+            value = self.cleaned_data.get(name)
+            current = (self.profile.follower_counts.get(platform) or {}).get("count")
+            if value is None:
+                if current:
+                    changes[platform] = 0
+            elif value != current:
+                changes[platform] = value
+        return changes
+
+
+class FollowerCountForm(forms.Form):
+    """One platform's count, saved inline from the editor (field named as in the full form)."""
+
+    def __init__(self, *args, platform: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.platform = platform
+        field = follower_field(platform)
+        field.required = True
+        field.error_messages["required"] = "Enter a number (0 if you're not on this platform)."
+        self.fields[f"followers_{platform}"] = field
+
+    @property
+    def count(self) -> int:
+        return self.cleaned_data[f"followers_{self.platform}"]
