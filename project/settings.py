@@ -281,6 +281,8 @@ X_API_BASE_URL = env("X_API_BASE_URL", default="https://api.x.com").rstrip("/")
 LINKEDIN_CLIENT_ID = env("LINKEDIN_CLIENT_ID", default="")
 LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET", default="")
 LINKEDIN_OIDC_SERVER_URL = env("LINKEDIN_OIDC_SERVER_URL", default="https://www.linkedin.com/oauth")
+
+
 def social_providers_config(x_id: str, x_secret: str, li_id: str, li_secret: str, li_server_url: str) -> dict:
     """allauth's provider settings; a provider without a client id has no app (not configured)."""
     return {

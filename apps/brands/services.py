@@ -78,7 +78,10 @@ def _require_owner(*, brand: Brand, user: User) -> None:
 @transaction.atomic
 def brand_delete(*, brand: Brand, user: User) -> None:
     _require_owner(brand=brand, user=user)
+    logo, storage = (brand.logo.name, brand.logo.storage) if brand.logo else ("", None)
     brand.delete()
+    if logo:
+        transaction.on_commit(lambda: storage.delete(logo))
 
 
 # --- Onboarding steps and settings ------------------------------------------------------------
@@ -243,7 +246,7 @@ def brand_set_preferences(
     timezone_name: str,
     default_tone: str,
 ) -> Brand:
-    """The last step: saving it completes onboarding."""
+    """The last step: saving it completes onboarding, once the required steps are done."""
     try:
         posts_per_week = int(posts_per_week)
     except (TypeError, ValueError):
@@ -263,6 +266,17 @@ def brand_set_preferences(
         )
     if default_tone not in Tone.values:
         raise ValidationError({"default_tone": "Choose a tone."})
+    missing = [
+        label
+        for label, done in (
+            ("industry", brand.industry_id),
+            ("messaging pillars", brand.pillars),
+            ("target audience", brand.audience_roles),
+        )
+        if not done
+    ]
+    if missing:
+        raise ValidationError(f"Finish the earlier steps first: {', '.join(missing)}.")
     brand.posts_per_week, brand.preferred_days, brand.preferred_time_windows = posts_per_week, days, windows
     brand.timezone, brand.default_tone = timezone_name, default_tone
     brand.onboarding_step = OnboardingStep.PREFERENCES

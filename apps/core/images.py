@@ -88,7 +88,7 @@ def image_dominant_colors(image: Image.Image, count: int = 5) -> list[str]:
     """The most common colours of an image as #RRGGBB, ignoring transparent and near-white/black pixels."""
     rgba = image.convert("RGBA")
     rgba.thumbnail((96, 96))
-    pixels = [p[:3] for p in rgba.getdata() if p[3] > 128]
+    pixels = [p[:3] for p in rgba.get_flattened_data() if p[3] > 128]
     if not pixels:
         return []
     flat = Image.new("RGB", (len(pixels), 1))

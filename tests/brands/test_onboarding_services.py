@@ -139,7 +139,12 @@ def test_preferences_reject_bad_input_on_its_field(new_brand, overrides, field):
     assert fresh(new_brand).onboarding_completed_at is None
 
 
-def test_preferences_complete_onboarding(new_brand):
+def test_preferences_complete_onboarding_only_after_the_required_steps(new_brand):
+    with pytest.raises(ValidationError, match="Finish the earlier steps first"):
+        services.brand_set_preferences(brand=new_brand, **prefs())
+    services.brand_set_industry(brand=new_brand, industry_id=Industry.objects.get(slug="tech").pk)
+    services.brand_set_pillars(brand=new_brand, pillars=["Developer experience"])
+    services.brand_set_audience(brand=new_brand, roles=["CTO"], geographies=[], company_sizes=[])
     services.brand_set_preferences(brand=new_brand, **prefs())
     brand = fresh(new_brand)
     assert brand.is_onboarded
