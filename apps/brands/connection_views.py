@@ -4,7 +4,7 @@ from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -88,4 +88,8 @@ def import_voice(request, brand_id: int, connection_id: int):
         messages.success(
             request, f"Imported {len(posts)} latest posts of @{connection.handle} as voice samples."
         )
+    if request.htmx:  # pressed inside an htmx form (the wizard): a full page load of where it came from
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = _next_url(request, brand)
+        return response
     return redirect(_next_url(request, brand))

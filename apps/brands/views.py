@@ -267,6 +267,7 @@ def _step_extras(step: Step, brand: Brand, form) -> dict:
         extras["connections"] = list(brand.connections.all())
     elif step.slug == "voice":
         extras["voice_summary"] = voice_profile_summary(brand.voice_profile)
+        extras["x_connection"] = brand.connections.filter(platform="x", status="connected").first()
     elif step.slug == "preferences":
         extras["tones"] = [(value, label, TONE_HINTS[value]) for value, label in Tone.choices]
     return extras

@@ -51,6 +51,10 @@ def test_staff_reaches_the_admin_lists(client, staff, brand):
         "admin:brands_brandmembership_changelist",
         "admin:notifications_notification_changelist",
         "admin:accounts_apitoken_changelist",
+        "admin:brands_industry_changelist",
+        "admin:brands_brandinvitation_changelist",
+        "admin:brands_socialconnection_changelist",
+        "admin:collaborations_influencerprofile_changelist",
     ]:
         assert client.get(reverse(name), {"q": "x"}).status_code == 200, name
 

@@ -71,6 +71,9 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo")
     assert (User.objects.count(), Brand.objects.count(), Notification.objects.count()) == counts
     assert counts == (3, 1, 3)
+    brand = Brand.objects.get()
+    assert brand.is_onboarded and brand.voice_profile
+    assert brand.connections.filter(platform="sandbox").exists()
 
 
 def test_heartbeat_task_records_time():

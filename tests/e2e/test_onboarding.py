@@ -141,15 +141,25 @@ def test_a_brand_walks_the_wizard_resumes_it_and_manages_settings_and_members(pa
     screenshot(page, "onboarding-resume-dashboard")
     setup_card.click()
     expect(page).to_have_url(re.compile(r"/onboarding/6/$"))
+    # Connect X through the (fake) OAuth server: consent, then back on this step.
+    page.click("[data-connect=x]")
+    page.click("#approve")
+    expect(page).to_have_url(re.compile(r"/onboarding/6/$"))
+    expect(page.get_by_text("X account connected")).to_be_visible()
+    expect(page.get_by_text("@northwind", exact=True)).to_be_visible()
+    screenshot(page, "onboarding-step-6-x-connected")
     page.get_by_role("button", name="Continue").click()
 
-    # 7: voice samples.
+    # 7: voice samples: import the X account's latest posts, then edit them.
     expect(page).to_have_url(re.compile(r"/onboarding/7/$"))
+    page.click("#import-from-x")
+    expect(page.get_by_text("Imported 5 latest posts")).to_be_visible()
     samples = page.locator("textarea[name=samples]")
-    samples.nth(0).fill(PAST_POSTS[0])
-    samples.nth(1).fill(PAST_POSTS[1])
-    page.get_by_role("button", name="+ Add another post").click()
-    samples.nth(2).fill(PAST_POSTS[2])
+    expect(samples.nth(0)).to_have_value(re.compile("Open banking"))
+    for i in range(3):
+        samples.nth(i).fill(PAST_POSTS[i])
+    for i in range(3, 5):
+        samples.nth(i).fill("")
     screenshot(page, "onboarding-step-7")
     next_button(page).click()
 

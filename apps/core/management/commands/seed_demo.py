@@ -6,7 +6,21 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from apps.accounts.models import Role, User
-from apps.brands.models import Brand, BrandMembership, MembershipRole
+from apps.brands.models import Brand, BrandMembership, Industry, MembershipRole, Platform, SocialConnection
+from apps.brands.services import (
+    brand_set_audience,
+    brand_set_identity,
+    brand_set_industry,
+    brand_set_pillars,
+    brand_set_preferences,
+    brand_set_voice_samples,
+    brand_skip_accounts,
+)
+from apps.collaborations.services import (
+    influencer_profile_get_or_create,
+    influencer_profile_update,
+    influencer_set_follower_count,
+)
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_create
 
@@ -53,8 +67,63 @@ def seed_brand(stdout, users: dict[str, User]) -> Brand:
         slug="northwind-analytics", defaults={"name": "Northwind Analytics", "created_by": owner}
     )
     BrandMembership.objects.get_or_create(brand=brand, user=owner, defaults={"role": MembershipRole.OWNER})
+    SocialConnection.objects.get_or_create(
+        brand=brand,
+        platform=Platform.SANDBOX,
+        defaults={"handle": brand.slug, "display_name": f"{brand.name} (sandbox)"},
+    )
+    if not brand.is_onboarded:
+        brand_set_industry(brand=brand, industry_id=Industry.objects.get(slug="fintech").pk)
+        brand_set_identity(brand=brand, primary_color="#0F766E", secondary_color="#F59E0B")
+        brand_set_pillars(
+            brand=brand,
+            pillars=[
+                "Month-end close in days, not weeks",
+                "Finance automation that auditors trust",
+                "Built for growing finance teams",
+            ],
+        )
+        brand_set_audience(
+            brand=brand,
+            roles=["CFO", "Finance director", "Controller"],
+            geographies=["Germany", "UK", "Nordics"],
+            company_sizes=["51-200", "201-1000"],
+        )
+        brand_skip_accounts(brand=brand)
+        brand_set_voice_samples(
+            brand=brand,
+            samples=[
+                "Month-end close shouldn't take 12 days. Here's how finance teams get it to 3 #fintech #finops",
+                "We asked 300 CFOs what slows their close. The answer wasn't tools, it was handoffs. #finops",
+                "New: real-time FX exposure in your dashboard. No spreadsheets required.",
+            ],
+        )
+        brand_set_preferences(
+            brand=brand,
+            posts_per_week=4,
+            preferred_days=[0, 1, 2, 3],
+            time_windows=["09:00-11:00", "14:00-15:00"],
+            timezone_name="Europe/Berlin",
+            default_tone="professional",
+        )
     stdout.write(f"{'created' if created else 'kept'} brand {brand.name}")
     return brand
+
+
+def seed_influencer_profile(stdout, users: dict[str, User]) -> None:
+    user = users["influencer@demo.socialmedai.local"]
+    profile = influencer_profile_get_or_create(user=user)
+    if not profile.bio:
+        influencer_profile_update(
+            profile=profile,
+            bio="I write about payments, fraud and the finance teams who fight it. Weekly threads for CFOs.",
+            audience_roles=["CFOs", "Founders"],
+            audience_industries=["Fintech", "SaaS"],
+            audience_geographies=["UK", "Germany"],
+            is_public=True,
+        )
+        influencer_set_follower_count(profile=profile, platform="linkedin", count=3400)
+        stdout.write(f"filled the influencer profile @{profile.slug}")
 
 
 def seed_welcome_notifications(stdout, users: dict[str, User]) -> None:
@@ -72,6 +141,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = seed_users(self.stdout)
         seed_brand(self.stdout, users)
+        seed_influencer_profile(self.stdout, users)
         seed_welcome_notifications(self.stdout, users)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
