@@ -5,7 +5,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -14,7 +14,7 @@ from apps.accounts.signals import SESSION_CONNECT_BRAND, SESSION_CONNECT_RETURN
 
 from . import connections as services
 from .models import Platform, SocialConnection
-from .selectors import brand_get_for_user, brand_object_get_for_user
+from .selectors import brand_get_for_user
 
 
 def _next_url(request, brand) -> str:
@@ -51,15 +51,16 @@ def connect(request, brand_id: int, platform: str):
     return provider.redirect(request, AuthProcess.CONNECT, next_url=back)
 
 
+def _brand_and_connection(request, brand_id: int, connection_id: int):
+    """The brand (if the user is a member) and one of its connections; otherwise 404."""
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    return brand, get_object_or_404(SocialConnection, brand=brand, pk=connection_id)
+
+
 @brand_user_required
 @require_POST
 def disconnect(request, brand_id: int, connection_id: int):
-    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
-    connection = brand_object_get_for_user(
-        SocialConnection.objects.all(), user=request.user, pk=connection_id
-    )
-    if connection.brand_id != brand.pk:
-        raise Http404
+    brand, connection = _brand_and_connection(request, brand_id, connection_id)
     try:
         services.connection_disconnect(connection=connection, user=request.user)
     except (ValidationError, PermissionDenied) as exc:
@@ -74,12 +75,7 @@ def disconnect(request, brand_id: int, connection_id: int):
 @brand_user_required
 @require_POST
 def import_voice(request, brand_id: int, connection_id: int):
-    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
-    connection = brand_object_get_for_user(
-        SocialConnection.objects.all(), user=request.user, pk=connection_id
-    )
-    if connection.brand_id != brand.pk:
-        raise Http404
+    brand, connection = _brand_and_connection(request, brand_id, connection_id)
     try:
         posts = services.brand_import_voice_from_x(brand=brand, connection=connection)
     except ValidationError as exc:

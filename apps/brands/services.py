@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.models import Role, User
-from apps.core.images import image_clean_upload
+from apps.core.images import image_field_replace, image_upload_clean
 
 from .models import (
     Brand,
@@ -125,23 +125,11 @@ def brand_set_identity(
     """Logo (PNG, JPEG or WebP, re-encoded) and the two brand colours."""
     primary = _clean_color(primary_color, "primary_color")
     secondary = _clean_color(secondary_color, "secondary_color")
-    clean = None
-    if logo is not None:
-        try:
-            clean = image_clean_upload(logo, name="logo")
-        except ValidationError as exc:
-            raise ValidationError({"logo": exc.messages}) from None
+    clean = image_upload_clean(logo, field="logo", name="logo")
     brand.primary_color, brand.secondary_color = primary, secondary
-    old_logo = brand.logo.name if brand.logo else ""
-    if clean is not None:
-        brand.logo.save(clean.content.name, clean.content, save=False)
-    elif remove_logo:
-        brand.logo = ""
+    image_field_replace(brand, "logo", clean, remove=remove_logo)
     _advance(brand, OnboardingStep.IDENTITY)
     brand.save(update_fields=["logo", "primary_color", "secondary_color", "onboarding_step", "updated_at"])
-    if old_logo and old_logo != (brand.logo.name if brand.logo else ""):
-        storage = brand.logo.storage
-        transaction.on_commit(lambda: storage.delete(old_logo))
     return brand
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.models import Role, User
-from apps.core.images import image_clean_upload
+from apps.core.images import image_field_replace, image_upload_clean
 
 from .models import InfluencerProfile
 
@@ -68,27 +68,15 @@ def influencer_profile_update(
     roles = _tags(audience_roles, "audience_roles")
     industries = _tags(audience_industries, "audience_industries")
     geographies = _tags(audience_geographies, "audience_geographies")
-    clean = None
-    if photo is not None:
-        try:
-            clean = image_clean_upload(photo, name="photo")
-        except ValidationError as exc:
-            raise ValidationError({"photo": exc.messages}) from None
+    clean = image_upload_clean(photo, field="photo", name="photo")
     profile.bio, profile.is_public = bio, is_public
     profile.audience_roles, profile.audience_industries, profile.audience_geographies = (
         roles,
         industries,
         geographies,
     )
-    old_photo = profile.photo.name if profile.photo else ""
-    if clean is not None:
-        profile.photo.save(clean.content.name, clean.content, save=False)
-    elif remove_photo:
-        profile.photo = ""
+    image_field_replace(profile, "photo", clean, remove=remove_photo)
     profile.save()
-    if old_photo and old_photo != (profile.photo.name if profile.photo else ""):
-        storage = profile.photo.storage
-        transaction.on_commit(lambda: storage.delete(old_photo))
     return profile
 
 

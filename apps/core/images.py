@@ -107,3 +107,29 @@ def image_dominant_colors(image: Image.Image, count: int = 5) -> list[str]:
         if len(colors) == count:
             break
     return colors
+
+
+def image_upload_clean(upload, *, field: str, name: str) -> CleanImage | None:
+    """An optional upload for a model's image field, validated; errors are keyed by `field`."""
+    if upload is None:
+        return None
+    try:
+        return image_clean_upload(upload, name=name)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
+def image_field_replace(instance, field: str, clean: CleanImage | None, *, remove: bool = False) -> None:
+    """Put a cleaned image on `instance.<field>` (or clear it); call before saving the instance.
+    The replaced file is deleted once the transaction commits, never before."""
+    from django.db import transaction
+
+    file = getattr(instance, field)
+    old, storage = (file.name if file else ""), file.storage
+    if clean is not None:
+        file.save(clean.content.name, clean.content, save=False)
+    elif remove:
+        setattr(instance, field, "")
+    current = getattr(instance, field)
+    if old and old != (current.name if current else ""):
+        transaction.on_commit(lambda: storage.delete(old))
