@@ -10,10 +10,10 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from apps.accounts.models import Role, User
 from apps.core.images import image_field_replace, image_upload_clean
+from apps.core.text import tags_clean, unique_slug
 
 from .models import (
     Brand,
@@ -37,14 +37,6 @@ HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 TIME_WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:120] or "brand"
-    slug, n = base, 2
-    while Brand.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
@@ -62,7 +54,9 @@ def brand_create(*, user: User, name: str) -> Brand:
     name = _clean_name(name)
     if BrandMembership.objects.filter(user=user).count() >= MAX_BRANDS_PER_USER:
         raise ValidationError({"name": f"You can be part of at most {MAX_BRANDS_PER_USER} brands."})
-    brand = Brand.objects.create(name=name, slug=_unique_slug(name), created_by=user)
+    brand = Brand.objects.create(
+        name=name, slug=unique_slug(Brand, name, max_length=120, fallback="brand"), created_by=user
+    )
     BrandMembership.objects.create(brand=brand, user=user, role=MembershipRole.OWNER)
     SocialConnection.objects.create(
         brand=brand, platform=Platform.SANDBOX, handle=brand.slug, display_name=f"{brand.name} (sandbox)"
@@ -134,18 +128,10 @@ def brand_set_identity(
 
 
 def _clean_list(values, *, field: str, max_items: int, max_length: int, what: str) -> list[str]:
-    seen, cleaned = set(), []
-    for value in values or []:
-        value = " ".join(str(value).split())
-        if not value or value.lower() in seen:
-            continue
-        if len(value) > max_length:
-            raise ValidationError({field: f"Keep each {what} to {max_length} characters (“{value[:30]}…”)."})
-        seen.add(value.lower())
-        cleaned.append(value)
-    if len(cleaned) > max_items:
-        raise ValidationError({field: f"At most {max_items} {what}s; you gave {len(cleaned)}."})
-    return cleaned
+    try:
+        return tags_clean(values, max_items=max_items, max_length=max_length, what=what)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def brand_set_pillars(*, brand: Brand, pillars: list[str]) -> Brand:

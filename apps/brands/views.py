@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import base64
 import io
-import mimetypes
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from PIL import Image
 
 from apps.accounts.access import brand_user_required
+from apps.core.files import stored_file_response
 from apps.core.images import image_clean_upload, image_dominant_colors
 from apps.notifications.selectors import notification_list
 
@@ -385,16 +385,7 @@ def onboarding_done(request, brand_id: int):
 def brand_logo(request, brand_id: int):
     """The brand's logo, for members only (uploads are not public files)."""
     brand = selectors.brand_get_for_user(user=request.user, brand_id=brand_id)
-    if not brand.logo:
-        raise Http404("No logo.")
-    try:
-        handle = brand.logo.open("rb")
-    except FileNotFoundError:
-        raise Http404("No logo.") from None
-    content_type = mimetypes.guess_type(brand.logo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return stored_file_response(brand.logo)
 
 
 def _thumbnail_data_url(image: Image.Image) -> str:

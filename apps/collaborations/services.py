@@ -5,22 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from apps.accounts.models import Role, User
 from apps.core.images import image_field_replace, image_upload_clean
+from apps.core.text import tags_clean, unique_slug
 
 from .models import InfluencerProfile
 
 PLATFORMS = ("x", "linkedin", "instagram", "tiktok", "youtube")
-
-
-def _unique_slug(base: str) -> str:
-    base = slugify(base)[:60] or "influencer"
-    slug, n = base, 2
-    while InfluencerProfile.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def influencer_profile_get_or_create(*, user: User) -> InfluencerProfile:
@@ -31,23 +23,19 @@ def influencer_profile_get_or_create(*, user: User) -> InfluencerProfile:
         return profile
     try:
         with transaction.atomic():
-            return InfluencerProfile.objects.create(user=user, slug=_unique_slug(user.name))
+            return InfluencerProfile.objects.create(
+                user=user,
+                slug=unique_slug(InfluencerProfile, user.name, max_length=60, fallback="influencer"),
+            )
     except IntegrityError:  # created meanwhile by another request
         return InfluencerProfile.objects.get(user=user)
 
 
 def _tags(values, field: str) -> list[str]:
-    cleaned, seen = [], set()
-    for value in values or []:
-        value = " ".join(str(value).split())
-        if value and value.lower() not in seen:
-            if len(value) > 60:
-                raise ValidationError({field: "Keep each tag to 60 characters."})
-            seen.add(value.lower())
-            cleaned.append(value)
-    if len(cleaned) > 20:
-        raise ValidationError({field: "At most 20 tags."})
-    return cleaned
+    try:
+        return tags_clean(values)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 @transaction.atomic

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import influencer_required
+from apps.core.files import stored_file_response
 from apps.notifications.selectors import notification_list
 
 from . import selectors, services
@@ -180,17 +178,7 @@ def public_profile(request, slug: str):
 def profile_photo(request, slug: str):
     """The photo, through the same access rule as the page (a private profile's photo is not public)."""
     profile = selectors.influencer_profile_get_public(slug=slug, viewer=request.user)
-    if not profile.photo:
-        raise Http404("No photo.")
-    try:
-        handle = profile.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404("No photo.") from None
-    content_type = mimetypes.guess_type(profile.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
     # The URL carries a version (?v=), so a new photo is a new URL.
-    if profile.is_public:
-        patch_cache_control(response, public=True, max_age=86400)
-    else:
-        patch_cache_control(response, private=True, max_age=300)
-    return response
+    return stored_file_response(
+        profile.photo, public=profile.is_public, max_age=86400 if profile.is_public else 300
+    )

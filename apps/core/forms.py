@@ -2,6 +2,8 @@
 
 from django import forms
 
+from .text import tags_clean, tags_normalise
+
 
 class TagsWidget(forms.TextInput):
     """A comma-separated text input that static/js/app.js turns into removable chips."""
@@ -27,21 +29,9 @@ class TagsField(forms.CharField):
 
     def to_python(self, value):
         items = value if isinstance(value, list | tuple) else (value or "").replace("\n", ",").split(",")
-        seen, tags = set(), []
-        for item in items:
-            item = " ".join(str(item).split())
-            if item and item.lower() not in seen:
-                seen.add(item.lower())
-                tags.append(item)
-        return tags
+        return tags_normalise(items)
 
     def validate(self, value):
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(value) > self.max_tags:
-            raise forms.ValidationError(f"At most {self.max_tags} tags; you gave {len(value)}.")
-        too_long = [t for t in value if len(t) > self.max_length_each]
-        if too_long:
-            raise forms.ValidationError(
-                f"Keep each tag to {self.max_length_each} characters (“{too_long[0][:30]}…”)."
-            )
+        tags_clean(value, max_items=self.max_tags, max_length=self.max_length_each)
