@@ -4,6 +4,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The CPU build of torch lies here on our machines; pip prefers 2.13.0+cpu over PyPI's CUDA 2.13.0.
+TORCH_WHEELS ?= /opt/wheels
+PIP_FIND := $(if $(wildcard $(TORCH_WHEELS)),--find-links $(TORCH_WHEELS))
 WEB_PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(WEB_PORT)
 export WEB_PORT SITE_URL
@@ -15,7 +18,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -qq --upgrade pip
 
 $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
-	$(BIN)/pip install -qq --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/pip install -qq --disable-pip-version-check $(PIP_FIND) -r requirements/dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -55,8 +58,9 @@ vendor:
 # Re-pin requirements/*.txt from requirements/*.in.
 lock: install
 	$(BIN)/pip install --quiet uv
-	cd requirements && ../$(BIN)/uv pip compile --quiet --python-version 3.11 base.in -o base.txt && \
-		../$(BIN)/uv pip compile --quiet --python-version 3.11 dev.in -o dev.txt
+	cd requirements && for f in base dev; do \
+		../$(BIN)/uv pip compile --quiet --python-version 3.11 --find-links $(TORCH_WHEELS) $$f.in -o $$f.txt && \
+		sed -i 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/' $$f.txt || exit 1; done
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache

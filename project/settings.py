@@ -316,6 +316,72 @@ SOCIALACCOUNT_PROVIDERS = social_providers_config(
     X_CLIENT_ID, X_CLIENT_SECRET, LINKEDIN_CLIENT_ID, LINKEDIN_CLIENT_SECRET, LINKEDIN_OIDC_SERVER_URL
 )
 
+# --- Trends (SPEC section 4) -----------------------------------------------------------------
+
+# Which sources the 6-hourly job asks, in order. Reddit, RSS and Mastodon need no key; X and
+# NewsAPI are skipped with one log line until their credentials are set. Tests name their own.
+TREND_SOURCES = env.list(
+    "TREND_SOURCES", default=[] if TESTING else ["x", "newsapi", "reddit", "rss", "mastodon"]
+)
+TREND_SOURCE_CLASSES = {
+    "x": "apps.integrations.sources.x.XTrendsSource",
+    "newsapi": "apps.integrations.sources.newsapi.NewsApiSource",
+    "reddit": "apps.integrations.sources.reddit.RedditSource",
+    "rss": "apps.integrations.sources.rss.RssSource",
+    "mastodon": "apps.integrations.sources.mastodon.MastodonSource",
+    "offline": "apps.integrations.sources.offline.OfflineFixtureSource",
+}
+# X API v2 trends (app-only bearer token): GET /2/trends/by/woeid/:woeid (1 = worldwide).
+X_BEARER_TOKEN = env("X_BEARER_TOKEN", default="")
+X_TRENDS_WOEID = env.int("X_TRENDS_WOEID", default=1)
+NEWSAPI_KEY = env("NEWSAPI_KEY", default="")
+NEWSAPI_BASE_URL = env("NEWSAPI_BASE_URL", default="https://newsapi.org").rstrip("/")
+NEWSAPI_COUNTRY = env("NEWSAPI_COUNTRY", default="us")
+# Reddit: public JSON listings with our User-Agent; app-only OAuth when both credentials are set.
+REDDIT_CLIENT_ID = env("REDDIT_CLIENT_ID", default="")
+REDDIT_CLIENT_SECRET = env("REDDIT_CLIENT_SECRET", default="")
+REDDIT_USER_AGENT = env("REDDIT_USER_AGENT", default="web:social-medai:1.0 (self-hosted trend scanner)")
+REDDIT_BASE_URL = env("REDDIT_BASE_URL", default="https://www.reddit.com").rstrip("/")
+REDDIT_OAUTH_BASE_URL = env("REDDIT_OAUTH_BASE_URL", default="https://oauth.reddit.com").rstrip("/")
+REDDIT_LISTING_LIMIT = env.int("REDDIT_LISTING_LIMIT", default=25)
+# Mastodon's public trends API (no key): /api/v1/trends/tags and /api/v1/trends/links.
+MASTODON_BASE_URL = env("MASTODON_BASE_URL", default="https://mastodon.social").rstrip("/")
+TREND_SOURCE_TIMEOUT = env.float("TREND_SOURCE_TIMEOUT", default=10.0)
+# What each industry's queries look for. Operators' own industries fall back to their name as
+# the keyword; override the whole map with TREND_INDUSTRY_SOURCES_JSON.
+TREND_INDUSTRY_SOURCES = env.json(
+    "TREND_INDUSTRY_SOURCES_JSON",
+    default={
+        "fintech": {
+            "keywords": ["fintech", "open banking", "payments", "neobank"],
+            "subreddits": ["fintech", "finance", "personalfinance"],
+            "feeds": [
+                "https://www.finextra.com/rss/headlines.aspx",
+                "https://techcrunch.com/category/fintech/feed/",
+            ],
+            "newsapi_category": "business",
+        },
+        "tech": {
+            "keywords": ["artificial intelligence", "SaaS", "cybersecurity", "developer tools"],
+            "subreddits": ["technology", "programming", "artificial"],
+            "feeds": ["https://techcrunch.com/feed/", "https://feeds.arstechnica.com/arstechnica/index"],
+            "newsapi_category": "technology",
+        },
+        "education": {
+            "keywords": ["edtech", "online learning", "higher education", "skills training"],
+            "subreddits": ["education", "edtech", "Teachers"],
+            "feeds": ["https://www.edsurge.com/articles_rss", "https://www.insidehighered.com/rss.xml"],
+            "newsapi_category": "",
+        },
+        "other": {"keywords": [], "subreddits": ["news"], "feeds": [], "newsapi_category": "general"},
+    },
+)
+# Near-duplicate items and trends merge when their embeddings' cosine similarity is at least
+# this (all-MiniLM-L6-v2; the same story retold scores 0.85-0.95, related stories 0.3-0.6).
+TREND_DEDUPE_COSINE = env.float("TREND_DEDUPE_COSINE", default=0.8)
+TREND_EXPIRE_DAYS = env.int("TREND_EXPIRE_DAYS", default=30)
+TREND_EMBEDDER = env("TREND_EMBEDDER", default="apps.trends.embeddings.MiniLMEmbedder")
+
 # --- Email --------------------------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
