@@ -88,6 +88,16 @@ def _advance(brand: Brand, step: int) -> None:
         brand.onboarding_step = max(brand.onboarding_step, min(step + 1, OnboardingStep.PREFERENCES))
 
 
+def _profile_changed(brand: Brand) -> None:
+    """Industry, pillars or audience changed: re-embed the brand and rescore it against the active
+    trends in the worker, so its recommendations follow the new profile without waiting 6 hours."""
+    from apps.trends.models import Trend
+    from apps.trends.tasks import brand_rescore
+
+    if brand.pillars and Trend.objects.active().exists():
+        transaction.on_commit(lambda: brand_rescore.delay(brand.pk))
+
+
 def brand_set_name(*, brand: Brand, name: str) -> Brand:
     brand.name = _clean_name(name)
     _advance(brand, OnboardingStep.NAME)
@@ -102,6 +112,7 @@ def brand_set_industry(*, brand: Brand, industry_id: int | str | None) -> Brand:
     brand.industry = industry
     _advance(brand, OnboardingStep.INDUSTRY)
     brand.save(update_fields=["industry", "onboarding_step", "updated_at"])
+    _profile_changed(brand)
     return brand
 
 
@@ -141,6 +152,7 @@ def brand_set_pillars(*, brand: Brand, pillars: list[str]) -> Brand:
     brand.pillars = cleaned
     _advance(brand, OnboardingStep.PILLARS)
     brand.save(update_fields=["pillars", "onboarding_step", "updated_at"])
+    _profile_changed(brand)
     return brand
 
 
@@ -168,6 +180,7 @@ def brand_set_audience(
             "updated_at",
         ]
     )
+    _profile_changed(brand)
     return brand
 
 

@@ -30,4 +30,10 @@ PERIODIC_TASKS: list[dict] = [
         "crontab": "0 8 * * *",
         "description": "Notifies brand owners 7 days before a LinkedIn token (not refreshable) expires.",
     },
+    {
+        "name": "trends: refresh every 6 hours",
+        "task": "trends.refresh_scheduled",
+        "crontab": "0 */6 * * *",
+        "description": "Fetches every trend source, merges duplicates, snapshots trends and rescores every brand.",
+    },
 ]

@@ -1,0 +1,190 @@
+"""Scoring every trend for every brand at once (SPEC section 4), as NumPy matrix operations.
+
+    final = 0.35·relevance + 0.35·opportunity + 0.20·format fit + 0.10·learned reward
+
+- relevance: cosine similarity of the trend's embedding and the brand's profile embedding
+  (pillars + audience), mapped to [0, 1] by clip(cos / RELEVANCE_COSINE_CEILING, 0, 1). With
+  all-MiniLM-L6-v2 a headline and a brand profile that are plainly about the same thing score
+  about 0.5-0.6 and unrelated texts 0.0-0.15, so 0.6 counts as a full match and the skip rule
+  (relevance ≤ 0.3, i.e. cos ≤ 0.18) drops unrelated news.
+- opportunity: clip((0.6·v + 0.4·(momentum + 1)/2) · sentiment multiplier, 0, 1), where v is the
+  volume normalised against the batch: the mean of its percentile rank among the batch's trends
+  and log(1 + volume) / log(1 + the batch's largest volume). Both halves are needed because the
+  sources count on very different scales (a hashtag's 80,000 posts, a story in three outlets).
+  Sentiment multiplier: positive 1.0, neutral 0.9, negative 0.75 (brands join bad news less).
+- format fit: FORMAT_FIT gives, per category, how well each platform/format carries such a story;
+  a brand gets the best of the formats on the platforms it has connected (all of them while it
+  has only the sandbox account).
+- learned reward: the brand's model's expected reward for the trend's category, in [0, 1]; a
+  neutral 0.5 until the brand has a model.
+
+Decision: skip when the trend is outside the brand's industry filter, when relevance ≤ 0.3 or
+when opportunity ≤ 0.3; recommend when final > 0.5; otherwise the watchlist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .categories import TrendCategory
+
+WEIGHTS = {"relevance": 0.35, "opportunity": 0.35, "format_fit": 0.20, "reward": 0.10}
+RELEVANCE_COSINE_CEILING = 0.6
+SKIP_RELEVANCE_AT_OR_BELOW = 0.3
+SKIP_OPPORTUNITY_AT_OR_BELOW = 0.3
+RECOMMEND_ABOVE = 0.5
+NEUTRAL_REWARD = 0.5
+SENTIMENT_MULTIPLIER = {"positive": 1.0, "neutral": 0.9, "negative": 0.75}
+
+SKIP, WATCHLIST, RECOMMEND = 0, 1, 2
+
+CATEGORIES: list[str] = [c.value for c in TrendCategory]
+CATEGORY_INDEX = {c: i for i, c in enumerate(CATEGORIES)}
+
+# (platform, format) columns of FORMAT_FIT.
+PLATFORM_FORMATS: list[tuple[str, str]] = [
+    ("x", "post"),
+    ("x", "thread"),
+    ("linkedin", "post"),
+    ("linkedin", "carousel"),
+]
+PLATFORMS = ["x", "linkedin"]
+
+# How well each format carries a story of each category, in [0, 1]. The reasoning, per row:
+# breaking news is fast and short (an X post); regulation and research need room and structure
+# (threads, LinkedIn posts, carousels of the numbers); how-tos are steps (threads, carousels);
+# opinion starts conversations on LinkedIn; people and careers belong on LinkedIn; events and
+# culture are moments for a quick X post.
+#                                 X post  X thread  LI post  LI carousel
+FORMAT_FIT: dict[str, tuple[float, float, float, float]] = {
+    TrendCategory.BREAKING: (0.90, 0.70, 0.60, 0.40),
+    TrendCategory.REGULATION: (0.60, 0.85, 0.85, 0.80),
+    TrendCategory.MARKETS: (0.80, 0.70, 0.80, 0.60),
+    TrendCategory.PRODUCT: (0.85, 0.60, 0.80, 0.65),
+    TrendCategory.RESEARCH: (0.55, 0.85, 0.75, 0.95),
+    TrendCategory.HOW_TO: (0.50, 0.90, 0.70, 0.90),
+    TrendCategory.OPINION: (0.80, 0.75, 0.90, 0.40),
+    TrendCategory.PEOPLE: (0.60, 0.50, 0.95, 0.60),
+    TrendCategory.EVENTS: (0.90, 0.50, 0.75, 0.50),
+    TrendCategory.CULTURE: (0.95, 0.40, 0.35, 0.30),
+}
+FORMAT_FIT_MATRIX = np.array([FORMAT_FIT[c] for c in CATEGORIES], dtype=np.float32)  # C × F
+
+
+@dataclass
+class TrendBatch:
+    vectors: np.ndarray  # T × D, L2-normalised float32
+    volumes: np.ndarray  # T
+    momenta: np.ndarray  # T, in [-1, 1]
+    sentiments: list[str]  # T labels
+    categories: np.ndarray  # T category indexes into CATEGORIES
+    industries: np.ndarray  # T × I bool: trend t belongs to industry i
+
+
+@dataclass
+class BrandBatch:
+    vectors: np.ndarray  # B × D, L2-normalised float32
+    industries: np.ndarray  # B industry index into TrendBatch.industries' columns; -1 = no filter
+    platforms: np.ndarray  # B × F bool: the brand can publish format f
+    rewards: np.ndarray | None = None  # B × C expected reward per category in [0, 1]; None = neutral
+
+
+@dataclass
+class Scores:
+    relevance: np.ndarray  # T × B
+    opportunity: np.ndarray  # T (the same for every brand)
+    format_fit: np.ndarray  # T × B
+    reward: np.ndarray  # T × B
+    final: np.ndarray  # T × B
+    decision: np.ndarray  # T × B int8: SKIP, WATCHLIST or RECOMMEND
+    best_format: np.ndarray  # T × B index into PLATFORM_FORMATS
+
+
+def volume_normalised(volumes: np.ndarray) -> np.ndarray:
+    """Each volume against the batch, in [0, 1]: mean of percentile rank and log share of the largest."""
+    v = np.asarray(volumes, dtype=np.float64)
+    n = v.size
+    if n == 0:
+        return v
+    if n == 1:
+        return np.ones(1)
+    # Percentile rank with ties sharing their average rank.
+    _, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    average_rank = starts + (counts - 1) / 2.0
+    percentile = average_rank[inverse] / (n - 1)
+    largest = np.log1p(v.max())
+    log_share = np.log1p(v) / largest if largest > 0 else np.zeros(n)
+    return (percentile + log_share) / 2.0
+
+
+def opportunity_vector(volumes: np.ndarray, momenta: np.ndarray, sentiments: list[str]) -> np.ndarray:
+    multiplier = np.array([SENTIMENT_MULTIPLIER.get(s, 0.9) for s in sentiments], dtype=np.float64)
+    momentum_share = (np.clip(np.asarray(momenta, dtype=np.float64), -1, 1) + 1) / 2
+    return np.clip((0.6 * volume_normalised(volumes) + 0.4 * momentum_share) * multiplier, 0, 1)
+
+
+def relevance_matrix(trend_vectors: np.ndarray, brand_vectors: np.ndarray) -> np.ndarray:
+    cosine = trend_vectors @ brand_vectors.T
+    return np.clip(cosine / RELEVANCE_COSINE_CEILING, 0, 1)
+
+
+def format_fit_matrix(categories: np.ndarray, platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Best fit and its format index for every trend × brand.
+
+    Brands share few distinct platform sets, so the fit is computed once per set and then
+    gathered for every brand: T × K × F work instead of T × B × F.
+    """
+    sets, brand_set = np.unique(platforms.astype(bool), axis=0, return_inverse=True)
+    per_category = FORMAT_FIT_MATRIX[categories]  # T × F
+    masked = per_category[:, None, :] * sets[None, :, :]  # T × K × F
+    best = masked.argmax(axis=2)  # T × K
+    fit = np.take_along_axis(masked, best[:, :, None], axis=2)[:, :, 0]
+    brand_set = brand_set.reshape(-1)
+    return fit[:, brand_set], best[:, brand_set]
+
+
+def score(trends: TrendBatch, brands: BrandBatch) -> Scores:
+    relevance = relevance_matrix(trends.vectors, brands.vectors).astype(np.float32)
+    opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments).astype(np.float32)
+    fit, best_format = format_fit_matrix(trends.categories, brands.platforms)
+    if brands.rewards is None:
+        reward = np.full(relevance.shape, NEUTRAL_REWARD, dtype=np.float32)
+    else:
+        reward = brands.rewards.astype(np.float32)[:, trends.categories].T  # T × B
+    final = (
+        WEIGHTS["relevance"] * relevance
+        + WEIGHTS["opportunity"] * opportunity[:, None]
+        + WEIGHTS["format_fit"] * fit
+        + WEIGHTS["reward"] * reward
+    )
+    no_filter = brands.industries < 0
+    if trends.industries.shape[1]:
+        in_industry = trends.industries[:, np.maximum(brands.industries, 0)] | no_filter[None, :]
+    else:
+        in_industry = np.broadcast_to(no_filter[None, :], relevance.shape)
+    skipped = (
+        ~in_industry
+        | (relevance <= SKIP_RELEVANCE_AT_OR_BELOW)
+        | (opportunity[:, None] <= SKIP_OPPORTUNITY_AT_OR_BELOW)
+    )
+    decision = np.where(skipped, SKIP, np.where(final > RECOMMEND_ABOVE, RECOMMEND, WATCHLIST)).astype(
+        np.int8
+    )
+    return Scores(
+        relevance=relevance,
+        opportunity=opportunity,
+        format_fit=fit.astype(np.float32),
+        reward=reward,
+        final=final.astype(np.float32),
+        decision=decision,
+        best_format=best_format,
+    )
+
+
+def platform_mask(platforms: set[str]) -> np.ndarray:
+    """Which PLATFORM_FORMATS a brand can use: those of its connected platforms, or all of them."""
+    usable = platforms & set(PLATFORMS) or set(PLATFORMS)
+    return np.array([p in usable for p, _ in PLATFORM_FORMATS], dtype=bool)

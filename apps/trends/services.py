@@ -1,0 +1,346 @@
+"""Everything that changes trend state: a refresh run end to end, brand embeddings, scoring
+every trend for every brand into BrandTrendScore, and dismissing a trend for a brand."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.brands.models import Brand, ConnectionStatus, Industry, SocialConnection
+
+from . import cache as trend_cache
+from . import events
+from .embeddings import embed_texts
+from .models import (
+    BrandEmbedding,
+    BrandTrendScore,
+    Decision,
+    RunStatus,
+    Trend,
+    TrendDismissal,
+    TrendRefreshRun,
+    vector_from_bytes,
+    vector_to_bytes,
+)
+from .pipeline import normalise_items, source_fetch, stories_from_items, stories_store, text_digest
+from .scoring import (
+    CATEGORY_INDEX,
+    PLATFORM_FORMATS,
+    RECOMMEND,
+    SKIP,
+    BrandBatch,
+    TrendBatch,
+    platform_mask,
+    score,
+)
+
+logger = logging.getLogger(__name__)
+
+# Scores kept per brand (the best ones); the rest of a brand's non-skipped trends are not stored.
+SCORES_KEPT_PER_BRAND = 50
+BRAND_CHUNK = 500
+
+
+# --- Refresh runs -------------------------------------------------------------------------
+
+
+def trend_refresh_request(*, user=None, trigger: str = TrendRefreshRun.Trigger.MANUAL) -> TrendRefreshRun:
+    """Queue a refresh; at most one runs or waits at a time (a second request returns the first)."""
+    from .tasks import trends_refresh
+
+    with transaction.atomic():
+        pending = (
+            TrendRefreshRun.objects.select_for_update()
+            .filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+            .first()
+        )
+        if pending and not _stale(pending):
+            return pending
+        run = TrendRefreshRun.objects.create(trigger=trigger, triggered_by=user, stage="Waiting for a worker")
+        transaction.on_commit(lambda: trends_refresh.delay(run.pk))
+    return run
+
+
+def _stale(run: TrendRefreshRun) -> bool:
+    """A run stuck for 2 hours died with its worker; a new request replaces it."""
+    since = run.started_at or run.created_at
+    return (timezone.now() - since).total_seconds() > 2 * 3600
+
+
+def _run_update(run: TrendRefreshRun, **fields) -> None:
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save(update_fields=[*fields, "updated_at"])
+    events.run_progress(run)
+
+
+def trend_refresh_execute(
+    *, run: TrendRefreshRun, sources=None, now: datetime | None = None
+) -> TrendRefreshRun:
+    """The whole job: fetch → normalise → deduplicate → store with snapshots → score every brand."""
+    from apps.integrations.sources.base import sources_enabled
+
+    now = now or timezone.now()
+    sources = sources_enabled() if sources is None else sources
+    _run_update(
+        run, status=RunStatus.RUNNING, started_at=timezone.now(), stage="Fetching sources", progress=2
+    )
+    try:
+        items, results = [], []
+        for index, source in enumerate(sources):
+            _run_update(run, stage=f"Fetching {source.label or source.name}")
+            outcome = source_fetch(source, now=now)
+            items.extend(outcome.items)
+            results.append(outcome.as_result())
+            _run_update(
+                run,
+                source_results=results,
+                items_fetched=len(items),
+                progress=2 + int(38 * (index + 1) / max(len(sources), 1)),
+            )
+        items = normalise_items(items, now=now)
+        _run_update(run, stage=f"Merging duplicates among {len(items)} items", progress=45)
+        stories = stories_from_items(items, threshold=settings.TREND_DEDUPE_COSINE)
+        _run_update(run, stage=f"Saving {len(stories)} stories as trends", progress=55)
+        stored = stories_store(
+            stories,
+            now=now,
+            run=run,
+            threshold=settings.TREND_DEDUPE_COSINE,
+            progress=lambda pct: _throttled_progress(run, 55 + int(pct * 0.2)),
+        )
+        _run_update(
+            run,
+            trends_created=stored.created,
+            trends_updated=stored.updated,
+            stage="Scoring brands",
+            progress=78,
+        )
+        scored = trends_score_brands(now=now, run=run)
+        _run_update(
+            run,
+            status=RunStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            progress=100,
+            stage="Done",
+            brands_scored=scored["brands"],
+            recommendations=scored["recommendations"],
+        )
+    except Exception as exc:
+        logger.exception("trend refresh %s failed", run.pk)
+        _run_update(
+            run,
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            stage="Failed",
+            error=f"{exc.__class__.__name__}: {exc}"[:2000],
+        )
+        raise
+    return run
+
+
+def _throttled_progress(run: TrendRefreshRun, progress: int) -> None:
+    if progress - run.progress >= 4:
+        _run_update(run, progress=progress)
+
+
+# --- Brand embeddings ----------------------------------------------------------------------
+
+
+def brand_profile_text(brand: Brand) -> str:
+    parts = []
+    if brand.industry_id and brand.industry.slug != "other":
+        parts.append(f"{brand.industry.name}.")
+    parts.append("; ".join(brand.pillars) + ".")
+    audience = [*brand.audience_roles, *brand.audience_geographies, *brand.audience_company_sizes]
+    if audience:
+        parts.append("Audience: " + ", ".join(audience) + ".")
+    return " ".join(parts)
+
+
+def brand_embeddings_ensure(brands: Sequence[Brand], *, force: bool = False) -> dict[int, BrandEmbedding]:
+    """Every brand's embedding, computed (in one batch) where missing or out of date."""
+    current = {e.brand_id: e for e in BrandEmbedding.objects.filter(brand__in=brands)}
+    stale = []
+    for brand in brands:
+        digest = text_digest(brand_profile_text(brand), json.dumps(brand.pillars))
+        embedding = current.get(brand.pk)
+        if force or embedding is None or embedding.text_digest != digest:
+            stale.append((brand, digest))
+    if stale:
+        texts = [brand_profile_text(b) for b, _ in stale]
+        pillar_texts = [p for b, _ in stale for p in b.pillars]
+        vectors = embed_texts(texts + pillar_texts)
+        profile, pillars = vectors[: len(texts)], vectors[len(texts) :]
+        offset, now = 0, timezone.now()
+        for (brand, digest), vector in zip(stale, profile, strict=True):
+            count = len(brand.pillars)
+            embedding, _ = BrandEmbedding.objects.update_or_create(
+                brand=brand,
+                defaults={
+                    "vector": vector_to_bytes(vector),
+                    "pillar_vectors": vector_to_bytes(pillars[offset : offset + count]),
+                    "pillars": list(brand.pillars),
+                    "text_digest": digest,
+                    "computed_at": now,
+                },
+            )
+            offset += count
+            current[brand.pk] = embedding
+    return current
+
+
+def brands_scorable() -> QuerySet[Brand]:
+    """Brands with a profile to match: onboarded, or at least with pillars."""
+    return Brand.objects.select_related("industry").exclude(pillars=[])
+
+
+# --- Scoring -------------------------------------------------------------------------------
+
+
+def trends_score_brands(*, brand_ids: Sequence[int] | None = None, now=None, run=None) -> dict:
+    """Score every active trend for every (or the given) brand and store the results."""
+    now = now or timezone.now()
+    brands = brands_scorable()
+    if brand_ids is not None:
+        brands = brands.filter(pk__in=brand_ids)
+    trends = list(
+        Trend.objects.active(now).only(
+            "id", "embedding", "volume", "momentum", "sentiment_label", "category", "industries"
+        )
+    )
+    totals = {"brands": 0, "recommendations": 0}
+    brand_list = list(brands.order_by("pk"))
+    if not brand_list:
+        return totals
+    industry_slugs = list(Industry.objects.exclude(slug="other").values_list("slug", flat=True))
+    trend_batch = trend_batch_build(trends, industry_slugs) if trends else None
+    for start in range(0, len(brand_list), BRAND_CHUNK):
+        chunk = brand_list[start : start + BRAND_CHUNK]
+        embeddings = brand_embeddings_ensure(chunk)
+        if trend_batch is None:
+            with transaction.atomic():
+                BrandTrendScore.objects.filter(brand__in=chunk).delete()
+        else:
+            totals["recommendations"] += _chunk_score_store(
+                chunk, embeddings, trends, trend_batch, industry_slugs, now
+            )
+        totals["brands"] += len(chunk)
+        trend_cache.invalidate([b.pk for b in chunk])
+        if run is not None:
+            _throttled_progress(run, 78 + int(20 * (start + len(chunk)) / len(brand_list)))
+    return totals
+
+
+def trend_batch_build(trends: Sequence[Trend], industry_slugs: Sequence[str]) -> TrendBatch:
+    column = {slug: i for i, slug in enumerate(industry_slugs)}
+    industries = np.zeros((len(trends), len(industry_slugs)), dtype=bool)
+    for row, trend in enumerate(trends):
+        for slug in trend.industries or []:
+            if slug in column:
+                industries[row, column[slug]] = True
+    return TrendBatch(
+        vectors=np.vstack([t.vector for t in trends]),
+        volumes=np.array([t.volume for t in trends], dtype=np.float64),
+        momenta=np.array([t.momentum for t in trends], dtype=np.float64),
+        sentiments=[t.sentiment_label for t in trends],
+        categories=np.array([CATEGORY_INDEX.get(t.category, 0) for t in trends], dtype=np.int64),
+        industries=industries,
+    )
+
+
+def brand_batch_build(
+    brands: Sequence[Brand], embeddings: dict[int, BrandEmbedding], industry_slugs
+) -> BrandBatch:
+    column = {slug: i for i, slug in enumerate(industry_slugs)}
+    platforms: dict[int, set[str]] = {b.pk: set() for b in brands}
+    for brand_id, platform in SocialConnection.objects.filter(
+        brand__in=brands, status=ConnectionStatus.CONNECTED
+    ).values_list("brand_id", "platform"):
+        platforms[brand_id].add(platform)
+    from apps.analytics.learning import brand_category_rewards
+
+    return BrandBatch(
+        vectors=np.vstack([vector_from_bytes(embeddings[b.pk].vector) for b in brands]),
+        industries=np.array(
+            [column.get(b.industry.slug, -1) if b.industry_id else -1 for b in brands], dtype=np.int64
+        ),
+        platforms=np.vstack([platform_mask(platforms[b.pk]) for b in brands]),
+        rewards=brand_category_rewards([b.pk for b in brands]),
+    )
+
+
+def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, now) -> int:
+    scores = score(trend_batch, brand_batch_build(brands, embeddings, industry_slugs))
+    rows = []
+    recommendations = 0
+    trend_vectors = trend_batch.vectors
+    for column, brand in enumerate(brands):
+        decisions = scores.decision[:, column]
+        kept = np.nonzero(decisions != SKIP)[0]
+        if kept.size == 0:
+            continue
+        kept = kept[np.argsort(-scores.final[kept, column])][:SCORES_KEPT_PER_BRAND]
+        embedding = embeddings[brand.pk]
+        pillar_vectors = vector_from_bytes(embedding.pillar_vectors)
+        matched = None
+        if pillar_vectors is not None and embedding.pillars:
+            pillar_vectors = pillar_vectors.reshape(len(embedding.pillars), -1)
+            matched = (trend_vectors[kept] @ pillar_vectors.T).argmax(axis=1)
+        for k, t in enumerate(kept):
+            platform, post_format = PLATFORM_FORMATS[int(scores.best_format[t, column])]
+            is_recommended = decisions[t] == RECOMMEND
+            recommendations += int(is_recommended)
+            rows.append(
+                BrandTrendScore(
+                    brand=brand,
+                    trend_id=trends[t].pk,
+                    relevance=float(scores.relevance[t, column]),
+                    opportunity=float(scores.opportunity[t]),
+                    format_fit=float(scores.format_fit[t, column]),
+                    reward=float(scores.reward[t, column]),
+                    final=float(scores.final[t, column]),
+                    decision=Decision.RECOMMEND if is_recommended else Decision.WATCHLIST,
+                    platform=platform,
+                    post_format=post_format,
+                    matched_pillar=embedding.pillars[int(matched[k])][:300] if matched is not None else "",
+                    scored_at=now,
+                )
+            )
+    with transaction.atomic():
+        BrandTrendScore.objects.filter(brand__in=brands).delete()
+        BrandTrendScore.objects.bulk_create(rows, batch_size=2000)
+    return recommendations
+
+
+def brand_trends_rescore(*, brand: Brand) -> None:
+    """After a profile change: new embedding (if the text changed) and fresh scores for this brand."""
+    trends_score_brands(brand_ids=[brand.pk])
+
+
+# --- Dismissal -----------------------------------------------------------------------------
+
+
+def trend_dismiss(*, brand: Brand, trend: Trend, user) -> TrendDismissal:
+    """ "Not for us": hide the trend from the brand's lists; kept for learning."""
+    score_row = BrandTrendScore.objects.filter(brand=brand, trend=trend).first()
+    dismissal, _ = TrendDismissal.objects.get_or_create(
+        brand=brand,
+        trend=trend,
+        defaults={"dismissed_by": user, "final_at_dismissal": score_row.final if score_row else None},
+    )
+    transaction.on_commit(lambda: trend_cache.invalidate([brand.pk]))
+    return dismissal
+
+
+def trend_undismiss(*, brand: Brand, trend: Trend) -> None:
+    TrendDismissal.objects.filter(brand=brand, trend=trend).delete()
+    transaction.on_commit(lambda: trend_cache.invalidate([brand.pk]))
