@@ -6,6 +6,7 @@ from apps.accounts.api import router as accounts_router
 from apps.brands.api import router as brands_router
 from apps.core.api import API_AUTH, install_error_handlers
 from apps.notifications.api import router as notifications_router
+from apps.trends.api import router as trends_router
 
 api = NinjaAPI(
     title="social-medAI API",
@@ -23,3 +24,4 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/brands", brands_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/", trends_router)

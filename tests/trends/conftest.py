@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -119,4 +119,70 @@ def fintech_brand(fintech):
         audience_roles=["CFOs", "Founders"],
         audience_geographies=["Europe"],
         onboarding_completed_at=timezone.now(),
+    )
+
+
+def make_trend(
+    title="Instant payments go live across Europe", *, volume=100, momentum=0.2, now=None, **fields
+):
+    """A stored trend with one snapshot and one mention, without running the embedding model."""
+    import numpy as np
+
+    from apps.trends.models import Trend, TrendMention, TrendSnapshot
+
+    now = now or timezone.now()
+    vector = np.zeros(384, dtype=np.float32)
+    vector[0] = 1
+    trend = Trend.objects.create(
+        title=title,
+        summary=fields.pop("summary", "Banks must send euro transfers in ten seconds."),
+        category=fields.pop("category", "regulation"),
+        industries=fields.pop("industries", ["fintech"]),
+        embedding=vector.tobytes(),
+        first_seen_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=30),
+        volume=volume,
+        momentum=momentum,
+        **fields,
+    )
+    TrendSnapshot.objects.create(
+        trend=trend,
+        taken_at=now,
+        volume=volume,
+        mention_count=1,
+        source_count=1,
+        momentum=momentum,
+        sentiment_label="neutral",
+        sentiment_score=0.0,
+    )
+    TrendMention.objects.create(
+        trend=trend,
+        source="newsapi",
+        source_name="Reuters",
+        title=title,
+        url=f"https://www.reuters.com/{trend.pk}",
+        canonical_url=f"reuters.com/{trend.pk}",
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    return trend
+
+
+def make_score(brand, trend, final=0.7, decision="recommend", **parts):
+    from apps.trends.models import BrandTrendScore
+
+    return BrandTrendScore.objects.create(
+        brand=brand,
+        trend=trend,
+        relevance=parts.get("relevance", 0.8),
+        opportunity=parts.get("opportunity", 0.6),
+        format_fit=parts.get("format_fit", 0.85),
+        reward=parts.get("reward", 0.5),
+        final=final,
+        decision=decision,
+        platform="linkedin",
+        post_format="post",
+        matched_pillar=parts.get("matched_pillar", ""),
+        scored_at=timezone.now(),
     )

@@ -1,0 +1,189 @@
+"""The SPEC formula with hand-computed numbers, each decision rule, and format fit per platform."""
+
+import math
+
+import numpy as np
+import pytest
+
+from apps.trends.scoring import (
+    RECOMMEND,
+    SKIP,
+    WATCHLIST,
+    BrandBatch,
+    TrendBatch,
+    platform_mask,
+    score,
+    volume_normalised,
+)
+
+DIM = 384
+
+
+def unit(cos_with_e1: float) -> np.ndarray:
+    """A unit vector whose cosine with e1 (the brand's vector) is `cos_with_e1`."""
+    v = np.zeros(DIM, dtype=np.float32)
+    v[0], v[1] = cos_with_e1, math.sqrt(1 - cos_with_e1**2)
+    return v
+
+
+def brand_batch(n=1, industries=None, platforms=None, rewards=None):
+    e1 = np.zeros(DIM, dtype=np.float32)
+    e1[0] = 1
+    return BrandBatch(
+        vectors=np.vstack([e1] * n),
+        industries=np.array(industries if industries is not None else [-1] * n),
+        platforms=np.vstack(platforms or [platform_mask(set())] * n),
+        rewards=rewards,
+    )
+
+
+def trend_batch(cosines, volumes, momenta, sentiments, categories, industries=None):
+    from apps.trends.scoring import CATEGORY_INDEX
+
+    return TrendBatch(
+        vectors=np.vstack([unit(c) for c in cosines]),
+        volumes=np.array(volumes, dtype=float),
+        momenta=np.array(momenta, dtype=float),
+        sentiments=sentiments,
+        categories=np.array([CATEGORY_INDEX[c] for c in categories]),
+        industries=np.array(industries if industries is not None else [[True]] * len(cosines), dtype=bool),
+    )
+
+
+def test_volume_is_normalised_against_the_batch_by_rank_and_log_share():
+    v = volume_normalised(np.array([100, 10, 1]))
+    # percentile ranks 1, 0.5, 0; log shares 1, log(11)/log(101), log(2)/log(101)
+    assert v == pytest.approx(
+        [1.0, (0.5 + math.log(11) / math.log(101)) / 2, (0 + math.log(2) / math.log(101)) / 2]
+    )
+    assert volume_normalised(np.array([5, 5])) == pytest.approx([0.75, 0.75])  # ties share a rank
+    assert volume_normalised(np.array([7])) == pytest.approx([1.0])
+
+
+def test_final_score_matches_hand_computed_numbers():
+    trends = trend_batch(
+        cosines=[0.48, 0.24, 0.5],
+        volumes=[100, 10, 1],
+        momenta=[0.5, -0.2, 0.0],
+        sentiments=["positive", "negative", "neutral"],
+        categories=["research", "opinion", "breaking"],
+    )
+    s = score(trends, brand_batch())
+    # Trend 1: relevance 0.48/0.6 = 0.8; opportunity (0.6·1 + 0.4·0.75)·1.0 = 0.9;
+    # research on every platform: LinkedIn carousel 0.95; reward 0.5.
+    assert s.relevance[0, 0] == pytest.approx(0.8)
+    assert s.opportunity[0] == pytest.approx(0.9)
+    assert s.format_fit[0, 0] == pytest.approx(0.95)
+    assert s.reward[0, 0] == 0.5
+    assert s.final[0, 0] == pytest.approx(0.35 * 0.8 + 0.35 * 0.9 + 0.2 * 0.95 + 0.1 * 0.5)  # 0.835
+    assert s.decision[0, 0] == RECOMMEND
+    # Trend 2: relevance 0.4; volume (0.5 + log 11/log 101)/2 = 0.509785, momentum share 0.4,
+    # negative ×0.75 → opportunity 0.349403; opinion → LinkedIn post 0.9; final 0.492291.
+    assert s.relevance[1, 0] == pytest.approx(0.4)
+    assert s.opportunity[1] == pytest.approx(0.349403, abs=1e-5)
+    assert s.format_fit[1, 0] == pytest.approx(0.9)
+    assert s.final[1, 0] == pytest.approx(0.492291, abs=1e-5)
+    assert s.decision[1, 0] == WATCHLIST
+    # Trend 3: one mention, flat, neutral → opportunity (0.6·0.075095 + 0.2)·0.9 = 0.220551 → skipped.
+    assert s.opportunity[2] == pytest.approx(0.220551, abs=1e-5)
+    assert s.decision[2, 0] == SKIP
+
+
+def _one(cos=0.48, industries=None, brand_industries=None, momentum=0.5, sentiment="positive"):
+    trends = trend_batch(
+        [cos, 0.48], [100, 10], [momentum, 0.0], [sentiment, "neutral"], ["research", "research"], industries
+    )
+    return score(trends, brand_batch(industries=brand_industries))
+
+
+def test_relevance_at_or_below_0_3_is_skipped():
+    assert _one(cos=0.18).decision[0, 0] == SKIP  # relevance exactly 0.3
+    assert _one(cos=0.19).decision[0, 0] != SKIP
+
+
+def test_opportunity_at_or_below_0_3_is_skipped():
+    # volume share 1.0, momentum -1 → 0.6·1 + 0 = 0.6 × negative 0.75 = 0.45: kept
+    assert _one(momentum=-1.0, sentiment="negative").decision[0, 0] != SKIP
+    # the smaller trend: volume share ~0.26, flat, neutral → (0.156 + 0.2)·0.9 = 0.32: kept, watchlist at most
+    s = _one()
+    assert s.opportunity[1] == pytest.approx((0.6 * (0 + math.log(11) / math.log(101)) / 2 + 0.2) * 0.9)
+    trends = trend_batch(
+        [0.48, 0.48], [100, 1], [0.0, -1.0], ["neutral", "negative"], ["research", "research"]
+    )
+    s = score(trends, brand_batch())
+    assert s.opportunity[1] <= 0.3 and s.decision[1, 0] == SKIP
+
+
+def test_trends_outside_the_brands_industry_are_skipped_and_other_brands_see_everything():
+    # Column 0 is fintech; the first trend is fintech, the second is not.
+    industries = [[True], [False]]
+    fintech_brand = _one(industries=industries, brand_industries=[0])
+    assert fintech_brand.decision[0, 0] == RECOMMEND
+    no_filter = score(
+        trend_batch([0.48, 0.48], [100, 100], [0.5, 0.5], ["positive"] * 2, ["research"] * 2, industries),
+        brand_batch(industries=[-1]),
+    )
+    fintech_only = score(
+        trend_batch([0.48, 0.48], [100, 100], [0.5, 0.5], ["positive"] * 2, ["research"] * 2, industries),
+        brand_batch(industries=[0]),
+    )
+    assert fintech_only.decision[1, 0] == SKIP
+    assert no_filter.decision[1, 0] == RECOMMEND
+
+
+def test_recommended_only_above_0_5():
+    trends = trend_batch([0.3, 0.48], [10, 10], [0.0, 0.0], ["neutral", "neutral"], ["culture", "culture"])
+    brands = brand_batch(platforms=[platform_mask({"linkedin"})])
+    s = score(trends, brands)
+    # relevance 0.5, opportunity (0.6·0.75 + 0.2)·0.9 = 0.585, culture on LinkedIn 0.35 → final 0.49975
+    assert s.final[0, 0] == pytest.approx(0.35 * 0.5 + 0.35 * 0.585 + 0.2 * 0.35 + 0.05, abs=1e-5)
+    assert s.decision[0, 0] == WATCHLIST
+
+
+def test_format_fit_uses_the_brands_connected_platforms():
+    trends = trend_batch([0.48], [10], [0.0], ["neutral"], ["research"])
+    brands = brand_batch(
+        n=3,
+        platforms=[platform_mask({"x"}), platform_mask({"linkedin", "sandbox"}), platform_mask({"sandbox"})],
+    )
+    s = score(trends, brands)
+    assert s.format_fit[0].tolist() == pytest.approx([0.85, 0.95, 0.95])  # X thread, LI carousel, all
+    assert s.best_format[0].tolist() == [1, 3, 3]
+
+
+def test_learned_reward_comes_from_the_brands_model_when_it_has_one():
+    from apps.trends.scoring import CATEGORY_INDEX
+
+    rewards = np.full((1, len(CATEGORY_INDEX)), 0.5, dtype=np.float32)
+    rewards[0, CATEGORY_INDEX["research"]] = 0.9
+    trends = trend_batch([0.48], [10], [0.0], ["neutral"], ["research"])
+    s = score(trends, brand_batch(rewards=rewards))
+    assert s.reward[0, 0] == pytest.approx(0.9)
+
+
+def test_scoring_is_one_matrix_operation_over_all_pairs():
+    rng = np.random.default_rng(1)
+    t, b = 50, 200
+    vectors = rng.normal(size=(t, DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    trends = TrendBatch(
+        vectors=vectors,
+        volumes=rng.integers(1, 1000, t).astype(float),
+        momenta=rng.uniform(-1, 1, t),
+        sentiments=["neutral"] * t,
+        categories=rng.integers(0, 10, t),
+        industries=np.ones((t, 1), dtype=bool),
+    )
+    brand_vectors = rng.normal(size=(b, DIM)).astype(np.float32)
+    brand_vectors /= np.linalg.norm(brand_vectors, axis=1, keepdims=True)
+    brands = BrandBatch(
+        vectors=brand_vectors,
+        industries=np.full(b, -1),
+        platforms=np.vstack([platform_mask(set())] * b),
+    )
+    s = score(trends, brands)
+    assert s.final.shape == (t, b)
+    # Spot-check one pair against the formula computed by hand from the parts.
+    i, j = 7, 123
+    expected = 0.35 * s.relevance[i, j] + 0.35 * s.opportunity[i] + 0.2 * s.format_fit[i, j] + 0.1 * 0.5
+    assert s.final[i, j] == pytest.approx(expected, abs=1e-6)
