@@ -56,3 +56,20 @@ def other_brand(db):
     """A brand the `brand_user` fixture is not a member of."""
     membership = MembershipFactory()
     return membership.brand
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    """A real Celery worker thread consuming the test queue (Redis in CI, memory otherwise)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from project.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10
+        ):
+            yield
+    finally:
+        app.conf.task_always_eager = True

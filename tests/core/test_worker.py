@@ -6,22 +6,7 @@ import pytest
 from django.core import mail
 
 from apps.notifications.services import notification_create
-from project.celery import app
 from tests.factories import BrandUserFactory
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    from celery.contrib.testing.worker import start_worker
-
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10
-        ):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 @pytest.mark.worker
