@@ -182,12 +182,17 @@ def refresh(request):
     if joined:
         notice = f"Refresh #{run.pk} is already {run.get_status_display().lower()}; showing its progress."
     else:
-        notice = f"Refresh #{run.pk} is queued. Progress appears here as the worker goes."
+        notice = f"Refresh #{run.pk} requested. Its progress shows below as the worker goes."
     if request.htmx:
-        return render(
-            request,
-            "trends/partials/current_run.html",
-            {"current_run": run, "notice": notice, "joined": joined},
-        )
+        # The run card, and the tables out of band so the new run is listed at once.
+        context = {
+            "current_run": run,
+            "notice": notice,
+            "joined": joined,
+            "runs": selectors.refresh_runs(limit=10),
+            "sources": selectors.source_statuses(),
+            "tables_oob": True,
+        }
+        return render(request, "trends/partials/current_run.html", context)
     (messages.info if joined else messages.success)(request, notice)
     return redirect("trends:operations")

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from email import policy
 from pathlib import Path
 from urllib.error import HTTPError, URLError
@@ -112,8 +113,10 @@ def fake_oauth_server():
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server):
+@contextmanager
+def run_site_server(tmp_path_factory, fake_oauth_server, extra_env: dict[str, str] | None = None):
+    """Start daphne (and a Celery worker when Redis is there) on the test database; `extra_env`
+    adds settings for this server only (a test module can run a server of its own with them)."""
     mail_dir = tmp_path_factory.mktemp("mail")
     port = _free_port()
     real_worker = settings.USE_REDIS
@@ -126,9 +129,11 @@ def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth
         "CELERY_TASK_ALWAYS_EAGER": "0" if real_worker else "1",
         "SOCIALMEDAI_QUIET_FALLBACKS": "1",
         "PYTHONUNBUFFERED": "1",
-        # A queue of this run's own: a stray worker of another run can never take its tasks.
-        "CELERY_QUEUE": f"smai-e2e-{os.getpid()}",
+        # A queue of this server's own: a stray worker of another run (or another server of
+        # this run, started with other settings) can never take its tasks.
+        "CELERY_QUEUE": f"smai-e2e-{os.getpid()}-{port}",
         **oauth_env(fake_oauth_server),
+        **(extra_env or {}),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if settings.REDIS_URL:
@@ -179,14 +184,22 @@ def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth
             log = (logs / "web.log").read_text()[-3000:]
             raise RuntimeError(f"daphne did not become healthy: {last_health}\n{log}")
         time.sleep(0.2)
-    yield LiveServer(url, mail_dir, real_worker)
-    for process in processes.values():
-        process.terminate()
-    for process in processes.values():
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    try:
+        yield LiveServer(url, mail_dir, real_worker)
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="session")
+def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server):
+    with run_site_server(tmp_path_factory, fake_oauth_server) as server:
+        yield server
 
 
 @pytest.fixture(scope="package")

@@ -170,6 +170,14 @@ def test_a_sparkline_copes_with_one_point_and_all_zero_volumes(brand_client, onb
     assert "✦ New" in page  # one snapshot: a new trend, no momentum yet
 
 
+def test_the_section_alone_is_served_for_htmx(brand_client, onboarded, scored, other_brand):
+    url = reverse("trends:recommendations")
+    section = brand_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert section.lstrip().startswith('<section id="trend-recommendations"')
+    assert section.count('class="trend-card"') == 5
+    assert brand_client.get(f"{url}?brand={other_brand.pk}").status_code == 404
+
+
 def test_dashboard_query_count_is_bounded(brand_client, scored, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = brand_client.get(reverse("brands:dashboard"))
@@ -383,7 +391,7 @@ def test_refresh_button_queues_a_run_that_the_eager_worker_completes(client, sta
     )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="trend-current-run"')
-    assert f'id="trend-run-{run.pk}"' in html and "is queued" in html and "Done" in html
+    assert f'id="trend-run-{run.pk}"' in html and "requested" in html and "Done" in html
 
 
 def test_a_second_press_while_one_is_queued_returns_the_same_run(client, staff, settings):
@@ -394,6 +402,7 @@ def test_a_second_press_while_one_is_queued_returns_the_same_run(client, staff, 
     run = TrendRefreshRun.objects.get()
     assert run.status == RunStatus.QUEUED
     assert "is already queued" in response.content.decode()
+    assert 'id="trend-ops-tables" class="trend-ops-tables" hx-swap-oob="true"' in response.content.decode()
 
 
 def test_refresh_is_staff_only(client, brand_user):

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import template
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 
 from apps.trends.scoring import WEIGHTS
 from apps.trends.selectors import PLATFORM_LABELS, SOURCE_LABELS
@@ -261,3 +263,35 @@ def source_state(status) -> str:
     if status.last_success_at:
         return "partial" if status.last_error_at and status.last_error_at == status.last_success_at else "ok"
     return "idle"
+
+
+@register.filter
+def ago(value) -> str:
+    """“just now” under a minute, else “5 minutes ago” (timesince's “0 minutes” reads as a bug)."""
+    value = isodate(value)
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value)} ago"
+
+
+@register.filter
+def duration(start, end) -> str:
+    """A run's length: “42 s”, “3 min 5 s”, “1 h 12 min”."""
+    if not start or not end:
+        return ""
+    seconds = max(int((end - start).total_seconds()), 0)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+@register.filter
+def thousands(value) -> str:
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return ""
