@@ -38,30 +38,47 @@ SOURCE_LABELS = {
 }
 
 
-def why_line(score: BrandTrendScore, trend: Trend, source_count: int) -> str:
-    """One sentence a marketer can check: what it matched, how it moves, where to post it."""
-    parts = []
-    if score.matched_pillar:
-        parts.append(f"Matches your pillar “{score.matched_pillar}”")
-    else:
-        parts.append("Close to your profile")
-    movement = {"rising": "rising", "falling": "cooling off", "steady": "steady"}[trend.momentum_label]
-    if trend.snapshots_count <= 1:
-        movement = "new"
-    places = f"{source_count} source{'s' if source_count != 1 else ''}"
-    parts.append(f"{movement} across {places}")
-    parts.append(
-        f"best as {'an' if score.platform == 'x' else 'a'} {PLATFORM_LABELS.get(score.platform, score.platform)} {score.post_format}"
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def why_line(score: BrandTrendScore, *, momentum_label: str, sources: list[str]) -> str:
+    """One sentence a marketer can check: what it matched, how it moves, where, and how to post it."""
+    matched = (
+        f"Matches your pillar “{score.matched_pillar}”" if score.matched_pillar else "Close to your profile"
     )
-    return "; ".join(parts) + "."
+    movement = {"rising": "rising", "falling": "cooling off", "steady": "steady", "new": "new"}[
+        momentum_label
+    ]
+    seen = f"{movement} on {_join(sources)}" if sources else movement
+    platform = PLATFORM_LABELS.get(score.platform, score.platform)
+    article = "an" if platform == "X" else "a"
+    return f"{matched}; {seen}; best as {article} {platform} {score.post_format}."
+
+
+def trend_momentum_label(trend: Trend, snapshot_count: int) -> str:
+    return trend.momentum_label if snapshot_count > 1 else "new"
+
+
+def source_labels(mentions) -> list[str]:
+    return [SOURCE_LABELS.get(s, s) for s in sorted({m.source for m in mentions})]
+
+
+def trend_why(*, score: BrandTrendScore, trend: Trend, detail: dict) -> str:
+    """The why-line for a trend page, from its trend_detail()."""
+    return why_line(
+        score,
+        momentum_label=trend_momentum_label(trend, len(detail["snapshots"])),
+        sources=source_labels(detail["mentions"]),
+    )
 
 
 def _card(score: BrandTrendScore) -> dict:
     trend = score.trend
     snapshots = list(trend.recent_snapshots)[-VOLUME_POINTS:]
-    trend.snapshots_count = len(snapshots)
     mentions = list(trend.all_mentions)
-    sources = sorted({m.source for m in mentions})
+    sources = source_labels(mentions)
+    momentum_label = trend_momentum_label(trend, len(snapshots))
     return {
         "trend_id": trend.pk,
         "title": trend.title,
@@ -79,14 +96,14 @@ def _card(score: BrandTrendScore) -> dict:
         "decision": score.decision,
         "platform": score.platform,
         "post_format": score.post_format,
-        "why": why_line(score, trend, len(sources)),
+        "why": why_line(score, momentum_label=momentum_label, sources=sources),
         "sentiment_label": trend.sentiment_label,
         "sentiment_score": round(trend.sentiment_score, 3),
         "momentum": round(trend.momentum, 3),
-        "momentum_label": trend.momentum_label if len(snapshots) > 1 else "new",
+        "momentum_label": momentum_label,
         "volume": trend.volume,
         "volumes": [s.volume for s in snapshots],
-        "sources": [SOURCE_LABELS.get(s, s) for s in sources],
+        "sources": sources,
         "links": [
             {
                 "source": SOURCE_LABELS.get(m.source, m.source),

@@ -84,8 +84,7 @@ def _brand_score_context(*, trend, brand: Brand, detail: dict | None = None) -> 
             "format_fit": score.format_fit,
             "reward": score.reward,
         }
-        trend.snapshots_count = len(detail["snapshots"])  # what why_line reads, as on the cards
-        why = selectors.why_line(score, trend, len({m.source for m in detail["mentions"]}))
+        why = selectors.trend_why(score=score, trend=trend, detail=detail)
     return {
         "trend": trend,
         "brand": brand,

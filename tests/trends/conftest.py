@@ -104,7 +104,15 @@ FINTECH_ITEMS = [
 
 @pytest.fixture
 def fintech():
-    return Industry.objects.get(slug="fintech")
+    # get_or_create: a transactional test before this one may have flushed the seeded rows.
+    industry, _ = Industry.objects.get_or_create(
+        slug="fintech",
+        defaults={
+            "name": "Fintech",
+            "description": "Payments, banking, lending, insurance, crypto, personal finance and financial software.",
+        },
+    )
+    return industry
 
 
 @pytest.fixture

@@ -134,15 +134,51 @@ def seed_welcome_notifications(stdout, users: dict[str, User]) -> None:
             stdout.write(f"notified {user.email}")
 
 
+def seed_trends(stdout) -> None:
+    """Run the real trend pipeline over the offline demo set, in three rounds 6 hours apart, so
+    trends have snapshots, momentum and per-brand scores without any API key."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.integrations.sources.offline import ROUNDS, OfflineFixtureSource
+    from apps.trends.models import RunStatus, TrendRefreshRun
+    from apps.trends.services import trend_refresh_execute
+
+    now = timezone.now()
+    recent = TrendRefreshRun.objects.filter(
+        trigger=TrendRefreshRun.Trigger.DEMO, status=RunStatus.SUCCEEDED, created_at__gte=now - timedelta(days=7)
+    )
+    if recent.exists():
+        stdout.write("Demo trends: already loaded this week.")
+        return
+    stdout.write("Demo trends: running the trend pipeline over the offline set (3 rounds, 6 hours apart)…")
+    for round_index in range(ROUNDS):
+        at = now - timedelta(hours=6 * (ROUNDS - 1 - round_index))
+        run = TrendRefreshRun.objects.create(trigger=TrendRefreshRun.Trigger.DEMO)
+        trend_refresh_execute(run=run, sources=[OfflineFixtureSource(round=round_index, now=at)], now=at)
+        stdout.write(
+            f"  round {round_index + 1}: {run.items_fetched} items → {run.trends_created} new and "
+            f"{run.trends_updated} updated trends; {run.recommendations} recommendations"
+        )
+
+
 class Command(BaseCommand):
     help = "Load demo data (safe to run again: nothing is duplicated)."
 
     @transaction.atomic
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-trends", action="store_true", help="Skip the offline trend set (it loads the embedding model)."
+        )
+
     def handle(self, *args, **options):
         users = seed_users(self.stdout)
         seed_brand(self.stdout, users)
         seed_influencer_profile(self.stdout, users)
         seed_welcome_notifications(self.stdout, users)
+        if not options["no_trends"]:
+            seed_trends(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
