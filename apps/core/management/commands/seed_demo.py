@@ -147,7 +147,9 @@ def seed_trends(stdout) -> None:
 
     now = timezone.now()
     recent = TrendRefreshRun.objects.filter(
-        trigger=TrendRefreshRun.Trigger.DEMO, status=RunStatus.SUCCEEDED, created_at__gte=now - timedelta(days=7)
+        trigger=TrendRefreshRun.Trigger.DEMO,
+        status=RunStatus.SUCCEEDED,
+        created_at__gte=now - timedelta(days=7),
     )
     if recent.exists():
         stdout.write("Demo trends: already loaded this week.")
@@ -169,7 +171,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-trends", action="store_true", help="Skip the offline trend set (it loads the embedding model)."
+            "--no-trends",
+            action="store_true",
+            help="Skip the offline trend set (it loads the embedding model).",
         )
 
     def handle(self, *args, **options):
