@@ -230,7 +230,10 @@ def bench_web() -> tuple[float, bool]:
             for who, path in pages:
                 request = Request(f"{url}{path}", headers={"Cookie": seeded[who]})  # noqa: S310
                 with urlopen(request, timeout=30) as response:  # noqa: S310 (our own local server)
-                    response.read()
+                    body = response.read()
+                    # Signed in, not redirected to the login page.
+                    assert response.geturl().endswith(path), f"{path} answered {response.geturl()}"
+                    assert path == "/staff/trends/" or b"Bench trend" in body, f"{path} lacks the trends"
         rss = rss_mb(process.pid)
         maps = Path(f"/proc/{process.pid}/maps").read_text()
         loaded_torch = "libtorch" in maps or "/torch/" in maps
