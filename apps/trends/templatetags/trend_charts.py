@@ -191,6 +191,12 @@ def snapshot_chart(snapshots: Sequence, width: int = 720, height: int = 240) -> 
         )
     line = []
     label_every = max(1, len(points) // 8)
+    # Refreshes are hours apart: ticks show the time, and the date only when it changes.
+    local_times = [timezone.localtime(s.taken_at) for s in points]
+    tick_labels = [
+        t.strftime("%H:%M") if i and t.date() == local_times[i - 1].date() else t.strftime("%d %b %H:%M")
+        for i, t in enumerate(local_times)
+    ]
     for i, s in enumerate(points):
         cx = pad_left + slot * (i + 0.5)
         bar_height = max(s.volume / peak * plot_h, 1.5)
@@ -203,7 +209,7 @@ def snapshot_chart(snapshots: Sequence, width: int = 720, height: int = 240) -> 
                 _fmt(bottom - bar_height),
                 _fmt(bar_width),
                 _fmt(bar_height),
-                s.taken_at.strftime("%d %b %H:%M"),
+                local_times[i].strftime("%d %b %H:%M"),
                 f"{s.volume:,}",
                 signed(s.momentum),
                 s.get_sentiment_label_display().lower(),
@@ -218,7 +224,7 @@ def snapshot_chart(snapshots: Sequence, width: int = 720, height: int = 240) -> 
                     '<text class="chart-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
                     _fmt(cx),
                     bottom + 18,
-                    s.taken_at.strftime("%d %b"),
+                    tick_labels[i],
                 )
             )
     if len(line) > 1:
