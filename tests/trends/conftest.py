@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
 from apps.brands.models import Industry
 from apps.integrations.sources.base import FetchResult, SourceItem, SourceNotConfigured, TrendSource
+from apps.trends.models import BrandTrendScore, Decision, Trend, TrendMention, TrendSnapshot
 from tests.factories import BrandFactory
 
 
@@ -130,67 +132,74 @@ def fintech_brand(fintech):
     )
 
 
+ZERO_EMBEDDING = np.zeros(384, np.float32).tobytes()
+
+
 def make_trend(
-    title="Instant payments go live across Europe", *, volume=100, momentum=0.2, now=None, **fields
+    title="Instant payments go live across Europe",
+    *,
+    volumes=(40, 90, 210),
+    sentiment=("positive", 0.42),
+    momentum=0.55,
+    sources=None,
+    **extra,
 ):
-    """A stored trend with one snapshot and one mention, without running the embedding model."""
-    import numpy as np
-
-    from apps.trends.models import Trend, TrendMention, TrendSnapshot
-
-    now = now or timezone.now()
-    vector = np.zeros(384, dtype=np.float32)
-    vector[0] = 1
+    now = timezone.now()
     trend = Trend.objects.create(
         title=title,
-        summary=fields.pop("summary", "Banks must send euro transfers in ten seconds."),
-        category=fields.pop("category", "regulation"),
-        industries=fields.pop("industries", ["fintech"]),
-        embedding=vector.tobytes(),
-        first_seen_at=now,
+        summary=extra.pop("summary", f"What is happening: {title.lower()}."),
+        category=extra.pop("category", "regulation"),
+        industries=["fintech"],
+        embedding=ZERO_EMBEDDING,
+        first_seen_at=now - timedelta(hours=6 * len(volumes)),
         last_seen_at=now,
-        expires_at=now + timedelta(days=30),
-        volume=volume,
+        expires_at=extra.pop("expires_at", now + timedelta(days=20)),
+        volume=volumes[-1] if volumes else 0,
         momentum=momentum,
-        **fields,
+        sentiment_label=sentiment[0],
+        sentiment_score=sentiment[1],
     )
-    TrendSnapshot.objects.create(
-        trend=trend,
-        taken_at=now,
-        volume=volume,
-        mention_count=1,
-        source_count=1,
-        momentum=momentum,
-        sentiment_label="neutral",
-        sentiment_score=0.0,
-    )
-    TrendMention.objects.create(
-        trend=trend,
-        source="newsapi",
-        source_name="Reuters",
-        title=title,
-        url=f"https://www.reuters.com/{trend.pk}",
-        canonical_url=f"reuters.com/{trend.pk}",
-        first_seen_at=now,
-        last_seen_at=now,
-    )
+    for i, volume in enumerate(volumes):
+        TrendSnapshot.objects.create(
+            trend=trend,
+            taken_at=now - timedelta(hours=6 * (len(volumes) - 1 - i)),
+            volume=volume,
+            mention_count=i + 1,
+            source_count=2,
+            momentum=momentum if i else 0.0,
+            sentiment_label=sentiment[0],
+            sentiment_score=sentiment[1],
+        )
+    for source, name, url in sources or [
+        ("newsapi", "Reuters", f"https://www.reuters.com/{trend.pk}"),
+        ("reddit", "r/fintech", f"https://www.reddit.com/r/fintech/{trend.pk}"),
+    ]:
+        TrendMention.objects.create(
+            trend=trend,
+            source=source,
+            source_name=name,
+            title=f"{name}: {title}",
+            url=url,
+            canonical_url=url,
+            first_seen_at=now,
+            last_seen_at=now,
+            volume=3,
+        )
     return trend
 
 
-def make_score(brand, trend, final=0.7, decision="recommend", **parts):
-    from apps.trends.models import BrandTrendScore
-
+def make_score(brand, trend, final=0.72, decision=Decision.RECOMMEND, **parts):
     return BrandTrendScore.objects.create(
         brand=brand,
         trend=trend,
-        relevance=parts.get("relevance", 0.8),
-        opportunity=parts.get("opportunity", 0.6),
+        relevance=parts.get("relevance", 0.81),
+        opportunity=parts.get("opportunity", 0.66),
         format_fit=parts.get("format_fit", 0.85),
         reward=parts.get("reward", 0.5),
         final=final,
         decision=decision,
         platform="linkedin",
-        post_format="post",
-        matched_pillar=parts.get("matched_pillar", ""),
+        post_format="carousel",
+        matched_pillar="Instant payments for small businesses",
         scored_at=timezone.now(),
     )

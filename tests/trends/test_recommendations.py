@@ -30,7 +30,7 @@ def test_top_five_are_the_best_recommended_and_the_rest_is_the_watchlist(fintech
     card = recs["top"][0]
     assert set(card["parts"]) == {"relevance", "opportunity", "format_fit", "reward"}
     assert card["links"][0]["url"].startswith("https://www.reuters.com/")
-    assert card["volumes"] == [100]
+    assert card["volumes"] == [40, 90, 210]
 
 
 def test_recommendations_are_served_from_the_cache_until_invalidated(
@@ -109,7 +109,7 @@ def test_api_dismiss_and_undo(client, fintech_brand):
     url = f"/api/v1/brands/{fintech_brand.pk}/trends/{trend.pk}/dismiss"
     assert client.post(url).json() == {"trend_id": trend.pk, "brand_id": fintech_brand.pk, "dismissed": True}
     detail = client.get(f"/api/v1/trends/{trend.pk}?brand_id={fintech_brand.pk}").json()
-    assert detail["dismissed"] is True and detail["brand_score"]["final"] == 0.7
+    assert detail["dismissed"] is True and detail["brand_score"]["final"] == 0.72
     assert client.delete(url).status_code == 204
     assert not TrendDismissal.objects.exists()
     assert client.post(f"/api/v1/brands/{fintech_brand.pk}/trends/999999/dismiss").status_code == 404
@@ -120,7 +120,7 @@ def test_api_trend_detail_has_snapshots_and_sources_and_staff_see_every_brand(cl
     make_score(fintech_brand, trend)
     client.force_login(StaffFactory())
     detail = client.get(f"/api/v1/trends/{trend.pk}").json()
-    assert len(detail["snapshots"]) == 1 and detail["mentions"][0]["source_name"] == "Reuters"
+    assert len(detail["snapshots"]) == 3 and detail["mentions"][0]["source_name"] == "Reuters"
     assert [s["brand_id"] for s in detail["brand_scores"]] == [fintech_brand.pk]
 
 

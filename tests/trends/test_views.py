@@ -3,91 +3,23 @@ operations page with its refresh button. Data is made directly; no embedding mod
 
 from datetime import timedelta
 
-import numpy as np
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.trends.models import (
-    BrandTrendScore,
     Decision,
     RunStatus,
-    Trend,
     TrendDismissal,
     TrendMention,
     TrendRefreshRun,
-    TrendSnapshot,
     TrendSourceStatus,
 )
 from tests.factories import BrandFactory, MembershipFactory
 
+from .conftest import make_score, make_trend
+
 pytestmark = pytest.mark.django_db
-
-ZERO_EMBEDDING = np.zeros(384, np.float32).tobytes()
-
-
-def make_trend(
-    title, *, volumes=(40, 90, 210), sentiment=("positive", 0.42), momentum=0.55, sources=None, **extra
-):
-    now = timezone.now()
-    trend = Trend.objects.create(
-        title=title,
-        summary=extra.pop("summary", f"What is happening: {title.lower()}."),
-        category=extra.pop("category", "regulation"),
-        industries=["fintech"],
-        embedding=ZERO_EMBEDDING,
-        first_seen_at=now - timedelta(hours=6 * len(volumes)),
-        last_seen_at=now,
-        expires_at=extra.pop("expires_at", now + timedelta(days=20)),
-        volume=volumes[-1] if volumes else 0,
-        momentum=momentum,
-        sentiment_label=sentiment[0],
-        sentiment_score=sentiment[1],
-    )
-    for i, volume in enumerate(volumes):
-        TrendSnapshot.objects.create(
-            trend=trend,
-            taken_at=now - timedelta(hours=6 * (len(volumes) - 1 - i)),
-            volume=volume,
-            mention_count=i + 1,
-            source_count=2,
-            momentum=momentum if i else 0.0,
-            sentiment_label=sentiment[0],
-            sentiment_score=sentiment[1],
-        )
-    for source, name, url in sources or [
-        ("newsapi", "Reuters", f"https://www.reuters.com/{trend.pk}"),
-        ("reddit", "r/fintech", f"https://www.reddit.com/r/fintech/{trend.pk}"),
-    ]:
-        TrendMention.objects.create(
-            trend=trend,
-            source=source,
-            source_name=name,
-            title=f"{name}: {title}",
-            url=url,
-            canonical_url=url,
-            first_seen_at=now,
-            last_seen_at=now,
-            volume=3,
-        )
-    return trend
-
-
-def make_score(brand, trend, final=0.72, decision=Decision.RECOMMEND, **parts):
-    return BrandTrendScore.objects.create(
-        brand=brand,
-        trend=trend,
-        relevance=parts.get("relevance", 0.81),
-        opportunity=parts.get("opportunity", 0.66),
-        format_fit=parts.get("format_fit", 0.85),
-        reward=parts.get("reward", 0.5),
-        final=final,
-        decision=decision,
-        platform="linkedin",
-        post_format="carousel",
-        matched_pillar="Instant payments for small businesses",
-        scored_at=timezone.now(),
-    )
 
 
 @pytest.fixture
