@@ -379,7 +379,7 @@ TREND_INDUSTRY_SOURCES = env.json(
 # Near-duplicate items and trends merge when their embeddings' cosine similarity is at least
 # this (all-MiniLM-L6-v2; the same story retold scores 0.85-0.95, related stories 0.3-0.6).
 TREND_DEDUPE_COSINE = env.float("TREND_DEDUPE_COSINE", default=0.8)
-# A title-only item (hashtag, discussion thread) joins the nearest story with articles at this.
+# A discussion (hashtag, X trend, Reddit thread) joins the nearest story with articles at this.
 TREND_ATTACH_COSINE = env.float("TREND_ATTACH_COSINE", default=0.55)
 TREND_EXPIRE_DAYS = env.int("TREND_EXPIRE_DAYS", default=30)
 TREND_EMBEDDER = env("TREND_EMBEDDER", default="apps.trends.embeddings.MiniLMEmbedder")
