@@ -108,8 +108,12 @@ class Story:
         return all(is_discussion(item) for item in self.items)
 
     def headline(self) -> SourceItem:
-        # A news headline reads better than a hashtag: prefer items with a summary, then volume.
-        return max(self.items, key=lambda i: (bool(i.summary), not i.title.startswith("#"), i.volume))
+        # A news headline names a trend better than a thread or a hashtag: articles first, then
+        # items with a summary, then volume.
+        return max(
+            self.items,
+            key=lambda i: (not is_discussion(i), bool(i.summary), not i.title.startswith("#"), i.volume),
+        )
 
 
 def normalise_items(items: Sequence[SourceItem], *, now: datetime) -> list[SourceItem]:
@@ -388,8 +392,10 @@ def stories_store(
 def _trend_apply(trend: Trend, story: Story, *, now, set_category: bool, industries) -> None:
     """Set a trend's text, category, industries and this refresh's figures from its story."""
     head = story.headline()
-    if not trend.pk or (trend.title.startswith("#") and not head.title.startswith("#")):
+    if not trend.pk or (not is_discussion(head) and _titled_by_discussion(trend)):
+        # New, or named after a thread or hashtag until an article about it came along.
         trend.title = head.title
+        trend.summary = head.summary or trend.summary
     if not trend.summary:
         trend.summary = next((i.summary for i in story.items if i.summary), "")
     vector = trend.vector if trend.embedding else story.vector
@@ -405,6 +411,12 @@ def _trend_apply(trend: Trend, story: Story, *, now, set_category: bool, industr
     trend.sentiment_label, trend.sentiment_score = sentiment([item_text(i) for i in story.items])
     trend.save()
     _mentions_upsert(trend, story.items, now=now)
+
+
+def _titled_by_discussion(trend: Trend) -> bool:
+    if trend.title.startswith("#"):
+        return True
+    return not trend.mentions.filter(title=trend.title).exclude(source__in=DISCUSSION_SOURCES).exists()
 
 
 def _mentions_upsert(trend: Trend, items: Sequence[SourceItem], *, now) -> None:
