@@ -76,6 +76,9 @@ class Brand(TimeStampedModel):
     preferred_time_windows = models.JSONField(default=list, blank=True, help_text='e.g. ["09:00-11:00"]')
     timezone = models.CharField(max_length=64, default="UTC")
     default_tone = models.CharField(max_length=20, choices=Tone.choices, default=Tone.PROFESSIONAL)
+    banned_topics = models.JSONField(
+        default=list, blank=True, help_text="Words and phrases the brand's posts must never mention."
+    )
 
     onboarding_step = models.PositiveSmallIntegerField(
         choices=OnboardingStep.choices, default=OnboardingStep.INDUSTRY
