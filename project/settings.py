@@ -384,6 +384,23 @@ TREND_ATTACH_COSINE = env.float("TREND_ATTACH_COSINE", default=0.55)
 TREND_EXPIRE_DAYS = env.int("TREND_EXPIRE_DAYS", default=30)
 TREND_EMBEDDER = env("TREND_EMBEDDER", default="apps.trends.embeddings.MiniLMEmbedder")
 
+# --- LLM (SPEC section 5) --------------------------------------------------------------------
+
+# Any OpenAI-compatible chat-completions server: Groq by default, OpenAI
+# (https://api.openai.com/v1), Ollama (http://localhost:11434/v1), vLLM (http://host:8000/v1).
+# Configured when LLM_API_KEY is set, or when LLM_BASE_URL points anywhere but Groq (a server of
+# your own needs no key); otherwise posts get template copy.
+LLM_BASE_URL = env("LLM_BASE_URL", default="https://api.groq.com/openai/v1").rstrip("/")
+LLM_API_KEY = env("LLM_API_KEY", default="")
+if TESTING and urlparse(LLM_BASE_URL).hostname != "127.0.0.1":
+    # The test suite never calls a real LLM, whatever .env says: only the local fake (tests/fakes/llm.py).
+    LLM_BASE_URL, LLM_API_KEY = "https://api.groq.com/openai/v1", ""
+LLM_MODEL = env("LLM_MODEL", default="llama-3.3-70b-versatile")
+LLM_TIMEOUT = env.float("LLM_TIMEOUT", default=30.0)  # seconds per attempt
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)  # on timeouts, network errors, 429 and 5xx
+LLM_MAX_RETRY_WAIT = env.float("LLM_MAX_RETRY_WAIT", default=20.0)  # cap on honouring retry-after
+LLM_CLIENT = "apps.integrations.llm.openai_compat.OpenAICompatibleClient"
+
 # --- Email --------------------------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

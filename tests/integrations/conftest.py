@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from apps.integrations.sources.base import industry_queries
+from tests.fakes.llm import fake_llm, fake_llm_server, llm_waits  # noqa: F401 (fixtures)
 from tests.fakes.sources import fake_sources, fake_sources_server  # noqa: F401 (fixtures)
 
 
