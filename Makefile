@@ -59,7 +59,7 @@ vendor:
 lock: install
 	$(BIN)/pip install --quiet uv
 	cd requirements && for f in base dev; do \
-		../$(BIN)/uv pip compile --quiet --python-version 3.11 --find-links $(TORCH_WHEELS) $$f.in -o $$f.txt && \
+		../$(BIN)/uv pip compile --quiet --python-version 3.11 --find-links $(TORCH_WHEELS) --override torch-cpu.txt $$f.in -o $$f.txt && \
 		sed -i 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/' $$f.txt || exit 1; done
 
 clean:

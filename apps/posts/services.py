@@ -46,7 +46,7 @@ def post_copy_errors(*, post: Post) -> dict[str, list[str]]:
 
     errors = {}
     for copy in post.copies.all():
-        problems = over_limit(copy.platform, post.post_format, copy.parts)
+        problems = over_limit(copy.platform, post.post_format, copy.parts, caption=copy.caption or None)
         if problems:
             errors[copy.platform] = problems
     return errors
