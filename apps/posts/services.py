@@ -3,11 +3,15 @@ edits with their history, approval (only within each platform's limits) and reje
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .models import TRANSITIONS, Post, PostCopy, PostEdit, PostStatus
+
+logger = logging.getLogger(__name__)
 
 
 class TransitionError(ValidationError):
@@ -100,3 +104,281 @@ def post_copy_update(
             # Edited after approval: it needs approving again.
             post_transition(post=post, to=PostStatus.DRAFT, user=user, note="edited after approval")
     return copy
+
+
+# --- Generation -----------------------------------------------------------------------------
+
+PLATFORMS = ("x", "linkedin")
+FORMATS_ON = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}
+
+
+def post_generate_request(
+    *, brand, trend, user, platforms: list[str] | None = None, post_format: str = "", tone: str = ""
+) -> Post:
+    """A draft for `trend` that a worker fills with copy and graphics. Platforms, format and tone
+    default to what the learning policy suggests; whatever the user picks is kept as the action."""
+    from apps.analytics.learning import learning_state, policy_choose_action
+    from apps.brands.models import Tone
+
+    from .tasks import post_generate
+
+    state = learning_state(brand=brand, trend=trend)
+    choice = policy_choose_action(brand=brand, state=state, platforms=platforms)
+    platforms = [p for p in (platforms or [choice.action.platform]) if p in PLATFORMS]
+    if not platforms:
+        raise ValidationError({"platforms": "Pick X, LinkedIn or both."})
+    post_format = post_format or choice.action.post_format
+    if post_format not in ("post", "thread", "carousel"):
+        raise ValidationError({"post_format": "Pick post, thread or carousel."})
+    tone = tone or choice.action.tone
+    if tone not in Tone.values:
+        raise ValidationError({"tone": "Pick one of the tones."})
+    state.update({"format": post_format, "tone": tone})
+    with transaction.atomic():
+        post = Post.objects.create(
+            brand=brand,
+            trend=trend,
+            created_by=user,
+            post_format=post_format,
+            tone=tone,
+            learning_state=state,
+            learning_action={"tone": tone, "post_format": post_format, "platforms": platforms},
+            explored=choice.explored
+            and tone == choice.action.tone
+            and post_format == choice.action.post_format,
+            generation_stage="Waiting for a worker",
+        )
+        PostEdit.objects.create(post=post, user=user, field="created", after={"platforms": platforms})
+        transaction.on_commit(lambda: post_generate.delay(post.pk, platforms))
+    return post
+
+
+def _progress(post: Post, **fields) -> None:
+    from . import events
+
+    for name, value in fields.items():
+        setattr(post, name, value)
+    post.save(update_fields=[*fields, "updated_at"])
+    events.post_progress(post)
+
+
+def _format_on(platform: str, post_format: str) -> str:
+    """The format a platform can carry: a thread on LinkedIn is a post; a carousel on X is a post."""
+    return post_format if post_format in FORMATS_ON[platform] else "post"
+
+
+def post_generate_execute(*, post: Post, platforms: list[str], regenerate: bool = False) -> Post:
+    """The worker's job: copy for every platform, then the graphics, with live progress."""
+    from .generation import copy_generate
+    from .models import GenerationState
+
+    brand, trend = post.brand, post.trend
+    _progress(
+        post, generation_state=GenerationState.RUNNING, generation_progress=5, generation_stage="Writing copy"
+    )
+    try:
+        for i, platform in enumerate(platforms):
+            post_format = _format_on(platform, post.post_format)
+            result = copy_generate(
+                brand=brand,
+                trend=trend,
+                platform=platform,
+                post_format=post_format,
+                tone=post.tone,
+                regenerate=regenerate,
+            )
+            PostCopy.objects.update_or_create(
+                post=post,
+                platform=platform,
+                defaults={
+                    "parts": result.parts,
+                    "caption": result.caption,
+                    "source": result.source,
+                    "llm_model": result.llm_model,
+                    "prompt_tokens": result.prompt_tokens,
+                    "completion_tokens": result.completion_tokens,
+                    "attempts": max(result.attempts, 1),
+                },
+            )
+            _progress(
+                post,
+                generation_progress=5 + int(55 * (i + 1) / len(platforms)),
+                generation_stage=f"Wrote the {platform_label(platform)} copy",
+            )
+        _progress(post, generation_stage="Drawing the graphics")
+        post_graphics_generate(post=post)
+        _progress(
+            post,
+            generation_state=GenerationState.READY,
+            generation_progress=100,
+            generation_stage="Ready for review",
+        )
+    except Exception as exc:
+        logger.exception("generating post %s failed", post.pk)
+        _progress(
+            post,
+            generation_state=GenerationState.FAILED,
+            generation_stage="Failed",
+            generation_error=f"{exc.__class__.__name__}: {exc}"[:2000],
+        )
+        raise
+    return post
+
+
+def platform_label(platform: str) -> str:
+    return {"x": "X", "linkedin": "LinkedIn"}.get(platform, platform)
+
+
+def post_graphics_generate(*, post: Post, layout: str | None = None) -> list:
+    """Draw the post's graphics from the brand's colours, logo and copy, replacing any old ones:
+    a 1200×630 card and a 1080×1920 story, or one 1080×1080 slide per carousel slide."""
+    from apps.integrations.images.base import LAYOUTS, GraphicSpec, graphic_generate
+    from apps.integrations.images.storage import graphic_delete, graphic_store
+
+    from .limits import slide_split
+    from .models import PostGraphic
+
+    brand = post.brand
+    layout = layout or LAYOUTS[post.pk % len(LAYOUTS)]
+    logo = brand.logo.path if brand.logo and brand.logo.storage.exists(brand.logo.name) else None
+    headline = post.trend.title if post.trend_id else brand.name
+    common = {
+        "brand_name": brand.name,
+        "primary_color": brand.primary_color,
+        "secondary_color": brand.secondary_color,
+        "logo": logo,
+        "layout": layout,
+    }
+    specs = []
+    carousel = post.copies.filter(platform="linkedin").first() if post.post_format == "carousel" else None
+    if carousel is not None and carousel.parts:
+        for i, slide in enumerate(carousel.parts, start=1):
+            title, body = slide_split(slide)
+            specs.append(
+                GraphicSpec(
+                    kind="carousel_slide",
+                    headline=title,
+                    body=body,
+                    slide_index=i,
+                    slide_total=len(carousel.parts),
+                    **common,
+                )
+            )
+    else:
+        specs.append(GraphicSpec(kind="post_card", headline=headline, **common))
+        specs.append(GraphicSpec(kind="story", headline=headline, **common))
+    made = []
+    for index, spec in enumerate(specs):
+        graphic = graphic_generate(spec)
+        stored = graphic_store(graphic, path_prefix=f"posts/{post.pk}/graphics")
+        made.append(
+            PostGraphic(
+                post=post,
+                kind=graphic.kind,
+                index=index,
+                layout=graphic.layout,
+                source=graphic.source,
+                full=stored["full"]["name"],
+                medium=stored.get("medium", {}).get("name", ""),
+                thumbnail=stored.get("thumbnail", {}).get("name", ""),
+                width=graphic.width,
+                height=graphic.height,
+                alt_text=graphic.alt_text[:300],
+            )
+        )
+    old = list(post.graphics.all())
+    with transaction.atomic():
+        post.graphics.all().delete()
+        PostGraphic.objects.bulk_create(made)
+    names = [n for g in old for n in (g.full, g.medium, g.thumbnail) if n]
+    transaction.on_commit(lambda: graphic_delete(names))
+    return made
+
+
+def post_regenerate_request(
+    *,
+    post: Post,
+    user,
+    platform: str | None = None,
+    tone: str | None = None,
+    graphics: bool = False,
+    layout: str = "",
+) -> Post:
+    """Regenerate one platform's copy (optionally in another tone) or the graphics (optionally in
+    another layout), in the worker. Drafts only; the history records what was asked."""
+    from apps.brands.models import Tone
+    from apps.integrations.images.base import LAYOUTS
+
+    from .models import GenerationState
+    from .tasks import post_generate, post_graphics_regenerate
+
+    if graphics:
+        if layout and layout not in LAYOUTS:
+            raise ValidationError({"layout": f"Pick one of: {', '.join(LAYOUTS)}."})
+        note = f"graphics{f' in the {layout} layout' if layout else ''}"
+    else:
+        if tone and tone not in Tone.values:
+            raise ValidationError({"tone": "Pick one of the tones."})
+        note = f"{platform_label(platform or '')} copy{f' in a {tone} tone' if tone else ''}"
+    with transaction.atomic():
+        # Under the row lock: the worker may have moved the post on since `post` was read, and two
+        # presses of "regenerate" must not both start.
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.status != PostStatus.DRAFT:
+            raise ValidationError(f"A {locked.get_status_display().lower()} post cannot be regenerated.")
+        if locked.generation_state in (GenerationState.QUEUED, GenerationState.RUNNING):
+            raise ValidationError("This post is still being generated.")
+        if not graphics and platform not in {c.platform for c in locked.copies.all()}:
+            raise ValidationError({"platform": "This post has no copy for that platform."})
+        if not graphics and tone:
+            locked.tone = tone
+        locked.generation_state, locked.generation_progress = GenerationState.QUEUED, 0
+        locked.generation_stage, locked.generation_error = f"Regenerating the {note}", ""
+        locked.save(
+            update_fields=[
+                "tone",
+                "generation_state",
+                "generation_progress",
+                "generation_stage",
+                "generation_error",
+                "updated_at",
+            ]
+        )
+        PostEdit.objects.create(
+            post=locked, user=user, field="regenerate", platform=platform or "", note=note
+        )
+        if graphics:
+            transaction.on_commit(lambda: post_graphics_regenerate.delay(locked.pk, layout))
+        else:
+            transaction.on_commit(lambda: post_generate.delay(locked.pk, [platform], True))
+    post.refresh_from_db()
+    return post
+
+
+def post_graphics_regenerate_execute(*, post: Post, layout: str = "") -> Post:
+    from .models import GenerationState
+
+    _progress(
+        post,
+        generation_state=GenerationState.RUNNING,
+        generation_progress=20,
+        generation_stage="Drawing the graphics",
+    )
+    try:
+        post_graphics_generate(post=post, layout=layout or None)
+    except Exception as exc:
+        logger.exception("redrawing the graphics of post %s failed", post.pk)
+        _progress(
+            post,
+            generation_state=GenerationState.FAILED,
+            generation_stage="Failed",
+            generation_error=str(exc)[:2000],
+        )
+        raise
+    _progress(
+        post,
+        generation_state=GenerationState.READY,
+        generation_progress=100,
+        generation_stage="Ready for review",
+    )
+    return post
