@@ -6,6 +6,7 @@ from apps.accounts.api import router as accounts_router
 from apps.brands.api import router as brands_router
 from apps.core.api import API_AUTH, install_error_handlers
 from apps.notifications.api import router as notifications_router
+from apps.posts.api import router as posts_router
 from apps.trends.api import router as trends_router
 
 api = NinjaAPI(
@@ -25,3 +26,4 @@ api.add_router("/", accounts_router)
 api.add_router("/brands", brands_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/", trends_router)
+api.add_router("/", posts_router)

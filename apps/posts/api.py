@@ -1,0 +1,142 @@
+"""API: generate posts from trends, list and read them, edit their copy, approve and reject."""
+
+from django.core.exceptions import ValidationError
+from ninja import Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from apps.accounts.access import api_require_role
+from apps.accounts.models import Role
+from apps.brands.selectors import brand_get_for_user
+from apps.trends.selectors import trend_get
+
+from . import selectors, services
+from .schemas import CopyIn, GenerateIn, PostOut, RejectIn
+
+router = Router(tags=["posts"])
+
+
+def _graphic_out(g) -> dict:
+    from apps.integrations.images.storage import graphic_url
+
+    return {
+        "kind": g.kind,
+        "index": g.index,
+        "layout": g.layout,
+        "source": g.source,
+        "width": g.width,
+        "height": g.height,
+        "alt_text": g.alt_text,
+        "url": graphic_url(g.full),
+        "medium_url": graphic_url(g.medium) if g.medium else "",
+        "thumbnail_url": graphic_url(g.thumbnail) if g.thumbnail else "",
+    }
+
+
+def _out(post) -> dict:
+    return {
+        **{
+            f: getattr(post, f)
+            for f in (
+                "id",
+                "brand_id",
+                "trend_id",
+                "post_format",
+                "tone",
+                "status",
+                "generation_state",
+                "generation_progress",
+                "generation_stage",
+                "generation_error",
+                "rejected_reason",
+                "learning_state",
+                "learning_action",
+                "created_at",
+                "approved_at",
+            )
+        },
+        "copies": list(post.copies.all()),
+        "graphics": [_graphic_out(g) for g in post.graphics.all()],
+    }
+
+
+def _invalid(exc: ValidationError) -> HttpError:
+    if hasattr(exc, "message_dict"):
+        message = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    else:
+        message = " ".join(exc.messages)
+    return HttpError(422, message)
+
+
+@router.post("/brands/{brand_id}/posts", response={202: PostOut})
+def post_generate(request, brand_id: int, payload: GenerateIn):
+    """Start generating a post for a trend; poll the post (or watch the page) until it is ready."""
+    user = api_require_role(request, Role.BRAND)
+    brand = brand_get_for_user(user=user, brand_id=brand_id)
+    trend = trend_get(trend_id=payload.trend_id)
+    try:
+        post = services.post_generate_request(
+            brand=brand,
+            trend=trend,
+            user=user,
+            platforms=payload.platforms,
+            post_format=payload.post_format,
+            tone=payload.tone,
+        )
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    post.refresh_from_db()
+    return Status(202, _out(post))
+
+
+@router.get("/brands/{brand_id}/posts", response=list[PostOut])
+@paginate(LimitOffsetPagination)
+def post_list(request, brand_id: int, status: str = "", platform: str = "", trend_id: int | None = None):
+    user = api_require_role(request, Role.BRAND)
+    brand = brand_get_for_user(user=user, brand_id=brand_id)
+    return [
+        _out(p) for p in selectors.post_list(brand=brand, status=status, platform=platform, trend_id=trend_id)
+    ]
+
+
+@router.get("/posts/{post_id}", response=PostOut)
+def post_detail(request, post_id: int):
+    user = api_require_role(request, Role.BRAND)
+    return _out(selectors.post_get_for_user(user=user, post_id=post_id))
+
+
+@router.patch("/posts/{post_id}/copy", response=PostOut)
+def post_copy_update(request, post_id: int, payload: CopyIn):
+    user = api_require_role(request, Role.BRAND)
+    post = selectors.post_get_for_user(user=user, post_id=post_id)
+    try:
+        services.post_copy_update(
+            post=post, platform=payload.platform, parts=payload.parts, caption=payload.caption, user=user
+        )
+    except services.PostCopy.DoesNotExist:
+        raise HttpError(404, "This post has no copy for that platform.") from None
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return _out(selectors.post_get_for_user(user=user, post_id=post_id))
+
+
+@router.post("/posts/{post_id}/approve", response=PostOut)
+def post_approve(request, post_id: int):
+    user = api_require_role(request, Role.BRAND)
+    post = selectors.post_get_for_user(user=user, post_id=post_id)
+    try:
+        services.post_approve(post=post, user=user)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return _out(selectors.post_get_for_user(user=user, post_id=post_id))
+
+
+@router.post("/posts/{post_id}/reject", response=PostOut)
+def post_reject(request, post_id: int, payload: RejectIn):
+    user = api_require_role(request, Role.BRAND)
+    post = selectors.post_get_for_user(user=user, post_id=post_id)
+    try:
+        services.post_reject(post=post, user=user, reason=payload.reason)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return _out(selectors.post_get_for_user(user=user, post_id=post_id))

@@ -1,0 +1,42 @@
+"""Read queries for posts: a brand's drafts list with filters, one post with its copy and graphics."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from apps.brands.selectors import brand_scoped
+
+from .models import Post, PostCopy, PostGraphic
+
+
+def post_list(*, brand, status: str = "", platform: str = "", trend_id: int | None = None) -> QuerySet[Post]:
+    posts = (
+        Post.objects.filter(brand=brand)
+        .select_related("trend")
+        .prefetch_related(
+            Prefetch("copies", queryset=PostCopy.objects.order_by("platform")),
+            Prefetch("graphics", queryset=PostGraphic.objects.order_by("kind", "index")),
+        )
+    )
+    if status:
+        posts = posts.filter(status=status)
+    if platform:
+        posts = posts.filter(copies__platform=platform)
+    if trend_id:
+        posts = posts.filter(trend_id=trend_id)
+    return posts.order_by("-created_at").distinct()
+
+
+def post_get_for_user(*, user, post_id: int) -> Post:
+    """A post of one of the user's brands, else 404 (another brand's post does not exist)."""
+    post = (
+        brand_scoped(Post.objects, user=user)
+        .select_related("brand", "trend")
+        .prefetch_related("copies", "graphics")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post.")
+    return post
