@@ -401,6 +401,24 @@ LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)  # on timeouts, network 
 LLM_MAX_RETRY_WAIT = env.float("LLM_MAX_RETRY_WAIT", default=20.0)  # cap on honouring retry-after
 LLM_CLIENT = "apps.integrations.llm.openai_compat.OpenAICompatibleClient"
 
+# --- Images (SPEC section 5: graphics) --------------------------------------------------------
+
+# Template graphics (Pillow, apps/integrations/images/templates.py) unless a Stability AI key is
+# set; any Stability failure falls back to the template graphic.
+STABILITY_API_KEY = env("STABILITY_API_KEY", default="")
+STABILITY_BASE_URL = env("STABILITY_BASE_URL", default="https://api.stability.ai").rstrip("/")
+if TESTING and urlparse(STABILITY_BASE_URL).hostname != "127.0.0.1":
+    # The test suite never calls the real image API: only the local fake (tests/fakes/stability.py).
+    STABILITY_BASE_URL, STABILITY_API_KEY = "https://api.stability.ai", ""
+STABILITY_TIMEOUT = env.float("STABILITY_TIMEOUT", default=30.0)  # seconds for one image
+STABILITY_STYLE_PRESET = env("STABILITY_STYLE_PRESET", default="")  # e.g. "photographic", "digital-art"
+GRAPHICS_GENERATOR = env(
+    "GRAPHICS_GENERATOR",
+    default="apps.integrations.images.stability.StabilityGenerator"
+    if STABILITY_API_KEY
+    else "apps.integrations.images.templates.TemplateGenerator",
+)
+
 # --- Email --------------------------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
