@@ -126,7 +126,7 @@ class PostGraphic(models.Model):
     thumbnail = models.CharField(max_length=300, blank=True)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    alt_text = models.CharField(max_length=300, blank=True)
+    alt_text = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

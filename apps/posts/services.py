@@ -232,6 +232,8 @@ def platform_label(platform: str) -> str:
 def post_graphics_generate(*, post: Post, layout: str | None = None) -> list:
     """Draw the post's graphics from the brand's colours, logo and copy, replacing any old ones:
     a 1200×630 card and a 1080×1920 story, or one 1080×1080 slide per carousel slide."""
+    from dataclasses import replace
+
     from apps.integrations.images.base import LAYOUTS, GraphicSpec, graphic_generate
     from apps.integrations.images.storage import graphic_delete, graphic_store
 
@@ -240,33 +242,26 @@ def post_graphics_generate(*, post: Post, layout: str | None = None) -> list:
 
     brand = post.brand
     layout = layout or LAYOUTS[post.pk % len(LAYOUTS)]
-    logo = brand.logo.path if brand.logo and brand.logo.storage.exists(brand.logo.name) else None
     headline = post.trend.title if post.trend_id else brand.name
-    common = {
-        "brand_name": brand.name,
-        "primary_color": brand.primary_color,
-        "secondary_color": brand.secondary_color,
-        "logo": logo,
-        "layout": layout,
-    }
+    # The logo is read once, through its storage (local files or S3).
+    base = GraphicSpec.for_brand(brand, headline=headline, layout=layout)
     specs = []
     carousel = post.copies.filter(platform="linkedin").first() if post.post_format == "carousel" else None
     if carousel is not None and carousel.parts:
         for i, slide in enumerate(carousel.parts, start=1):
             title, body = slide_split(slide)
             specs.append(
-                GraphicSpec(
+                replace(
+                    base,
                     kind="carousel_slide",
                     headline=title,
                     body=body,
                     slide_index=i,
                     slide_total=len(carousel.parts),
-                    **common,
                 )
             )
     else:
-        specs.append(GraphicSpec(kind="post_card", headline=headline, **common))
-        specs.append(GraphicSpec(kind="story", headline=headline, **common))
+        specs += [replace(base, kind="post_card"), replace(base, kind="story")]
     made = []
     for index, spec in enumerate(specs):
         graphic = graphic_generate(spec)
@@ -283,7 +278,7 @@ def post_graphics_generate(*, post: Post, layout: str | None = None) -> list:
                 thumbnail=stored.get("thumbnail", {}).get("name", ""),
                 width=graphic.width,
                 height=graphic.height,
-                alt_text=graphic.alt_text[:300],
+                alt_text=graphic.alt_text[:500],
             )
         )
     old = list(post.graphics.all())

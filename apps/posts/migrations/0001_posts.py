@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ('thumbnail', models.CharField(blank=True, max_length=300)),
                 ('width', models.PositiveIntegerField()),
                 ('height', models.PositiveIntegerField()),
-                ('alt_text', models.CharField(blank=True, max_length=300)),
+                ('alt_text', models.CharField(blank=True, max_length=500)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='graphics', to='posts.post')),
             ],
