@@ -26,10 +26,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
+from tests.fakes._server import LocalServer, QuietHandler, encode_body
 
 FAKE_LLM_API_KEY = "gsk_fake_llm_key_0123456789abcdef"
 FAKE_LLM_MODEL = "llama-3.3-70b-versatile"
@@ -192,34 +193,15 @@ class _Raw:
     headers: dict[str, str]
 
 
-def _encode(body: Any) -> bytes:
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode()
-    return json.dumps(body).encode()
-
-
-class FakeLLMServer:
+class FakeLLMServer(LocalServer):
     """An OpenAI-compatible chat-completions server on a local port. `reset()` between tests."""
 
     def __init__(self, api_key: str | None = FAKE_LLM_API_KEY, model: str = FAKE_LLM_MODEL):
         self.api_key = api_key  # None: any key or none at all is accepted (as Ollama does)
         self.model = model
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"  # the LLM_BASE_URL
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._serve(self._handler(), "/v1")
         self.reset()
-
-    def start(self) -> FakeLLMServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     def reset(self) -> None:
         """Nothing scripted, no delay, no recorded requests."""
@@ -256,7 +238,7 @@ class FakeLLMServer:
         content_type = "application/json" if isinstance(body, dict | list) else "text/plain; charset=utf-8"
         if headers is None:
             headers = dict(RATE_LIMITED_HEADERS) if status == 429 else {}
-        self._queue(_Raw(status, _encode(body), content_type, dict(headers)), times)
+        self._queue(_Raw(status, encode_body(body), content_type, dict(headers)), times)
 
     def malformed(
         self,
@@ -271,7 +253,7 @@ class FakeLLMServer:
             body, content_type = NOT_A_COMPLETION, content_type or "text/html; charset=utf-8"
         elif content_type is None:
             content_type = "application/json" if isinstance(body, dict | list) else "text/plain"
-        self._queue(_Raw(200, _encode(body), content_type, {}), times)
+        self._queue(_Raw(200, encode_body(body), content_type, {}), times)
 
     def delay(self, seconds: float) -> None:
         """Hold back every answer by `seconds` from now on (0 to stop)."""
@@ -316,23 +298,7 @@ class FakeLLMServer:
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                return
-
-            def _send(self, status: int, body, content_type="application/json", headers=None):
-                data = _encode(body)
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", content_type)
-                    self.send_header("Content-Length", str(len(data)))
-                    for name, value in (headers or {}).items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test)
-
+        class Handler(QuietHandler):
             def _error(self, status: int, message: str | None = None, code: str | None = None):
                 return self._send(status, vendor_error(status, message, code))
 

@@ -24,10 +24,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from tests.fakes._server import LocalServer, QuietHandler, encode_body
 
 X_BEARER_TOKEN = "fake-x-app-bearer-token"
 NEWSAPI_KEY = "fake-newsapi-key-0123456789abcdef"
@@ -546,31 +547,13 @@ class _Data:
     mastodon_links: list = field(default_factory=lambda: copy.deepcopy(MASTODON_LINKS))
 
 
-def _encode(body) -> bytes:
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode()
-    return json.dumps(body).encode()
-
-
-class FakeSourcesServer:
+class FakeSourcesServer(LocalServer):
     """X, NewsAPI, Reddit, feeds and Mastodon on one local port. `reset()` between tests."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._serve(self._handler())
         self.reset()
-
-    def start(self) -> FakeSourcesServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     def reset(self) -> None:
         """Default data, no scripted failures or delays, no recorded requests, no issued tokens."""
@@ -637,7 +620,9 @@ class FakeSourcesServer:
 
     def _add_rule(self, prefix, status, body, content_type, headers, times) -> None:
         with self.lock:
-            self._rules.append(_Rule(prefix, status, _encode(body), content_type, dict(headers or {}), times))
+            self._rules.append(
+                _Rule(prefix, status, encode_body(body), content_type, dict(headers or {}), times)
+            )
 
     def _scripted(self, path: str) -> tuple[float, _Rule | None]:
         with self.lock:
@@ -659,22 +644,8 @@ class FakeSourcesServer:
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                return
-
-            def _send(self, status: int, body, content_type="application/json; charset=utf-8", headers=None):
-                data = _encode(body)
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", content_type)
-                    self.send_header("Content-Length", str(len(data)))
-                    for name, value in (headers or {}).items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test)
+        class Handler(QuietHandler):
+            content_type = "application/json; charset=utf-8"
 
             def _error(self, path: str, status: int, headers=None, body=None):
                 content_type, default = vendor_error(path, status)

@@ -23,10 +23,11 @@ import time
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image, ImageDraw
+
+from tests.fakes._server import LocalServer, QuietHandler
 
 STABILITY_API_KEY = "sk-fake-stability-0123456789abcdef"
 PATH = "/v2beta/stable-image/generate/core"
@@ -115,21 +116,11 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, str] | None:
     return fields
 
 
-class FakeStabilityServer:
+class FakeStabilityServer(LocalServer):
     def __init__(self):
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._serve(self._handler())
         self.reset()
-
-    def start(self) -> FakeStabilityServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     def reset(self) -> None:
         with self.lock:
@@ -186,22 +177,7 @@ class FakeStabilityServer:
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                return
-
-            def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None):
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", content_type)
-                    self.send_header("Content-Length", str(len(body)))
-                    for name, value in (headers or {}).items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
+        class Handler(QuietHandler):
             def _error(self, status: int, message: str | None = None, headers=None):
                 body = json.dumps(error_body(status, message)).encode()
                 self._send(status, body, "application/json; charset=utf-8", headers)

@@ -1,0 +1,56 @@
+"""What every local vendor fake shares: a threaded HTTP server on a free local port that tests
+start and stop, and a request handler that answers quietly with a status, a body and headers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+def encode_body(body: Any) -> bytes:
+    """bytes as they are, text as UTF-8, anything else as JSON."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    return json.dumps(body).encode()
+
+
+class LocalServer:
+    """Serves `handler_class` on 127.0.0.1 in a daemon thread; `url` is its base address."""
+
+    def _serve(self, handler_class: type[BaseHTTPRequestHandler], path: str = "") -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    content_type = "application/json"
+
+    def log_message(self, *args):
+        return
+
+    def _send(self, status: int, body, content_type: str | None = None, headers: dict | None = None):
+        data = encode_body(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type or self.content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test)
