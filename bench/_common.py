@@ -56,3 +56,23 @@ def start_web(env: dict | None = None) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("web process did not answer /healthz within 60 s")
+
+
+def bench_database_env() -> dict:
+    """A database of the benchmark's own: PostgreSQL when it answers, else a SQLite file."""
+    from project.devenv import _answers
+
+    env = {"SOCIALMEDAI_QUIET_FALLBACKS": "1", "DJANGO_SETTINGS_MODULE": "project.settings"}
+    if _answers("127.0.0.1", 5432):
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'smai_bench'").fetchone():
+                conn.execute("CREATE DATABASE smai_bench")
+        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/smai_bench"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / '.bench.sqlite3'}"
+    if _answers("127.0.0.1", 6379):
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/9"
+        env["CACHE_KEY_PREFIX"] = "smai-bench"
+    return env

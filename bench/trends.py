@@ -20,7 +20,7 @@ from urllib.request import Request, urlopen
 
 import numpy as np
 
-from bench._common import ROOT, report, rss_mb, start_web
+from bench._common import ROOT, bench_database_env, report, rss_mb, start_web
 
 TRENDS, BRANDS, DIM = 500, 10_000, 384
 
@@ -92,26 +92,6 @@ def bench_embed() -> tuple[float, float]:
     assert vectors.shape == (500, DIM)
     print(f"embed 500 texts: {took:.2f} s (model load {load:.2f} s)")
     return took, load
-
-
-def _bench_database_env() -> dict:
-    """A database of the benchmark's own: PostgreSQL when it answers, else a SQLite file."""
-    from project.devenv import _answers
-
-    env = {"SOCIALMEDAI_QUIET_FALLBACKS": "1", "DJANGO_SETTINGS_MODULE": "project.settings"}
-    if _answers("127.0.0.1", 5432):
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'smai_bench'").fetchone():
-                conn.execute("CREATE DATABASE smai_bench")
-        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/smai_bench"
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / '.bench.sqlite3'}"
-    if _answers("127.0.0.1", 6379):
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/9"
-        env["CACHE_KEY_PREFIX"] = "smai-bench"
-    return env
 
 
 def _seed(env: dict) -> dict:
@@ -215,7 +195,7 @@ def _seed(env: dict) -> dict:
 
 
 def bench_web() -> tuple[float, bool]:
-    env = _bench_database_env()
+    env = bench_database_env()
     seeded = _seed(env)
     process, url = start_web(env)
     pages = [
