@@ -25,6 +25,7 @@ urlpatterns = [
     path("brand/<int:brand_id>/connections/", include("apps.brands.connection_urls")),
     path("influencer/", include("apps.collaborations.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("posts/", include("apps.posts.urls")),
     path("", include("apps.trends.urls")),  # /trends/... and /staff/trends/
     path("api/v1/", api.urls),
     path("api/docs", partial(openapi_view, api=api), name="api-docs"),

@@ -1,0 +1,78 @@
+"""Forms of the post pages: generate from a trend, edit one platform's copy, regenerate, reject."""
+
+from __future__ import annotations
+
+from django import forms
+
+from apps.brands.models import Tone
+from apps.integrations.images.base import LAYOUTS
+
+from .limits import PLATFORM_FORMATS, PLATFORM_LABELS, slide_join
+from .models import PostFormat, PostStatus
+
+PLATFORM_CHOICES = [("x", "X"), ("linkedin", "LinkedIn")]
+
+
+def format_on(platform: str, post_format: str) -> str:
+    """The format a platform gets: one it lacks becomes a post (as the generator does)."""
+    return post_format if post_format in PLATFORM_FORMATS.get(platform, ()) else "post"
+
+
+def format_mapping_notes(platforms, post_format: str) -> list[str]:
+    """What the generator will make instead, for each platform that lacks the picked format."""
+    notes = []
+    for platform in platforms:
+        made = format_on(platform, post_format)
+        if made != post_format:
+            notes.append(f"{PLATFORM_LABELS[platform]} has no {post_format}: it gets a {made}.")
+    return notes
+
+
+class GenerateForm(forms.Form):
+    platforms = forms.MultipleChoiceField(
+        choices=PLATFORM_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick X, LinkedIn or both."},
+    )
+    post_format = forms.ChoiceField(
+        label="Format", choices=PostFormat.choices, widget=forms.RadioSelect, initial=PostFormat.POST
+    )
+    tone = forms.ChoiceField(choices=Tone.choices, widget=forms.RadioSelect)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why not?",
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": "Too salesy, wrong angle, off-brand…"}),
+        error_messages={"required": "Say why, so the next version can do better."},
+    )
+
+
+class RegenerateForm(forms.Form):
+    platform = forms.ChoiceField(choices=PLATFORM_CHOICES, required=False)
+    tone = forms.ChoiceField(choices=[("", "Same tone"), *Tone.choices], required=False)
+    graphics = forms.BooleanField(required=False)
+    layout = forms.ChoiceField(
+        choices=[("", "Any layout"), *[(name, name.capitalize()) for name in LAYOUTS]], required=False
+    )
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *PostStatus.choices], required=False)
+    platform = forms.ChoiceField(choices=[("", "Any platform"), *PLATFORM_CHOICES], required=False)
+    trend = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+def copy_from_post(data, *, post_format: str) -> tuple[list[str], str | None]:
+    """The parts (and a carousel's caption) of one platform's copy from its edit form: `parts`
+    (one text, or a thread's tweets), or a carousel's `headline`/`body` pairs with `caption`."""
+    if post_format == "carousel":
+        headlines, bodies = data.getlist("headline"), data.getlist("body")
+        slides = [
+            slide_join(h, b) if b.strip() else h.strip()
+            for h, b in zip(headlines, bodies, strict=False)
+            if h.strip() or b.strip()
+        ]
+        return slides, data.get("caption", "")
+    return data.getlist("parts"), None

@@ -1,0 +1,23 @@
+"""Post pages (/posts/...): drafts list, generate from a trend, review, and the graphics' files."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "posts"
+
+urlpatterns = [
+    path("", views.post_list, name="list"),
+    path("batch/", views.batch, name="batch"),
+    path("new/<int:trend_id>/", views.generate, name="generate"),
+    path("<int:post_id>/", views.review, name="review"),
+    path("<int:post_id>/content/", views.review_content, name="review_content"),
+    path("<int:post_id>/copy/<str:platform>/", views.copy_update, name="copy_update"),
+    path("<int:post_id>/regenerate/", views.regenerate, name="regenerate"),
+    path("<int:post_id>/approve/", views.approve, name="approve"),
+    path("<int:post_id>/reject/", views.reject, name="reject"),
+    path("<int:post_id>/graphics/<int:graphic_id>/", views.graphic_file, name="graphic"),
+    path(
+        "<int:post_id>/graphics/<int:graphic_id>/<str:variant>/", views.graphic_file, name="graphic_variant"
+    ),
+]

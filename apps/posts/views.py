@@ -1,0 +1,425 @@
+"""Post pages: generate a post from a trend, the review page (live progress, copy per platform as
+it will look there, inline edits, regenerate, approve, reject), the drafts list with batch actions,
+and the graphics' files for members of the post's brand."""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from apps.accounts.access import brand_user_required
+from apps.brands import selectors as brand_selectors
+from apps.core.files import stored_file_response
+from apps.trends.selectors import trend_get
+
+from . import selectors, services
+from .forms import (
+    FilterForm,
+    GenerateForm,
+    RegenerateForm,
+    RejectForm,
+    copy_from_post,
+    format_mapping_notes,
+    format_on,
+)
+from .limits import (
+    CAROUSEL_BODY_MAX,
+    CAROUSEL_HEADLINE_MAX,
+    LINKEDIN_CAPTION_MAX,
+    LINKEDIN_POST_MAX,
+    PLATFORM_LABELS,
+    X_POST_MAX,
+    length_for,
+    over_limit,
+    slide_split,
+)
+from .models import GenerationState, PostStatus
+
+REVIEW_TEMPLATE = "posts/partials/review.html"
+PLATFORM_TEMPLATE = "posts/partials/platform_copy.html"
+GENERATE_TEMPLATE = "posts/partials/generate_panel.html"
+LIST_TEMPLATE = "posts/partials/post_list.html"
+HISTORY_LIMIT = 20
+
+
+def _brand(request, brand_id=None):
+    """The brand a request is about: the one named (a member's only, else 404) or the session's."""
+    if brand_id not in (None, ""):
+        try:
+            return brand_selectors.brand_get_for_user(user=request.user, brand_id=int(brand_id))
+        except (TypeError, ValueError):
+            raise Http404("No such brand.") from None
+    from apps.brands.views import current_brand
+
+    brand = current_brand(request)
+    if brand is None:
+        raise Http404("No brand yet.")
+    return brand
+
+
+# --- Generate -------------------------------------------------------------------------------------
+
+
+class _NoExploration(random.Random):
+    """The page suggests the policy's own pick, never one of its 15 % explorations (the service
+    still explores when the user takes the defaults)."""
+
+    def random(self) -> float:
+        return 1.0
+
+
+def _suggestion(*, brand, trend) -> dict:
+    """What the learning policy would pick for this brand and trend, to preselect and label."""
+    from apps.analytics.learning import learning_state, policy_choose_action
+
+    choice = policy_choose_action(
+        brand=brand, state=learning_state(brand=brand, trend=trend), platforms=None, rng=_NoExploration()
+    )
+    return {
+        "platform": choice.action.platform,
+        "post_format": choice.action.post_format,
+        "tone": choice.action.tone,
+        "reason": choice.reason,
+    }
+
+
+def _generate_context(*, brand, trend, form=None, non_field_errors=()) -> dict:
+    suggested = _suggestion(brand=brand, trend=trend)
+    if form is None:
+        form = GenerateForm(
+            initial={
+                "platforms": [suggested["platform"]],
+                "post_format": suggested["post_format"],
+                "tone": suggested["tone"],
+            }
+        )
+    picked = form.data.getlist("platforms") if form.is_bound else form.initial["platforms"]
+    picked_format = form.data.get("post_format") if form.is_bound else form.initial["post_format"]
+    return {
+        "brand": brand,
+        "trend": trend,
+        "form": form,
+        "suggested": suggested,
+        "mapping_notes": format_mapping_notes(
+            [p for p in picked if p in PLATFORM_LABELS], picked_format or ""
+        ),
+        "non_field_errors": non_field_errors,
+    }
+
+
+@brand_user_required
+def generate(request, trend_id: int):
+    """GET: the panel to pick platforms, format and tone. POST: start generating, go to review."""
+    brand = _brand(request, request.POST.get("brand") or request.GET.get("brand"))
+    trend = trend_get(trend_id=trend_id)
+    form = GenerateForm(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_generate_request(
+                brand=brand, trend=trend, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, messages_ in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                if field in form.fields:
+                    form.add_error(field, messages_)
+                else:
+                    errors += messages_
+        else:
+            target = reverse("posts:review", args=[post.pk])
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    context = _generate_context(
+        brand=brand, trend=trend, form=form if form.is_bound else None, non_field_errors=errors
+    )
+    if request.htmx:
+        return render(request, GENERATE_TEMPLATE, context)
+    return render(request, "posts/generate.html", {**context, "active": "posts"})
+
+
+# --- Review ---------------------------------------------------------------------------------------
+
+
+def _counted(text: str, platform: str, limit: int) -> dict:
+    length = length_for(platform)(text)
+    return {"text": text, "length": length, "limit": limit, "over": length > limit}
+
+
+def _platform_view(post, copy, *, approve_errors=None, edit_errors=None) -> dict:
+    """One platform's copy as the page shows it: each part with its count against its limit."""
+    post_format = format_on(copy.platform, post.post_format)
+    view = {
+        "copy": copy,
+        "platform": copy.platform,
+        "label": PLATFORM_LABELS.get(copy.platform, copy.platform),
+        "format": post_format,
+        "mapped_from": post.post_format if post_format != post.post_format else "",
+        "problems": over_limit(copy.platform, post_format, copy.parts, caption=copy.caption or None),
+        "approve_errors": approve_errors or [],
+        "edit_errors": edit_errors or [],
+        "editable": post.status in (PostStatus.DRAFT, PostStatus.APPROVED),
+        "regenerable": post.status == PostStatus.DRAFT
+        and post.generation_state not in (GenerationState.QUEUED, GenerationState.RUNNING),
+    }
+    if post_format == "carousel":
+        slides = [g for g in post.graphics.all() if g.kind == "carousel_slide"]
+        view["slides"] = []
+        for i, slide in enumerate(copy.parts):
+            headline, body = slide_split(slide)
+            view["slides"].append(
+                {
+                    "headline": _counted(headline, "linkedin", CAROUSEL_HEADLINE_MAX),
+                    "body": _counted(body, "linkedin", CAROUSEL_BODY_MAX),
+                    "graphic": slides[i] if i < len(slides) else None,
+                }
+            )
+        view["caption"] = _counted(copy.caption, "linkedin", LINKEDIN_CAPTION_MAX)
+    else:
+        limit = X_POST_MAX if copy.platform == "x" else LINKEDIN_POST_MAX
+        view["parts"] = [_counted(text, copy.platform, limit) for text in copy.parts]
+    return view
+
+
+def _review_context(request, post, *, approve_errors=None, reject_form=None, notice="") -> dict:
+    approve_errors = approve_errors or {}
+    graphics = list(post.graphics.all())
+    return {
+        "post": post,
+        "brand": post.brand,
+        "platforms": [
+            _platform_view(post, copy, approve_errors=approve_errors.get(copy.platform))
+            for copy in post.copies.all()
+        ],
+        "cards": [g for g in graphics if g.kind != "carousel_slide"],
+        "approve_errors": approve_errors.get("__all__", []),
+        "reject_form": reject_form or RejectForm(),
+        "edits": list(post.edits.select_related("user")[:HISTORY_LIMIT]),
+        "generating": post.generation_state in (GenerationState.QUEUED, GenerationState.RUNNING),
+        "tone_choices": RegenerateForm.base_fields["tone"].choices,
+        "layout_choices": RegenerateForm.base_fields["layout"].choices,
+        "notice": notice,
+    }
+
+
+def _review(request, post, *, status: int = 200, **extra):
+    context = _review_context(request, post, **extra)
+    if request.htmx:
+        return render(request, REVIEW_TEMPLATE, context, status=status)
+    return render(request, "posts/review.html", {**context, "active": "posts"}, status=status)
+
+
+@brand_user_required
+def review(request, post_id: int):
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    return _review(request, post)
+
+
+@brand_user_required
+def review_content(request, post_id: int):
+    """The review section alone: fetched once when generation finishes (and while it runs, as a
+    slow fallback for a missed live event)."""
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    return render(request, REVIEW_TEMPLATE, _review_context(request, post))
+
+
+@brand_user_required
+@require_POST
+def copy_update(request, post_id: int, platform: str):
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    copy = next((c for c in post.copies.all() if c.platform == platform), None)
+    if copy is None:
+        raise Http404("This post has no copy for that platform.")
+    parts, caption = copy_from_post(request.POST, post_format=format_on(platform, post.post_format))
+    errors: list[str] = []
+    try:
+        services.post_copy_update(
+            post=post, platform=platform, parts=parts, caption=caption, user=request.user
+        )
+    except ValidationError as exc:
+        errors = exc.messages
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    if not request.htmx:
+        if errors:
+            messages.error(request, " ".join(errors))
+        else:
+            messages.success(request, f"{PLATFORM_LABELS[platform]} copy saved.")
+        return redirect("posts:review", post_id=post.pk)
+    copy = next(c for c in post.copies.all() if c.platform == platform)
+    if errors:
+        # Not saved: show what the user typed, with the error next to it.
+        copy.parts = [p.strip() for p in parts]
+        if caption is not None:
+            copy.caption = caption
+    view = _platform_view(post, copy, edit_errors=errors)
+    context = {
+        "post": post,
+        "p": view,
+        "saved": not errors,
+        "edits": list(post.edits.select_related("user")[:HISTORY_LIMIT]),
+        "tone_choices": RegenerateForm.base_fields["tone"].choices,
+        "oob": True,
+    }
+    return render(request, PLATFORM_TEMPLATE, context, status=422 if errors else 200)
+
+
+@brand_user_required
+@require_POST
+def regenerate(request, post_id: int):
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    form = RegenerateForm(request.POST)
+    notice = ""
+    if not form.is_valid():
+        notice = "Pick a tone or layout from the list."
+    else:
+        data = form.cleaned_data
+        try:
+            services.post_regenerate_request(
+                post=post,
+                user=request.user,
+                platform=data["platform"] or None,
+                tone=data["tone"] or None,
+                graphics=data["graphics"],
+                layout=data["layout"],
+            )
+        except ValidationError as exc:
+            notice = " ".join(exc.messages)
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    if not request.htmx:
+        if notice:
+            messages.error(request, notice)
+        return redirect("posts:review", post_id=post.pk)
+    return _review(request, post, notice=notice, status=422 if notice else 200)
+
+
+@brand_user_required
+@require_POST
+def approve(request, post_id: int):
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    try:
+        services.post_approve(post=post, user=request.user)
+    except ValidationError as exc:
+        errors = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
+        return _review(request, post, approve_errors=errors, status=422)
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    return _review(request, post, notice="Approved. It is ready to be scheduled.")
+
+
+@brand_user_required
+@require_POST
+def reject(request, post_id: int):
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_reject(post=post, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+            return _review(request, post, notice="Rejected. The reason is kept with the post.")
+    return _review(request, post, reject_form=form, status=422)
+
+
+@brand_user_required
+def graphic_file(request, post_id: int, graphic_id: int, variant: str = "full"):
+    """A post graphic's stored file, for members of the post's brand only (no public /media/)."""
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    graphic = next((g for g in post.graphics.all() if g.pk == graphic_id), None)
+    name = (
+        getattr(graphic, variant, "")
+        if graphic is not None and variant in ("full", "medium", "thumbnail")
+        else ""
+    )
+    if not name:
+        raise Http404("No such graphic.")
+    try:
+        stored = default_storage.open(name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("No file.") from None
+    return stored_file_response(stored)
+
+
+# --- Drafts list ----------------------------------------------------------------------------------
+
+
+def _list_context(request, brand, *, summary=None) -> dict:
+    form = FilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {"status": "", "platform": "", "trend": None}
+    posts = list(
+        selectors.post_list(
+            brand=brand, status=filters["status"], platform=filters["platform"], trend_id=filters["trend"]
+        )[:100]
+    )
+    trend = next((p.trend for p in posts if filters["trend"] and p.trend_id == filters["trend"]), None)
+    return {
+        "brand": brand,
+        "posts": posts,
+        "filter_form": form if form.is_bound else FilterForm(),
+        "filters": filters,
+        "filter_trend": trend,
+        "filtered": any(filters.values()),
+        "summary": summary,
+        "query": request.GET.urlencode(),
+    }
+
+
+@brand_user_required
+def post_list(request):
+    brand = _brand(request, request.GET.get("brand"))
+    context = _list_context(request, brand)
+    if request.htmx:
+        return render(request, LIST_TEMPLATE, context)
+    return render(request, "posts/post_list.html", {**context, "active": "posts"})
+
+
+@brand_user_required
+@require_POST
+def batch(request):
+    """Approve or reject the ticked posts; says what happened to each that could not be."""
+    brand = _brand(request, request.POST.get("brand"))
+    action = request.POST.get("action")
+    ids = [int(i) for i in request.POST.getlist("post") if i.isdigit()]
+    reason = request.POST.get("reason", "").strip()
+    verb = "approved" if action == "approve" else "rejected"
+    if action not in ("approve", "reject"):
+        summary = {"text": "Pick Approve or Reject.", "ok": False}
+    elif not ids:
+        summary = {"text": "Tick the posts first.", "ok": False}
+    elif action == "reject" and not reason:
+        summary = {"text": "Say why you reject them, so the next versions can do better.", "ok": False}
+    else:
+        done, failed = 0, []
+        for post in selectors.post_list(brand=brand).filter(pk__in=ids):
+            try:
+                if action == "approve":
+                    services.post_approve(post=post, user=request.user)
+                else:
+                    services.post_reject(post=post, user=request.user, reason=reason)
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"#{post.pk}: {_short(exc)}")
+        text = [f"{done} {verb}"]
+        if failed:
+            text.append(f"{len(failed)} could not be: " + "; ".join(failed))
+        summary = {"text": "; ".join(text), "ok": not failed}
+    if request.htmx:
+        return render(request, LIST_TEMPLATE, _list_context(request, brand, summary=summary))
+    (messages.success if summary["ok"] else messages.warning)(request, summary["text"])
+    return redirect("posts:list")
+
+
+def _short(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return " ".join(
+            f"{PLATFORM_LABELS.get(field, field)}: {m}" if field in PLATFORM_LABELS else m
+            for field, msgs in exc.message_dict.items()
+            for m in msgs
+        )
+    return " ".join(exc.messages)
