@@ -340,3 +340,11 @@ def test_drafts_list_query_count_is_bounded(client, member, brand, trend, django
         generate(brand, trend, member, tone=tone)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("posts:list")).status_code == 200
+
+
+def test_dashboard_lists_the_brands_drafts(client, member, brand, trend):
+    post = generate(brand, trend, member, platforms=["x"])
+    page = client.get(reverse("brands:dashboard")).content.decode()
+    card = page.split("Drafts awaiting review")[1].split("</section>")[0]
+    assert reverse("posts:review", args=[post.pk]) in card and trend.title in card
+    assert "No drafts yet" not in card
