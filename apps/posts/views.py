@@ -195,7 +195,7 @@ def _review_context(request, post, *, approve_errors=None, reject_form=None, not
         "brand": post.brand,
         "platforms": [
             _platform_view(post, copy, approve_errors=approve_errors.get(copy.platform))
-            for copy in post.copies.all()
+            for copy in sorted(post.copies.all(), key=lambda c: c.platform != "x")  # X first
         ],
         "cards": [g for g in graphics if g.kind != "carousel_slide"],
         "approve_errors": approve_errors.get("__all__", []),
