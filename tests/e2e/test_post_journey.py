@@ -69,6 +69,7 @@ def ledgerly():
 
 def test_generate_edit_and_approve_a_post(page, site_server, fake_llm_server):
     fake_llm_server.reset()
+    fake_llm_server.delay(1.5)
     fake_llm_server.replies(
         [
             json.dumps(
@@ -106,6 +107,10 @@ def test_generate_edit_and_approve_a_post(page, site_server, fake_llm_server):
 
     expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
     post = Post.objects.get(brand=brand)
+    # The fake LLM takes its time: the worker's progress shows live, then finishes.
+    progress = page.locator(f"#post-{post.pk}-progress")
+    expect(progress).to_be_visible()
+    screenshot(page, "posts-review-generating")
     # Progress finishes, and the review section is fetched with the copy and graphics.
     x_copy = page.locator("#post-copy-x")
     expect(x_copy).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
