@@ -82,8 +82,10 @@ def policy_choose_action(
         )
     usable = [p for p in platforms if p in {pf[0] for pf in PLATFORM_FORMATS}] or ["x", "linkedin"]
     row = FORMAT_FIT_MATRIX[CATEGORY_INDEX.get(state.get("category", ""), 0)]
-    fits = [(float(row[i]), p, f) for i, (p, f) in enumerate(PLATFORM_FORMATS) if p in usable]
-    _, platform, post_format = max(fits)
+    # The first best column, as apps.trends.scoring.format_fit_matrix takes it, so the format a
+    # recommendation card suggests and the one generation starts from are the same.
+    columns = [i for i, (p, _) in enumerate(PLATFORM_FORMATS) if p in usable]
+    platform, post_format = PLATFORM_FORMATS[max(columns, key=lambda i: (row[i], -i))]
     best = Action(brand.default_tone, platform, post_format)
     if rng.random() < EXPLORATION_RATE:
         others = [a for a in policy_actions(platforms=usable) if a != best]

@@ -46,3 +46,28 @@ def test_learning_state_is_industry_category_format_and_tone():
         "format": "thread",
         "tone": "bold",
     }
+
+
+@pytest.mark.parametrize("platforms", [["x"], ["linkedin"], ["x", "linkedin"]])
+def test_the_policy_suggests_the_same_format_as_the_recommendation_card(platforms):
+    import numpy as np
+
+    from apps.trends.scoring import (
+        CATEGORIES,
+        FORMAT_FIT_MATRIX,
+        PLATFORM_FORMATS,
+        format_fit_matrix,
+        platform_mask,
+    )
+
+    exploit = random.Random(0)
+    exploit.random = lambda: 0.99
+    _, best = format_fit_matrix(np.arange(len(CATEGORIES)), np.vstack([platform_mask(set(platforms))]))
+    for c, category in enumerate(CATEGORIES):
+        choice = policy_choose_action(
+            brand=brand(), state={"category": category}, platforms=platforms, rng=exploit
+        )
+        assert (choice.action.platform, choice.action.post_format) == PLATFORM_FORMATS[int(best[c, 0])], (
+            category
+        )
+    assert FORMAT_FIT_MATRIX.shape[0] == len(CATEGORIES)
