@@ -61,7 +61,12 @@ class RegenerateForm(forms.Form):
 class FilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *PostStatus.choices], required=False)
     platform = forms.ChoiceField(choices=[("", "Any platform"), *PLATFORM_CHOICES], required=False)
-    trend = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    trend = forms.TypedChoiceField(choices=[("", "Any trend")], coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, trends=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The trends this brand has posts about (an old trend link still filters if it is one).
+        self.fields["trend"].choices = [("", "Any trend"), *((t.pk, t.title[:80]) for t in trends)]
 
 
 def copy_from_post(data, *, post_format: str) -> tuple[list[str], str | None]:

@@ -40,3 +40,16 @@ def post_get_for_user(*, user, post_id: int) -> Post:
     if post is None:
         raise Http404("No such post.")
     return post
+
+
+def post_trends(*, brand) -> list:
+    """The trends a brand has posts about, newest post first (the drafts list's trend filter)."""
+    from django.db.models import Max
+
+    from apps.trends.models import Trend
+
+    return list(
+        Trend.objects.filter(posts__brand=brand)
+        .annotate(latest_post=Max("posts__created_at"))
+        .order_by("-latest_post", "pk")[:50]
+    )

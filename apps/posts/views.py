@@ -350,7 +350,8 @@ def graphic_file(request, post_id: int, graphic_id: int, variant: str = "full"):
 
 
 def _list_context(request, brand, *, summary=None) -> dict:
-    form = FilterForm(request.GET or None)
+    trends = selectors.post_trends(brand=brand)
+    form = FilterForm(request.GET or None, trends=trends)
     filters = form.cleaned_data if form.is_valid() else {"status": "", "platform": "", "trend": None}
     posts = list(
         selectors.post_list(
@@ -361,7 +362,7 @@ def _list_context(request, brand, *, summary=None) -> dict:
     return {
         "brand": brand,
         "posts": posts,
-        "filter_form": form if form.is_bound else FilterForm(),
+        "filter_form": form if form.is_bound else FilterForm(trends=trends),
         "filters": filters,
         "filter_trend": trend,
         "filtered": any(filters.values()),

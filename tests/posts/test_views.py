@@ -305,6 +305,10 @@ def test_drafts_list_filters_by_status_platform_and_trend(client, member, brand,
     page = client.get(reverse("posts:list")).content.decode()
     thumb = reverse("posts:graphic_variant", args=[x_only.pk, x_only.graphics.first().pk, "thumbnail"])
     assert thumb in page and "SME late payments survey" in page
+    # The trend filter offers the trends this brand has posts about, once each.
+    generate(brand, other_trend, member, platforms=["x"])
+    page = client.get(reverse("posts:list")).content.decode()
+    assert page.count(f'<option value="{other_trend.pk}">') == 1 and f'<option value="{trend.pk}">' in page
 
 
 def test_batch_approve_says_what_happened(client, member, brand, trend):
