@@ -377,3 +377,24 @@ def post_graphics_regenerate_execute(*, post: Post, layout: str = "") -> Post:
         generation_stage="Ready for review",
     )
     return post
+
+
+def posts_batch_decide(
+    *, brand, post_ids: list[int], user, approve: bool, reason: str = ""
+) -> tuple[int, list[tuple[Post, ValidationError]]]:
+    """Approve or reject several of a brand's posts; each stands alone, so one post that cannot
+    be approved (copy over a limit, wrong status) does not stop the others. Returns how many
+    succeeded and the failures with their reasons."""
+    if not approve and not (reason or "").strip():
+        raise ValidationError({"reason": "Say why you reject them, so the next versions can do better."})
+    done, failed = 0, []
+    for post in Post.objects.filter(brand=brand, pk__in=post_ids).order_by("pk"):
+        try:
+            if approve:
+                post_approve(post=post, user=user)
+            else:
+                post_reject(post=post, user=user, reason=reason)
+            done += 1
+        except ValidationError as exc:
+            failed.append((post, exc))
+    return done, failed

@@ -393,23 +393,20 @@ def batch(request):
         summary = {"text": "Pick Approve or Reject.", "ok": False}
     elif not ids:
         summary = {"text": "Tick the posts first.", "ok": False}
-    elif action == "reject" and not reason:
-        summary = {"text": "Say why you reject them, so the next versions can do better.", "ok": False}
     else:
-        done, failed = 0, []
-        for post in selectors.post_list(brand=brand).filter(pk__in=ids):
-            try:
-                if action == "approve":
-                    services.post_approve(post=post, user=request.user)
-                else:
-                    services.post_reject(post=post, user=request.user, reason=reason)
-                done += 1
-            except ValidationError as exc:
-                failed.append(f"#{post.pk}: {_short(exc)}")
-        text = [f"{done} {verb}"]
-        if failed:
-            text.append(f"{len(failed)} could not be: " + "; ".join(failed))
-        summary = {"text": "; ".join(text), "ok": not failed}
+        try:
+            done, failed = services.posts_batch_decide(
+                brand=brand, post_ids=ids, user=request.user, approve=action == "approve", reason=reason
+            )
+        except ValidationError as exc:
+            summary = {"text": _short(exc), "ok": False}
+        else:
+            text = [f"{done} {verb}"]
+            if failed:
+                text.append(
+                    f"{len(failed)} could not be: " + "; ".join(f"#{p.pk}: {_short(e)}" for p, e in failed)
+                )
+            summary = {"text": "; ".join(text), "ok": not failed}
     if request.htmx:
         return render(request, LIST_TEMPLATE, _list_context(request, brand, summary=summary))
     (messages.success if summary["ok"] else messages.warning)(request, summary["text"])
