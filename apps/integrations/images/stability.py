@@ -23,7 +23,7 @@ import httpx
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-from apps.integrations.http import ServiceError, http_client, retry_after_seconds
+from apps.integrations.http import ServiceError, retry_after_seconds, send
 from apps.integrations.models import ApiCall
 
 from .base import Graphic, GraphicGenerator, GraphicsNotConfigured, GraphicSpec
@@ -82,22 +82,19 @@ class StabilityClient:
         what = f"Stability AI request to {self.host}"
         started = time.monotonic()
         try:
-            response = http_client().post(
+            response = send(
+                "POST",
                 f"{self.base_url}/{ENDPOINT}",
+                what=what,
+                error=StabilityError,
+                describe=error_message,
+                wait=lambda r: retry_after_seconds(r) if r.status_code in (429, 503) else None,
+                fail_from=201,  # the image comes with 200 only
                 # (None, value) parts: plain form fields, sent as multipart/form-data as the API wants.
                 files={name: (None, value) for name, value in fields.items()},
                 headers={"Authorization": f"Bearer {self.api_key}", "Accept": "image/*"},
                 timeout=httpx.Timeout(self.timeout, connect=5.0),
             )
-        except httpx.TimeoutException as exc:
-            error = StabilityError(f"{what} timed out after {self.timeout:g}s")
-            self._record(started, purpose, error=error)
-            raise error from exc
-        except httpx.HTTPError as exc:
-            error = StabilityError(f"{what} failed: {exc.__class__.__name__}: {exc}")
-            self._record(started, purpose, error=error)
-            raise error from exc
-        try:
             data = self._parse(response, what)
         except StabilityError as error:
             self._record(started, purpose, error=error)
@@ -113,13 +110,6 @@ class StabilityClient:
 
     def _parse(self, response: httpx.Response, what: str) -> bytes:
         status = response.status_code
-        if status != 200:
-            raise StabilityError(
-                f"{what} failed ({status}): {error_message(response)}",
-                status=status,
-                body=response.text[:2000],
-                retry_after=retry_after_seconds(response) if status in (429, 503) else None,
-            )
         finish = response.headers.get("finish-reason", "SUCCESS").upper()
         if finish != "SUCCESS":
             raise StabilityError(f"{what}: the image was not usable (finish-reason {finish})", status=status)

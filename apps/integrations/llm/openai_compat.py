@@ -28,7 +28,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from apps.integrations.http import http_client
+from apps.integrations.http import send
 from apps.integrations.models import ApiCall
 
 from .base import GROQ_BASE_URL, Completion, LLMClient, LLMError, LLMNotConfigured, Message
@@ -144,24 +144,18 @@ class OpenAICompatibleClient(LLMClient):
         headers = {"Accept": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        try:
-            response = http_client().post(
-                f"{self.base_url}/{ENDPOINT}",
-                json=payload,
-                headers=headers,
-                timeout=httpx.Timeout(self.timeout),
-            )
-        except httpx.TimeoutException as exc:
-            raise LLMError(f"{what} timed out after {self.timeout:g}s ({exc.__class__.__name__})") from exc
-        except httpx.HTTPError as exc:
-            raise LLMError(f"{what} failed: {exc.__class__.__name__}: {exc}") from exc
-        if response.status_code >= 300:
-            raise LLMError(
-                f"{what} failed ({response.status_code}): {error_message(response)}",
-                status=response.status_code,
-                body=response.text[:2000],
-                retry_after=rate_limit_wait(response),
-            )
+        response = send(
+            "POST",
+            f"{self.base_url}/{ENDPOINT}",
+            what=what,
+            error=LLMError,
+            describe=error_message,
+            wait=rate_limit_wait,
+            fail_from=300,
+            json=payload,
+            headers=headers,
+            timeout=httpx.Timeout(self.timeout),
+        )
         return self._parse(response, what, payload["model"])
 
     def _parse(self, response: httpx.Response, what: str, requested_model: str) -> Completion:

@@ -14,7 +14,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from apps.integrations.http import ServiceError, http_client, retry_after_seconds
+from apps.integrations.http import ServiceError, send
 
 
 @dataclass
@@ -25,28 +25,17 @@ class TokenSet:
     scope: str = ""
 
 
-def _error(response: httpx.Response, what: str) -> ServiceError:
+def _detail(response: httpx.Response) -> str:
+    """X's error text: OAuth errors carry error_description, API problems detail or title."""
     try:
         body = response.json()
-        detail = body.get("error_description") or body.get("detail") or body.get("title") or body.get("error")
-    except ValueError:
-        detail = response.text[:200]
-    return ServiceError(
-        f"X {what} failed ({response.status_code}): {detail}",
-        status=response.status_code,
-        body=response.text[:2000],
-        retry_after=retry_after_seconds(response),
-    )
+        return body.get("error_description") or body.get("detail") or body.get("title") or body.get("error")
+    except (ValueError, AttributeError):
+        return response.text[:200]
 
 
 def _request(method: str, path: str, what: str, **kwargs) -> httpx.Response:
-    try:
-        response = http_client().request(method, f"{settings.X_API_BASE_URL}{path}", **kwargs)
-    except httpx.HTTPError as exc:
-        raise ServiceError(f"X {what} failed: {exc.__class__.__name__}: {exc}") from exc
-    if response.status_code >= 400:
-        raise _error(response, what)
-    return response
+    return send(method, f"{settings.X_API_BASE_URL}{path}", what=f"X {what}", describe=_detail, **kwargs)
 
 
 def x_refresh_token(*, refresh_token: str) -> TokenSet:

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from apps.integrations.http import ServiceError, http_client, retry_after_seconds
+from apps.integrations.http import ServiceError, send
 
 from .base import FetchResult
 
@@ -37,21 +37,7 @@ def source_timeout() -> httpx.Timeout:
 def request(method: str, url: str, what: str, **kwargs) -> httpx.Response:
     """One request with the trend-source timeout; network failures and HTTP errors become ServiceError."""
     kwargs.setdefault("timeout", source_timeout())
-    try:
-        response = http_client().request(method, url, **kwargs)
-    except httpx.TimeoutException as exc:
-        raise ServiceError(
-            f"{what} timed out after {settings.TREND_SOURCE_TIMEOUT:g}s ({exc.__class__.__name__})"
-        ) from exc
-    except httpx.HTTPError as exc:
-        raise ServiceError(f"{what} failed: {exc.__class__.__name__}: {exc}") from exc
-    if response.status_code >= 400:
-        raise ServiceError(
-            f"{what} failed ({response.status_code}): {error_text(response)}",
-            status=response.status_code,
-            body=response.text[:2000],
-            retry_after=retry_after_seconds(response),
-        )
+    response = send(method, url, what=what, describe=error_text, **kwargs)
     if response.status_code >= 300:
         raise ServiceError(
             f"{what} was redirected ({response.status_code}) to {response.headers.get('location', '?')}",
