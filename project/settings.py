@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "apps.collaborations",
     "apps.memes",
     "apps.analytics",
+    "apps.publishing",
+    "apps.sandbox",
     "apps.integrations",
 ]
 
@@ -281,6 +283,31 @@ X_API_BASE_URL = env("X_API_BASE_URL", default="https://api.x.com").rstrip("/")
 LINKEDIN_CLIENT_ID = env("LINKEDIN_CLIENT_ID", default="")
 LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET", default="")
 LINKEDIN_OIDC_SERVER_URL = env("LINKEDIN_OIDC_SERVER_URL", default="https://www.linkedin.com/oauth")
+# LinkedIn's REST API (Posts, Images); the version header is a YYYYMM LinkedIn still serves.
+LINKEDIN_API_BASE_URL = env("LINKEDIN_API_BASE_URL", default="https://api.linkedin.com").rstrip("/")
+LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202510")
+
+# Publishing (apps.publishing): the client class of each platform, the dispatcher and its leases,
+# retry rules (SPEC section 6) and the token-bucket defaults per platform tier.
+SOCIAL_PUBLISHERS = {
+    "x": env("X_PUBLISHER", default="apps.integrations.social.x.XPublisher"),
+    "linkedin": env("LINKEDIN_PUBLISHER", default="apps.integrations.social.linkedin.LinkedInPublisher"),
+    "sandbox": env("SANDBOX_PUBLISHER", default="apps.integrations.social.sandbox.SandboxPublisher"),
+}
+PUBLISH_TIMEOUT = env.float("PUBLISH_TIMEOUT", default=20.0)  # seconds per platform request
+PUBLISH_CLAIM_LEASE = env.float("PUBLISH_CLAIM_LEASE", default=120.0)  # queued, no worker started it
+PUBLISH_SEND_LEASE = env.float("PUBLISH_SEND_LEASE", default=120.0)  # sending, no outcome recorded
+PUBLISH_DISPATCH_EVERY = env.float("PUBLISH_DISPATCH_EVERY", default=2.0)  # seconds
+PUBLISH_DISPATCH_BATCH = env.int("PUBLISH_DISPATCH_BATCH", default=500)
+PUBLISH_EXPIRE_AFTER_HOURS = env.int("PUBLISH_EXPIRE_AFTER_HOURS", default=24)
+PUBLISH_RATE_LIMIT_RETRY_MINUTES = env.int("PUBLISH_RATE_LIMIT_RETRY_MINUTES", default=15)
+PUBLISH_RATE_LIMIT_RETRIES = env.int("PUBLISH_RATE_LIMIT_RETRIES", default=3)
+PUBLISH_NETWORK_BACKOFF = [1, 2, 4, 8]  # seconds between the at most 5 tries
+PUBLISH_QUEUE = env("PUBLISH_QUEUE", default="")  # a dedicated Celery queue for publishing, if set
+X_API_TIER = env("X_API_TIER", default="basic")  # free, basic or pro: the token-bucket defaults
+LINKEDIN_API_TIER = env("LINKEDIN_API_TIER", default="development")  # development or standard
+# Overrides of the documented defaults, "capacity/seconds", e.g. "100/86400" (tests and benchmarks).
+PUBLISH_BUCKET_OVERRIDES = env.dict("PUBLISH_BUCKET_OVERRIDES", default={})
 
 
 def social_providers_config(x_id: str, x_secret: str, li_id: str, li_secret: str, li_server_url: str) -> dict:

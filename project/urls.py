@@ -26,6 +26,8 @@ urlpatterns = [
     path("influencer/", include("apps.collaborations.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("posts/", include("apps.posts.urls")),
+    path("", include("apps.publishing.urls")),  # /brand/<id>/calendar/ …
+    path("", include("apps.sandbox.urls")),  # /brand/<id>/sandbox/
     path("", include("apps.trends.urls")),  # /trends/... and /staff/trends/
     path("api/v1/", api.urls),
     path("api/docs", partial(openapi_view, api=api), name="api-docs"),

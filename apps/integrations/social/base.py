@@ -1,0 +1,101 @@
+"""The publishing interface every social network client implements (X, LinkedIn, the sandbox).
+
+The publishing service (apps.publishing) owns exactly-once: it records an attempt before each
+call and the platform's id right after it, and when an outcome is unknown it asks the platform
+(`find_post`) before sending again. So a client does one thing per call and never retries a
+request that may have reached the platform; it says precisely what went wrong (`PublishError.kind`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from apps.integrations.http import ServiceError
+
+
+@dataclass(frozen=True)
+class PublishAccount:
+    """Who publishes: the access token and the platform's id of the account."""
+
+    access_token: str
+    user_id: str  # X user id; LinkedIn member id (the OpenID `sub`), turned into urn:li:person:<id>
+    handle: str = ""
+    brand_id: int | None = None  # the sandbox keeps posts per brand
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    data: bytes
+    mime: str  # image/png, image/jpeg
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
+class RateInfo:
+    """What the platform said about its rate limit on the last response (None: it did not say)."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CreatedPost:
+    external_id: str
+    url: str
+    rate: RateInfo = field(default_factory=RateInfo)
+
+
+class PublishErrorKind:
+    RATE_LIMITED = "rate_limited"  # 429: try again later (retry_after says when, if known)
+    AUTH = "auth"  # 401: the token is expired or revoked; refresh once, then reconnect
+    NETWORK = "network"  # the request never reached the platform (connect error): safe to resend
+    UNKNOWN = "unknown"  # it may have reached the platform (read timeout, 5xx): look it up first
+    DUPLICATE = "duplicate"  # the platform refused it as a duplicate of a post it already has
+    REJECTED = "rejected"  # the platform refused the content or the request (4xx): do not retry
+
+
+class PublishError(ServiceError):
+    """A publishing call failed. `kind` decides what the publishing service does next; the message
+    is plain words a brand can read next to the Retry button."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        status: int | None = None,
+        body: str = "",
+        retry_after: float | None = None,
+        rate: RateInfo | None = None,
+    ):
+        super().__init__(message, status=status, body=body, retry_after=retry_after)
+        self.kind = kind
+        self.rate = rate or RateInfo()
+
+
+class SocialPublisher(Protocol):
+    platform: str  # "x", "linkedin", "sandbox"
+
+    def upload_media(self, *, account: PublishAccount, media: MediaItem) -> str:
+        """Upload one image; returns the platform's media id (X media id, LinkedIn image URN)."""
+
+    def create_post(
+        self,
+        *,
+        account: PublishAccount,
+        text: str,
+        media_ids: list[str] | None = None,
+        reply_to: str | None = None,
+        meta: dict | None = None,
+    ) -> CreatedPost:
+        """Publish one post. X: `reply_to` makes it the next part of a thread; media go on the
+        first part (up to 4). LinkedIn: one media id is an image post, several a multi-image post
+        (a carousel); no replies. `meta` is what we know of the post (tone, post_format,
+        trend_momentum, post_id): real platforms ignore it; the sandbox's engagement model reads it."""
+
+    def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
+        """The account's post with exactly this text created at or after `since`, if the platform
+        has it: how an unknown outcome is reconciled before anything is sent again."""

@@ -1,0 +1,1 @@
+"""Publishing: due publications, the dispatcher, attempts, retries, reconciliation and schedules."""

@@ -1,0 +1,1 @@
+"""The sandbox network: a built-in platform that accepts posts and simulates their engagement."""
