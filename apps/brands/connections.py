@@ -116,6 +116,13 @@ def _mark_needs_reconnect(account: SocialAccount, reason: str) -> None:
             )
 
 
+def connection_mark_needs_reconnect(*, connection: SocialConnection, reason: str) -> None:
+    """The platform refused the account's token and only the user can fix it: say so everywhere
+    the account publishes, and tell the brands' owners."""
+    if connection.social_account_id is not None:
+        _mark_needs_reconnect(connection.social_account, reason)
+
+
 def connection_refresh(*, connection: SocialConnection, force: bool = False) -> SocialConnection:
     """Refresh an X access token. Runs under a row lock on the account's token, so two workers
     never spend the same single-use refresh token; the second one finds a fresh token and stops."""

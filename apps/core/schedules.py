@@ -36,4 +36,11 @@ PERIODIC_TASKS: list[dict] = [
         "crontab": "0 */6 * * *",
         "description": "Fetches every trend source, merges duplicates, snapshots trends and rescores every brand.",
     },
+    {
+        "name": "publishing: dispatch due posts",
+        "task": "publishing.dispatch",
+        "every_seconds": 2,
+        "description": "Claims publications that are due (or whose worker vanished) and sends each to a worker; "
+        "expires posts more than 24 hours late.",
+    },
 ]

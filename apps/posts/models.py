@@ -16,16 +16,25 @@ class PostStatus(models.TextChoices):
     PUBLISHING = "publishing", "Publishing"
     PUBLISHED = "published", "Published"
     FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
     REJECTED = "rejected", "Rejected"
 
 
-# Which status may follow which. Services enforce it (apps.posts.services.post_transition).
+# Which status may follow which. Services enforce it (apps.posts.services.post_transition). From
+# scheduled on, the status follows the post's publications (apps.publishing.services).
 TRANSITIONS: dict[str, frozenset[str]] = {
     PostStatus.DRAFT: frozenset({PostStatus.APPROVED, PostStatus.REJECTED}),
     PostStatus.APPROVED: frozenset({PostStatus.SCHEDULED, PostStatus.DRAFT, PostStatus.REJECTED}),
-    PostStatus.SCHEDULED: frozenset({PostStatus.PUBLISHING, PostStatus.APPROVED}),
-    PostStatus.PUBLISHING: frozenset({PostStatus.PUBLISHED, PostStatus.FAILED}),
-    PostStatus.FAILED: frozenset({PostStatus.SCHEDULED, PostStatus.PUBLISHING}),
+    PostStatus.SCHEDULED: frozenset(
+        {PostStatus.PUBLISHING, PostStatus.APPROVED, PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.EXPIRED}
+    ),
+    PostStatus.PUBLISHING: frozenset(
+        {PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.SCHEDULED, PostStatus.EXPIRED}
+    ),
+    PostStatus.FAILED: frozenset(
+        {PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.PUBLISHED, PostStatus.APPROVED}
+    ),
+    PostStatus.EXPIRED: frozenset({PostStatus.SCHEDULED, PostStatus.APPROVED}),
     PostStatus.REJECTED: frozenset({PostStatus.DRAFT}),
     PostStatus.PUBLISHED: frozenset(),
 }

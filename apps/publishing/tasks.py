@@ -1,0 +1,26 @@
+"""Celery tasks for publishing: the dispatcher tick and one publication's publish. Thin: ids in,
+services do the work; both are safe to run twice (claims are compare-and-set)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="publishing.dispatch", ignore_result=True, expires=30)
+def publications_dispatch_task() -> dict:
+    """Every few seconds (and right after "publish now"): claim due publications, fan them out.
+    `expires`: a tick that waited behind a backlog is dropped; the next one does its work."""
+    result = services.publications_dispatch()
+    return {"claimed": result.claimed, "expired": result.expired, "reclaimed": result.reclaimed}
+
+
+@shared_task(
+    name="publishing.publish",
+    acks_late=True,  # a worker killed mid-task leaves the message to be delivered again …
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    time_limit=300,  # … and the claim token makes that second delivery harmless
+    soft_time_limit=240,
+)
+def publication_publish(publication_id: int, claim_token: str) -> str:
+    return services.publication_execute(publication_id=publication_id, claim_token=claim_token)
