@@ -7,6 +7,7 @@ from apps.brands.api import router as brands_router
 from apps.core.api import API_AUTH, install_error_handlers
 from apps.notifications.api import router as notifications_router
 from apps.posts.api import router as posts_router
+from apps.publishing.api import router as publishing_router
 from apps.trends.api import router as trends_router
 
 api = NinjaAPI(
@@ -27,3 +28,4 @@ api.add_router("/brands", brands_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/", trends_router)
 api.add_router("/", posts_router)
+api.add_router("/", publishing_router)

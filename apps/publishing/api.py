@@ -1,0 +1,151 @@
+"""API: publish now, schedule (brand-local or exact time), queue, unschedule, retry, batch, calendar."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from apps.accounts.access import api_require_role
+from apps.accounts.models import Role
+from apps.brands.selectors import brand_get_for_user, brand_scoped
+from apps.posts.selectors import post_get_for_user
+
+from . import services
+from .models import Publication
+from .schemas import BatchIn, BatchOut, PublicationOut, ScheduleIn, TargetsIn
+
+router = Router(tags=["publishing"])
+
+
+def _invalid(exc: ValidationError) -> HttpError:
+    if hasattr(exc, "message_dict"):
+        message = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    else:
+        message = " ".join(exc.messages)
+    return HttpError(422, message)
+
+
+def _aware(at: datetime, tz_name: str) -> datetime:
+    """An instant as given, or the brand's wall-clock time when it has no offset."""
+    if timezone.is_aware(at):
+        return at
+    from .timing import brand_local_to_utc
+
+    try:
+        return brand_local_to_utc(at, tz_name)
+    except ValueError as exc:
+        raise HttpError(422, f"at: {exc}") from None
+
+
+def _publications(post) -> list[Publication]:
+    return list(post.publications.exclude(status="cancelled").order_by("scheduled_for", "pk"))
+
+
+@router.get("/posts/{post_id}/publications", response=list[PublicationOut])
+def publication_list(request, post_id: int):
+    user = api_require_role(request, Role.BRAND)
+    return _publications(post_get_for_user(user=user, post_id=post_id))
+
+
+@router.post("/posts/{post_id}/publish", response={202: list[PublicationOut]})
+def post_publish_now(request, post_id: int, payload: TargetsIn):
+    """Publish an approved post now on its accounts. Poll the publications for the outcome."""
+    user = api_require_role(request, Role.BRAND)
+    post = post_get_for_user(user=user, post_id=post_id)
+    try:
+        services.post_publish_now(post=post, user=user, connection_ids=payload.accounts)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return Status(202, _publications(post))
+
+
+@router.post("/posts/{post_id}/schedule", response=list[PublicationOut])
+def post_schedule(request, post_id: int, payload: ScheduleIn):
+    user = api_require_role(request, Role.BRAND)
+    post = post_get_for_user(user=user, post_id=post_id)
+    at = _aware(payload.at, post.brand.timezone)
+    try:
+        services.post_schedule(post=post, user=user, at=at, connection_ids=payload.accounts)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return _publications(post)
+
+
+@router.post("/posts/{post_id}/queue", response=list[PublicationOut])
+def post_queue(request, post_id: int, payload: TargetsIn):
+    """Add the post to the brand's queue: its next free preferred slot."""
+    user = api_require_role(request, Role.BRAND)
+    post = post_get_for_user(user=user, post_id=post_id)
+    try:
+        services.post_queue(post=post, user=user, connection_ids=payload.accounts)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return _publications(post)
+
+
+@router.post("/posts/{post_id}/unschedule", response=list[PublicationOut])
+def post_unschedule(request, post_id: int):
+    user = api_require_role(request, Role.BRAND)
+    post = post_get_for_user(user=user, post_id=post_id)
+    try:
+        services.post_unschedule(post=post, user=user)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return _publications(post)
+
+
+@router.post("/publications/{publication_id}/retry", response=PublicationOut)
+def publication_retry(request, publication_id: int):
+    user = api_require_role(request, Role.BRAND)
+    publication = brand_scoped(Publication.objects, user=user).filter(pk=publication_id).first()
+    if publication is None:
+        raise Http404("No such publication.")
+    try:
+        return services.publication_retry(publication=publication, user=user)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+@router.post("/brands/{brand_id}/posts/batch", response=BatchOut)
+def posts_batch(request, brand_id: int, payload: BatchIn):
+    """Approve, reject, schedule, queue or publish many posts in one request. Each post stands
+    alone: `failed` says why the ones that could not be were refused."""
+    user = api_require_role(request, Role.BRAND)
+    brand = brand_get_for_user(user=user, brand_id=brand_id)
+    at = _aware(payload.at, brand.timezone) if payload.at else None
+    try:
+        result = services.posts_batch(
+            brand=brand,
+            user=user,
+            action=payload.action,
+            post_ids=payload.post_ids,
+            at=at,
+            reason=payload.reason,
+            connection_ids=payload.accounts,
+        )
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return {
+        "action": result.action,
+        "done": [p.pk for p in result.done],
+        "failed": [{"post_id": p.pk, "error": " ".join(services._messages(e))} for p, e in result.failed],
+        "summary": result.summary,
+    }
+
+
+@router.get("/brands/{brand_id}/calendar", response=list[PublicationOut])
+def calendar(request, brand_id: int, start: datetime, end: datetime):
+    """The brand's publications whose time falls in [start, end) (at most 92 days)."""
+    user = api_require_role(request, Role.BRAND)
+    brand = brand_get_for_user(user=user, brand_id=brand_id)
+    start, end = _aware(start, brand.timezone), _aware(end, brand.timezone)
+    if end <= start or (end - start).days > 92:
+        raise HttpError(422, "end must be after start, at most 92 days later.")
+    return list(
+        Publication.objects.filter(brand=brand, scheduled_for__gte=start, scheduled_for__lt=end)
+        .exclude(status="cancelled")
+        .order_by("scheduled_for", "pk")
+    )
