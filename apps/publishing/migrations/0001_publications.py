@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('brands', '0004_brand_banned_topics'),
-        ('posts', '0002_alter_post_status'),
+        ('posts', '0002_post_status_expired'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
