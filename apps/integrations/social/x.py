@@ -1,20 +1,32 @@
-"""X (Twitter) API v2: OAuth 2.0 token refresh, the signed-in user, and a user's latest posts.
+"""X (Twitter) API v2: OAuth 2.0 token refresh, the signed-in user, a user's latest posts, and
+publishing (XPublisher: posts, thread replies, images, finding a post whose outcome was unknown).
 
 Endpoints and error shapes follow X's documentation: tokens at POST /2/oauth2/token (client
 credentials in HTTP Basic auth for confidential clients; refresh tokens rotate and are
-single-use), GET /2/users/me, GET /2/users/:id/tweets; rate limits in x-rate-limit-* headers.
+single-use), GET /2/users/me, GET /2/users/:id/tweets, POST /2/tweets, the media upload v2
+endpoints (POST /2/media/upload/initialize, /{id}/append, /{id}/finalize, GET /2/media/upload
+?command=STATUS) and POST /2/media/metadata for alt text; errors are RFC 7807 problem bodies
+({"title", "detail", "type", "status"}, validation errors in "errors"); rate limits in the
+x-rate-limit-limit/-remaining/-reset headers (reset in epoch seconds).
 """
 
 from __future__ import annotations
 
+import html
+import re
+import time
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from apps.integrations.http import ServiceError, send
+from apps.integrations.http import ServiceError, retry_after_seconds, send
+
+from .base import CreatedPost, MediaItem, PublishAccount, PublishError, PublishErrorKind, RateInfo
 
 
 @dataclass
@@ -25,12 +37,22 @@ class TokenSet:
     scope: str = ""
 
 
+GENERIC_INVALID = "One or more parameters to your request was invalid."
+
+
 def _detail(response: httpx.Response) -> str:
-    """X's error text: OAuth errors carry error_description, API problems detail or title."""
+    """X's error text: OAuth errors carry error_description, API problems detail or title, and a
+    validation problem says what was wrong in errors[].message."""
     try:
         body = response.json()
-        return body.get("error_description") or body.get("detail") or body.get("title") or body.get("error")
-    except (ValueError, AttributeError):
+        detail = body.get("error_description") or body.get("detail")
+        messages = [
+            e["message"] for e in body.get("errors") or [] if isinstance(e, dict) and e.get("message")
+        ]
+        if messages and (not detail or detail == GENERIC_INVALID):
+            return " ".join(messages)
+        return detail or body.get("title") or body.get("error") or response.text[:200]
+    except (ValueError, AttributeError, TypeError):
         return response.text[:200]
 
 
@@ -90,3 +112,263 @@ def x_user_latest_posts(*, access_token: str, user_id: str, count: int = 5) -> l
         headers={"Authorization": f"Bearer {access_token}"},
     )
     return [t["text"] for t in response.json().get("data", []) if t.get("text")][:count]
+
+
+# --- publishing ------------------------------------------------------------------------------------
+
+NETWORK, UNKNOWN = PublishErrorKind.NETWORK, PublishErrorKind.UNKNOWN
+UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024  # X takes chunks of up to 5 MB
+MEDIA_PROCESSING_WAIT = 60.0  # seconds: the longest we wait for X to finish processing an image
+MAX_MEDIA = 4
+ALT_TEXT_MAX = 1000
+FIND_PAGES = 3  # of 100 posts each: enough for everything an account posted since an attempt
+# Our clock and the platform's may disagree a little: a post is looked for from a minute before.
+CLOCK_SKEW = timedelta(seconds=60)
+
+# Links in a post come back rewritten (t.co on X); bare domains ("northwind.io") are linked too.
+_LINK = re.compile(r"https?://\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
+_LINK_MARK = "\x00"
+_TRAILING_LINKS = re.compile(rf"(?:\s*{_LINK_MARK})+$")
+
+
+def unanswered_error(platform: str, what: str, exc: ServiceError) -> PublishError:
+    """A request that got no answer (a ServiceError from `send`, its httpx exception as the cause).
+    Only a failure to connect proves the request never left: anything later may have reached the
+    platform, so its outcome is unknown."""
+    cause = exc.__cause__
+    name = type(cause).__name__ if cause else "error"
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return PublishError(f"Could not reach {platform} ({name}); {what} was not sent.", kind=NETWORK)
+    if isinstance(cause, httpx.TimeoutException):
+        problem = f"{platform} did not answer in time ({name})"
+    else:
+        problem = f"The connection to {platform} broke before it answered ({name})"
+    return PublishError(f"{problem}; {what} may or may not have gone through.", kind=UNKNOWN)
+
+
+def publish_timeout() -> httpx.Timeout:
+    return httpx.Timeout(settings.PUBLISH_TIMEOUT, connect=5.0)
+
+
+def x_rate_info(response: httpx.Response) -> RateInfo:
+    def number(name: str) -> int | None:
+        try:
+            return int(response.headers[name])
+        except (KeyError, ValueError):
+            return None
+
+    reset = number("x-rate-limit-reset")
+    return RateInfo(
+        limit=number("x-rate-limit-limit"),
+        remaining=number("x-rate-limit-remaining"),
+        reset_at=datetime.fromtimestamp(reset, tz=UTC) if reset is not None else None,
+    )
+
+
+def x_post_url(handle: str, post_id: str) -> str:
+    handle = handle.lstrip("@")
+    return f"https://x.com/{handle}/status/{post_id}" if handle else f"https://x.com/i/web/status/{post_id}"
+
+
+def _comparable(text: str) -> str:
+    text = _LINK.sub(_LINK_MARK, unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
+
+
+def same_x_text(theirs: str, ours: str) -> bool:
+    """Whether X's copy of a post is the text we sent: X escapes &, < and > as HTML entities,
+    rewrites links to t.co and adds a t.co link to the media at the end of a post with images."""
+    a, b = _comparable(html.unescape(theirs)), _comparable(ours)
+    return a == b or _TRAILING_LINKS.sub("", a) == _TRAILING_LINKS.sub("", b)
+
+
+def _refusal(response: httpx.Response, what: str, rate: RateInfo) -> PublishError:
+    """An answer with an error status, as the kind the publishing service acts on."""
+    status, detail = response.status_code, _detail(response) or response.reason_phrase
+    extra = {"status": status, "body": response.text[:2000], "rate": rate}
+    if status == 401:
+        message = f"X no longer accepts this account's sign-in ({detail}); reconnect the X account."
+        return PublishError(message, kind=PublishErrorKind.AUTH, **extra)
+    if status == 429:
+        if rate.reset_at:
+            wait = max(0.0, (rate.reset_at - timezone.now()).total_seconds())
+            when = f"; it resets at {rate.reset_at:%H:%M} UTC"
+        else:
+            wait, when = retry_after_seconds(response), ""
+        message = f"X's rate limit for this account was reached{when}."
+        return PublishError(message, kind=PublishErrorKind.RATE_LIMITED, retry_after=wait, **extra)
+    if status >= 500:
+        message = f"X had a server error ({status}) with {what}; it may or may not have gone through."
+        return PublishError(message, kind=UNKNOWN, **extra)
+    if status == 403 and "duplicate content" in detail.lower():
+        return PublishError(f"X refused {what}: {detail}", kind=PublishErrorKind.DUPLICATE, **extra)
+    return PublishError(f"X refused {what}: {detail}", kind=PublishErrorKind.REJECTED, **extra)
+
+
+def _data(response: httpx.Response) -> dict:
+    try:
+        data = response.json().get("data")
+    except (ValueError, AttributeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class XPublisher:
+    """Publishes through X API v2 with the account's OAuth 2.0 user token. One request per step,
+    never retried here: every failure is a PublishError whose kind says what to do next."""
+
+    platform = "x"
+
+    def __init__(
+        self,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        processing_wait: float = MEDIA_PROCESSING_WAIT,
+        chunk_bytes: int = UPLOAD_CHUNK_BYTES,
+    ):
+        self._sleep, self.processing_wait, self.chunk_bytes = sleep, processing_wait, chunk_bytes
+
+    def _call(
+        self, method: str, path: str, what: str, account: PublishAccount, **kwargs
+    ) -> tuple[httpx.Response, RateInfo]:
+        try:
+            response = send(
+                method,
+                f"{settings.X_API_BASE_URL}{path}",
+                what=f"X: {what}",
+                fail_from=600,  # every status is classified below, by what it means for publishing
+                headers={"Authorization": f"Bearer {account.access_token}"},
+                timeout=publish_timeout(),
+                **kwargs,
+            )
+        except ServiceError as exc:
+            raise unanswered_error("X", what, exc) from exc
+        rate = x_rate_info(response)
+        if response.status_code >= 400:
+            raise _refusal(response, what, rate)
+        return response, rate
+
+    def create_post(
+        self,
+        *,
+        account: PublishAccount,
+        text: str,
+        media_ids: list[str] | None = None,
+        reply_to: str | None = None,
+        meta: dict | None = None,
+    ) -> CreatedPost:
+        if media_ids and len(media_ids) > MAX_MEDIA:
+            raise PublishError(
+                f"X allows at most {MAX_MEDIA} images on a post ({len(media_ids)} were given).",
+                kind=PublishErrorKind.REJECTED,
+            )
+        body: dict = {"text": text}
+        if reply_to:
+            body["reply"] = {"in_reply_to_tweet_id": str(reply_to)}
+        if media_ids:
+            body["media"] = {"media_ids": [str(m) for m in media_ids]}
+        response, rate = self._call("POST", "/2/tweets", "the post", account, json=body)
+        post_id = _data(response).get("id")
+        if not post_id:
+            raise PublishError(
+                f"X answered {response.status_code} without the post's id; it may or may not have gone through.",
+                kind=UNKNOWN,
+                status=response.status_code,
+                body=response.text[:2000],
+                rate=rate,
+            )
+        return CreatedPost(external_id=str(post_id), url=x_post_url(account.handle, str(post_id)), rate=rate)
+
+    def upload_media(self, *, account: PublishAccount, media: MediaItem) -> str:
+        what = "the image"
+        response, _ = self._call(
+            "POST",
+            "/2/media/upload/initialize",
+            what,
+            account,
+            json={"media_type": media.mime, "total_bytes": len(media.data), "media_category": "tweet_image"},
+        )
+        media_id = str(_data(response).get("id") or "")
+        if not media_id:
+            raise PublishError("X did not start the image upload (no media id).", kind=UNKNOWN)
+        for index, start in enumerate(range(0, len(media.data), self.chunk_bytes)):
+            chunk = media.data[start : start + self.chunk_bytes]
+            self._call(
+                "POST",
+                f"/2/media/upload/{media_id}/append",
+                what,
+                account,
+                files={"media": ("media", chunk, "application/octet-stream")},
+                data={"segment_index": str(index)},
+            )
+        response, _ = self._call("POST", f"/2/media/upload/{media_id}/finalize", what, account)
+        self._wait_for_processing(account, media_id, _data(response).get("processing_info"))
+        if media.alt_text:
+            self._call(
+                "POST",
+                "/2/media/metadata",
+                "the image's alt text",
+                account,
+                json={"id": media_id, "metadata": {"alt_text": {"text": media.alt_text[:ALT_TEXT_MAX]}}},
+            )
+        return media_id
+
+    def _wait_for_processing(self, account: PublishAccount, media_id: str, info: dict | None) -> None:
+        """Images are usually ready at finalize; when X says it is still processing, ask again
+        after the check_after_secs it gives, for at most `processing_wait` seconds in all."""
+        waited = 0.0
+        while info and info.get("state") in ("pending", "in_progress"):
+            delay = max(0.0, float(info.get("check_after_secs") or 1))
+            if waited + delay > self.processing_wait:
+                raise PublishError(
+                    f"X was still processing the image after {waited:g} s; try again later.", kind=UNKNOWN
+                )
+            self._sleep(delay)
+            waited += delay
+            response, _ = self._call(
+                "GET",
+                "/2/media/upload",
+                "the image",
+                account,
+                params={"command": "STATUS", "media_id": media_id},
+            )
+            info = _data(response).get("processing_info")
+        if info and info.get("state") == "failed":
+            reason = (info.get("error") or {}).get("message") or "no reason given"
+            raise PublishError(f"X could not process the image: {reason}.", kind=PublishErrorKind.REJECTED)
+
+    def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
+        # Replies are not excluded: the parts of a thread after the first are replies.
+        earliest = since - CLOCK_SKEW
+        params = {
+            "start_time": earliest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "max_results": 100,
+            "tweet.fields": "created_at,text",
+        }
+        for _ in range(FIND_PAGES):
+            response, rate = self._call(
+                "GET", f"/2/users/{account.user_id}/tweets", "the post lookup", account, params=params
+            )
+            try:
+                body = response.json()
+            except ValueError:
+                return None
+            for post in body.get("data") or []:
+                created = _created_at(post.get("created_at"))
+                if same_x_text(post.get("text", ""), text) and (created is None or created >= earliest):
+                    post_id = str(post["id"])
+                    return CreatedPost(
+                        external_id=post_id, url=x_post_url(account.handle, post_id), rate=rate
+                    )
+            next_token = (body.get("meta") or {}).get("next_token")
+            if not next_token:
+                return None
+            params = {**params, "pagination_token": next_token}
+        return None
+
+
+def _created_at(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
