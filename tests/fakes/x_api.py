@@ -17,7 +17,7 @@ and the token refresh run for real against it:
 Like X: tokens are checked (401 problem body), every authenticated answer carries
 x-rate-limit-limit/-remaining/-reset for its user and endpoint (429 when spent), a post longer than
 280 weighted characters is refused (400), a reply to an unknown post too (403), identical text
-from the same author as a recent post is a duplicate (403), and the text X gives back has its
+from the same author as an earlier post is a duplicate (403), and the text X gives back has its
 links rewritten to t.co, &, < and > as HTML entities and a t.co link to the media at the end.
 
 Tests script it: `fail_next("429", "timeout_after_create", ...)` queues failures for the next
@@ -40,7 +40,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -136,8 +136,24 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes] | None:
 # --- what both publishing fakes share ----------------------------------------------------------------
 
 
+class Record:
+    """A recorded thing readable both ways: `tweet.text` or `tweet["text"]`, `request.get("status")`."""
+
+    def __getitem__(self, name: str):
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def get(self, name: str, default=None):
+        return getattr(self, name, default)
+
+    def keys(self) -> list[str]:
+        return [f.name for f in fields(self)]
+
+
 @dataclass
-class FakeRequest:
+class FakeRequest(Record):
     method: str
     path: str
     query: dict[str, str]
@@ -145,6 +161,7 @@ class FakeRequest:
     body: bytes = b""
     raw_query: str = ""
     failure: str | None = None  # the scripted failure this request got, if any
+    status: int | None = None  # the answer's status (None: the connection was dropped instead)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -291,6 +308,7 @@ class PublishingFake(LocalServer):
                     server._released.wait(server.hold_seconds)  # the client has given up by then
                 if failure == "reset_after_create":
                     return self._reset()
+                request.status = answer.status
                 self._send(answer.status, answer.body, answer.content_type, answer.headers)
 
             def _reset(self):
@@ -305,14 +323,14 @@ class PublishingFake(LocalServer):
 
 
 @dataclass
-class XToken:
+class XToken(Record):
     user_id: str
     handle: str
     expires_at: float
 
 
 @dataclass
-class Tweet:
+class Tweet(Record):
     id: str
     author_id: str
     text: str  # as it was sent
@@ -324,7 +342,7 @@ class Tweet:
 
 
 @dataclass
-class Upload:
+class Upload(Record):
     id: str
     owner: str
     media_type: str
@@ -346,14 +364,15 @@ class Upload:
 
 
 class FakeX(PublishingFake):
-    def __init__(self, *, client_id: str = CLIENT_ID, client_secret: str = CLIENT_SECRET):
+    def __init__(self, *, client_id: str | None = None, client_secret: str | None = None):
+        # The app's credentials the token endpoint wants in HTTP Basic; None: any client's.
         self.client_id, self.client_secret = client_id, client_secret
         self.tweets: list[Tweet] = []
         self.media: dict[str, Upload] = {}
         self.tokens: dict[str, XToken] = {}
         self.refresh_tokens: dict[str, tuple[str, str]] = {}  # token -> (user id, handle); single use
         self.token_requests: list[FakeRequest] = []
-        self.duplicate_window = timedelta(hours=24)
+        self.duplicate_window: timedelta | None = None  # None: the same text as any earlier post
         self.processing_polls = 0  # STATUS answers saying "in_progress" before an upload succeeds
         self.check_after_secs = 1
         self.processing_fails = False
@@ -381,11 +400,17 @@ class FakeX(PublishingFake):
         *,
         user_id: str = USER_ID,
         created_at: datetime | None = None,
+        age_days: float = 0,
         reply_to: str | None = None,
     ) -> Tweet:
         """A post the account already has (published before, or by hand)."""
+        created_at = created_at or datetime.now(UTC) - timedelta(days=age_days)
         with self.lock:
-            return self._create(user_id, text, reply_to, [], created_at or datetime.now(UTC))
+            return self._create(user_id, text, reply_to, [], created_at)
+
+    def revoke_refresh_token(self, refresh_token: str) -> None:
+        with self.lock:
+            self.refresh_tokens.pop(refresh_token, None)
 
     def delete_tweet(self, tweet_id: str) -> None:
         with self.lock:
@@ -492,8 +517,7 @@ class FakeX(PublishingFake):
     def _token(self, request: FakeRequest) -> Answer:
         with self.lock:
             self.token_requests.append(request)
-        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        if request.header("Authorization") != f"Basic {expected}":
+        if not self._client_allowed(request.header("Authorization") or ""):
             return Answer(
                 401,
                 {"error": "unauthorized_client", "error_description": "Missing valid authorization header"},
@@ -528,6 +552,17 @@ class FakeX(PublishingFake):
                 "refresh_token": refresh,
             },
         )
+
+    def _client_allowed(self, authorization: str) -> bool:
+        if authorization[:6].lower() != "basic ":
+            return False
+        try:
+            client_id, _, secret = base64.b64decode(authorization[6:]).decode().partition(":")
+        except ValueError:
+            return False
+        if self.client_id is None:
+            return bool(client_id and secret)
+        return (client_id, secret) == (self.client_id, self.client_secret)
 
     def _create_tweet(self, request: FakeRequest, token: XToken) -> Answer:
         body = request.json
@@ -567,7 +602,7 @@ class FakeX(PublishingFake):
                     tweet.author_id == token.user_id
                     and not tweet.deleted
                     and tweet.text == text
-                    and now - tweet.created_at < self.duplicate_window
+                    and (self.duplicate_window is None or now - tweet.created_at < self.duplicate_window)
                 ):
                     return Answer(403, problem(403, "Forbidden", DUPLICATE_DETAIL))
             tweet = self._create(token.user_id, text, str(reply_to) if reply_to else None, media_ids, now)
@@ -770,12 +805,8 @@ def fake_x_server(settings=None) -> Iterator[FakeX]:
     of the block through override_settings."""
     from django.test import override_settings
 
-    fake = FakeX().start()
-    values = {
-        "X_API_BASE_URL": fake.url,
-        "X_CLIENT_ID": fake.client_id,
-        "X_CLIENT_SECRET": fake.client_secret,
-    }
+    fake = FakeX(client_id=CLIENT_ID, client_secret=CLIENT_SECRET).start()
+    values = {"X_API_BASE_URL": fake.url, "X_CLIENT_ID": CLIENT_ID, "X_CLIENT_SECRET": CLIENT_SECRET}
     try:
         if settings is not None:
             for name, value in values.items():

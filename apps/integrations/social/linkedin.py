@@ -1,0 +1,262 @@
+"""LinkedIn publishing (LinkedInPublisher): member posts with images through the versioned REST API.
+
+Wire format from LinkedIn's documentation: every call carries `LinkedIn-Version: YYYYMM` and
+`X-Restli-Protocol-Version: 2.0.0`; POST /rest/posts answers 201 with an empty body and the post's
+URN in the `x-restli-id` header; images are registered with POST /rest/images?action=
+initializeUpload ({"value": {"uploadUrl", "image"}}) and their bytes PUT to the upload URL;
+GET /rest/posts?author=<URL-encoded URN>&q=author finds a member's posts. Commentary is in the
+"little" text format, where | { } @ [ ] ( ) < > # \\ * _ ~ must be backslash-escaped to be plain text
+(unescaped, LinkedIn cuts the post at the first one). Errors are {"status", "serviceErrorCode",
+"code", "message"}; a duplicate is a 422 "Content is a duplicate of urn:li:share:…"; LinkedIn sends
+no rate-limit headers, only a 429 once an app's or member's daily limit is spent.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from datetime import datetime
+
+import httpx
+from django.conf import settings
+from django.core.cache import cache
+
+from apps.integrations.http import ServiceError, retry_after_seconds, send
+
+from .base import CreatedPost, MediaItem, PublishAccount, PublishError, PublishErrorKind, RateInfo
+from .x import CLOCK_SKEW, publish_timeout, unanswered_error
+
+logger = logging.getLogger(__name__)
+
+MAX_IMAGES = 20
+ALT_TEXT_MAX = 4086
+FIND_COUNT = 20
+# Alt text is given at post time but known at upload time: it is kept in the cache (shared by
+# the workers) under the image's URN until the post uses it.
+ALT_TEXT_TTL = 7 * 24 * 3600
+
+_RESERVED = re.compile(r"[\\|{}@\[\]()<>#*_~]")
+# A hashtag: "#" starting a word, followed by a word that is not only digits ("C#" and "#1" are not).
+_HASHTAG = re.compile(r"(?<![\w#])#(\w*[^\W\d]\w*)")
+_HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|((?:\\.|[^}\\])*)\}")
+_MENTION = re.compile(r"@\[((?:\\.|[^\]\\])*)\]\(urn:li:[^)]*\)")
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_EXCEPTION_PREFIX = re.compile(r"^(?:[\w.$]+(?:Exception|Error)(?: \[[^\]]*\])?:\s*)+")
+
+
+def escape_little(text: str) -> str:
+    return _RESERVED.sub(lambda m: "\\" + m[0], text)
+
+
+def little_text(text: str) -> str:
+    """Plain text as LinkedIn commentary: every reserved character escaped, except that #word
+    becomes a hashtag (LinkedIn's HashtagTemplate, the form its API gives hashtags back in)."""
+    parts, last = [], 0
+    for match in _HASHTAG.finditer(text):
+        parts.append(escape_little(text[last : match.start()]))
+        parts.append("{hashtag|\\#|" + escape_little(match[1]) + "}")
+        last = match.end()
+    parts.append(escape_little(text[last:]))
+    return "".join(parts)
+
+
+def plain_text(commentary: str) -> str:
+    """What a little-format commentary reads as: hashtags as #word, mentions as the name."""
+    text = _HASHTAG_TEMPLATE.sub(lambda m: "#" + m[1], commentary)
+    text = _MENTION.sub(lambda m: m[1], text)
+    return _ESCAPED.sub(r"\1", text)
+
+
+def _comparable(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def linkedin_post_url(urn: str) -> str:
+    return f"https://www.linkedin.com/feed/update/{urn}/"
+
+
+def author_urn(account: PublishAccount) -> str:
+    return f"urn:li:person:{account.user_id}"
+
+
+def _message(response: httpx.Response) -> str:
+    """LinkedIn's own words, without the Java exception name some messages start with."""
+    try:
+        body = response.json()
+        message = _EXCEPTION_PREFIX.sub("", str(body.get("message") or "")).strip()
+        if not message:
+            errors = ((body.get("errorDetails") or {}).get("inputErrors")) or []
+            message = "; ".join(e.get("description", "") for e in errors if isinstance(e, dict)).strip()
+        return message or response.reason_phrase
+    except (ValueError, AttributeError, TypeError):
+        return response.text[:200] or response.reason_phrase
+
+
+def _refusal(response: httpx.Response, what: str) -> PublishError:
+    status, detail = response.status_code, _message(response)
+    extra = {"status": status, "body": response.text[:2000]}
+    if status == 401:
+        message = (
+            f"LinkedIn no longer accepts this account's sign-in ({detail}); reconnect the LinkedIn account."
+        )
+        return PublishError(message, kind=PublishErrorKind.AUTH, **extra)
+    if status == 429:
+        return PublishError(
+            "LinkedIn's daily limit for this account or app was reached.",
+            kind=PublishErrorKind.RATE_LIMITED,
+            retry_after=retry_after_seconds(response),
+            **extra,
+        )
+    if status >= 500:
+        message = f"LinkedIn had a server error ({status}) with {what}; it may or may not have gone through."
+        return PublishError(message, kind=PublishErrorKind.UNKNOWN, **extra)
+    if status in (409, 422) and "duplicate" in response.text.lower():
+        return PublishError(f"LinkedIn refused {what}: {detail}", kind=PublishErrorKind.DUPLICATE, **extra)
+    return PublishError(f"LinkedIn refused {what}: {detail}", kind=PublishErrorKind.REJECTED, **extra)
+
+
+def _remember_alt_text(urn: str, alt_text: str) -> None:
+    try:
+        cache.set(f"linkedin:alt-text:{urn}", alt_text[:ALT_TEXT_MAX], timeout=ALT_TEXT_TTL)
+    except Exception:  # an image without its alt text beats a failed publish
+        logger.warning("Could not keep the alt text of %s in the cache", urn, exc_info=True)
+
+
+def _alt_texts(urns: list[str]) -> dict[str, str]:
+    try:
+        found = cache.get_many([f"linkedin:alt-text:{urn}" for urn in urns])
+    except Exception:
+        logger.warning("Could not read image alt texts from the cache", exc_info=True)
+        return {}
+    return {urn: found[f"linkedin:alt-text:{urn}"] for urn in urns if found.get(f"linkedin:alt-text:{urn}")}
+
+
+class LinkedInPublisher:
+    """Publishes a member's posts (text, one image, or 2-20 images) with their OAuth token.
+    One request per step, never retried here: every failure is a PublishError with its kind.
+
+    Alt text: `upload_media` keeps the MediaItem's alt text in the cache under the image URN and
+    `create_post` puts it on the image in the post; an image whose alt text is no longer in the
+    cache goes out without one."""
+
+    platform = "linkedin"
+
+    def _call(self, method: str, url: str, what: str, account: PublishAccount, **kwargs) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {account.access_token}", **kwargs.pop("headers", {})}
+        try:
+            response = send(
+                method,
+                url,
+                what=f"LinkedIn: {what}",
+                fail_from=600,  # every status is classified below, by what it means for publishing
+                headers=headers,
+                timeout=publish_timeout(),
+                **kwargs,
+            )
+        except ServiceError as exc:
+            raise unanswered_error("LinkedIn", what, exc) from exc
+        if response.status_code >= 400:
+            raise _refusal(response, what)
+        return response
+
+    def _rest(self, method: str, path: str, what: str, account: PublishAccount, **kwargs) -> httpx.Response:
+        headers = {
+            "LinkedIn-Version": settings.LINKEDIN_API_VERSION,
+            "X-Restli-Protocol-Version": "2.0.0",
+            **kwargs.pop("headers", {}),
+        }
+        return self._call(
+            method, f"{settings.LINKEDIN_API_BASE_URL}{path}", what, account, headers=headers, **kwargs
+        )
+
+    def create_post(
+        self,
+        *,
+        account: PublishAccount,
+        text: str,
+        media_ids: list[str] | None = None,
+        reply_to: str | None = None,
+        meta: dict | None = None,
+    ) -> CreatedPost:
+        if reply_to:
+            raise ValueError("LinkedIn posts have no replies: a thread goes out as one post.")
+        images = [str(m) for m in media_ids or []]
+        if len(images) > MAX_IMAGES:
+            raise PublishError(
+                f"LinkedIn allows at most {MAX_IMAGES} images on a post ({len(images)} were given).",
+                kind=PublishErrorKind.REJECTED,
+            )
+        body: dict = {
+            "author": author_urn(account),
+            "commentary": little_text(text),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        alt = _alt_texts(images) if images else {}
+        described = [{"id": urn, **({"altText": alt[urn]} if urn in alt else {})} for urn in images]
+        if len(described) == 1:
+            body["content"] = {"media": described[0]}
+        elif described:
+            body["content"] = {"multiImage": {"images": described}}
+        response = self._rest("POST", "/rest/posts", "the post", account, json=body)
+        urn = response.headers.get("x-restli-id") or response.headers.get("x-linkedin-id")
+        if not urn:
+            raise PublishError(
+                f"LinkedIn answered {response.status_code} without the post's id; it may or may not have gone through.",
+                kind=PublishErrorKind.UNKNOWN,
+                status=response.status_code,
+            )
+        return CreatedPost(external_id=urn, url=linkedin_post_url(urn), rate=RateInfo())
+
+    def upload_media(self, *, account: PublishAccount, media: MediaItem) -> str:
+        response = self._rest(
+            "POST",
+            "/rest/images",
+            "the image",
+            account,
+            params={"action": "initializeUpload"},
+            json={"initializeUploadRequest": {"owner": author_urn(account)}},
+        )
+        try:
+            value = response.json()["value"]
+            upload_url, urn = value["uploadUrl"], value["image"]
+        except (ValueError, KeyError, TypeError):
+            raise PublishError(
+                "LinkedIn did not start the image upload (no upload URL).", kind=PublishErrorKind.UNKNOWN
+            ) from None
+        self._call(
+            "PUT", upload_url, "the image", account, content=media.data, headers={"Content-Type": media.mime}
+        )
+        if media.alt_text:
+            _remember_alt_text(urn, media.alt_text)
+        return urn
+
+    def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
+        sent, wanted = little_text(text), _comparable(text)
+        earliest_ms = (since - CLOCK_SKEW).timestamp() * 1000
+        response = self._rest(
+            "GET",
+            "/rest/posts",
+            "the post lookup",
+            account,
+            params={"author": author_urn(account), "q": "author", "count": FIND_COUNT, "sortBy": "CREATED"},
+            headers={"X-RestLi-Method": "FINDER"},
+        )
+        try:
+            elements = response.json().get("elements") or []
+        except (ValueError, AttributeError):
+            return None
+        for post in elements:
+            commentary, created = post.get("commentary") or "", post.get("createdAt")
+            if isinstance(created, int | float) and created < earliest_ms:
+                continue
+            if commentary == sent or _comparable(plain_text(commentary)) == wanted:
+                return CreatedPost(external_id=post["id"], url=linkedin_post_url(post["id"]), rate=RateInfo())
+        return None
