@@ -123,6 +123,8 @@ class FakeLinkedIn(PublishingFake):
     def __init__(self):
         self.posts: list[LinkedInPost] = []
         self.images: dict[str, Image] = {}
+        self._by_text: dict[tuple[str, str], list[LinkedInPost]] = {}  # (author, commentary)
+        self._uploads: dict[str, Image] = {}  # upload token -> image
         self.tokens: dict[str, LinkedInToken] = {}
         self.active_versions: set[str] | None = None  # None: every well-formed YYYYMM is active
         self.duplicate_window = timedelta(hours=24)
@@ -165,6 +167,7 @@ class FakeLinkedIn(PublishingFake):
             f"urn:li:share:{self._next_share}", author, commentary[:kept], text, created_at, body
         )
         self.posts.append(post)
+        self._by_text.setdefault((author, post.commentary), []).append(post)
         return post
 
     # --- answers ---------------------------------------------------------------------------------
@@ -249,12 +252,9 @@ class FakeLinkedIn(PublishingFake):
             if refused:
                 return refused
             now = datetime.now(UTC)
-            for post in self.posts:
-                if (
-                    post.author == member
-                    and post.commentary == commentary
-                    and now - post.created_at < self.duplicate_window
-                ):
+            kept = commentary[: read_little(commentary)[1]]
+            for post in self._by_text.get((member, kept), []):
+                if now - post.created_at < self.duplicate_window:
                     return Answer(422, _duplicate(post.id))
             post = self._create(member, commentary, body, now)
         return Answer(201, b"", {"x-restli-id": post.id}, content_type="application/json")
@@ -319,7 +319,7 @@ class FakeLinkedIn(PublishingFake):
         upload_token = secrets.token_urlsafe(16)
         urn = f"urn:li:image:D4E10AQ{secrets.token_urlsafe(12)}"
         with self.lock:
-            self.images[urn] = Image(urn, owner, upload_token)
+            self.images[urn] = self._uploads[upload_token] = Image(urn, owner, upload_token)
         value = {
             "uploadUrlExpiresAt": int((time.time() + 86400) * 1000),
             "uploadUrl": f"{self.url}/dms-uploads/{upload_token}/uploaded-image/0",
@@ -330,7 +330,7 @@ class FakeLinkedIn(PublishingFake):
     def _upload(self, request: FakeRequest, token: LinkedInToken) -> Answer:
         upload_token = request.path.split("/")[2]
         with self.lock:
-            image = next((i for i in self.images.values() if i.upload_token == upload_token), None)
+            image = self._uploads.get(upload_token)
             if image is None or image.owner != f"urn:li:person:{token.member_id}":
                 return Answer(404, b"", content_type="text/plain")
             image.data = request.body

@@ -368,6 +368,10 @@ class FakeX(PublishingFake):
         # The app's credentials the token endpoint wants in HTTP Basic; None: any client's.
         self.client_id, self.client_secret = client_id, client_secret
         self.tweets: list[Tweet] = []
+        # Indexes, so a benchmark's thousands of posts stay cheap to check and look up.
+        self._by_id: dict[str, Tweet] = {}
+        self._by_author: dict[str, list[Tweet]] = {}
+        self._by_text: dict[tuple[str, str], list[Tweet]] = {}
         self.media: dict[str, Upload] = {}
         self.tokens: dict[str, XToken] = {}
         self.refresh_tokens: dict[str, tuple[str, str]] = {}  # token -> (user id, handle); single use
@@ -414,17 +418,16 @@ class FakeX(PublishingFake):
 
     def delete_tweet(self, tweet_id: str) -> None:
         with self.lock:
-            for tweet in self.tweets:
-                if tweet.id == tweet_id:
-                    tweet.deleted = True
+            if tweet_id in self._by_id:
+                self._by_id[tweet_id].deleted = True
 
     def tweets_by(self, user_id: str = USER_ID) -> list[Tweet]:
         with self.lock:
-            return [t for t in self.tweets if t.author_id == user_id and not t.deleted]
+            return [t for t in self._by_author.get(user_id, []) if not t.deleted]
 
     def tweet(self, tweet_id: str) -> Tweet | None:
         with self.lock:
-            return next((t for t in self.tweets if t.id == tweet_id), None)
+            return self._by_id.get(tweet_id)
 
     # --- state -----------------------------------------------------------------------------------
 
@@ -456,6 +459,9 @@ class FakeX(PublishingFake):
             media_ids=list(media_ids),
         )
         self.tweets.append(tweet)
+        self._by_id[tweet.id] = tweet
+        self._by_author.setdefault(user_id, []).append(tweet)
+        self._by_text.setdefault((user_id, text), []).append(tweet)
         return tweet
 
     # --- answers ---------------------------------------------------------------------------------
@@ -594,15 +600,12 @@ class FakeX(PublishingFake):
                         400, invalid_request("Your media IDs are invalid.", {"media.media_ids": [media_id]})
                     )
             if reply_to is not None:
-                parent = next((t for t in self.tweets if t.id == str(reply_to) and not t.deleted), None)
-                if parent is None:
+                parent = self._by_id.get(str(reply_to))
+                if parent is None or parent.deleted:
                     return Answer(403, problem(403, "Forbidden", REPLY_NOT_VISIBLE))
-            for tweet in self.tweets:
-                if (
-                    tweet.author_id == token.user_id
-                    and not tweet.deleted
-                    and tweet.text == text
-                    and (self.duplicate_window is None or now - tweet.created_at < self.duplicate_window)
+            for tweet in self._by_text.get((token.user_id, text), []):
+                if not tweet.deleted and (
+                    self.duplicate_window is None or now - tweet.created_at < self.duplicate_window
                 ):
                     return Answer(403, problem(403, "Forbidden", DUPLICATE_DETAIL))
             tweet = self._create(token.user_id, text, str(reply_to) if reply_to else None, media_ids, now)
@@ -640,9 +643,8 @@ class FakeX(PublishingFake):
         with self.lock:
             found = [
                 t
-                for t in self.tweets
-                if t.author_id == user_id
-                and not t.deleted
+                for t in self._by_author.get(user_id, [])
+                if not t.deleted
                 and ("start_time" not in bounds or t.created_at >= bounds["start_time"])
                 and ("end_time" not in bounds or t.created_at < bounds["end_time"])
                 and not ("replies" in excluded and t.reply_to)

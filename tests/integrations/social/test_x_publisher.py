@@ -412,3 +412,11 @@ def test_the_latest_posts_helper_leaves_replies_out(fake_x, account, publisher):
     publisher.create_post(account=account, text="A reply", reply_to=first.external_id)
 
     assert x_user_latest_posts(access_token=account.access_token, user_id="42") == ["Original"]
+
+
+def test_a_token_refresh_with_another_app_s_credentials_is_refused(fake_x, settings):
+    _, refresh = fake_x.issue_token(user_id="42", handle="northwind")
+    settings.X_CLIENT_SECRET = "not-the-secret"
+
+    with pytest.raises(ServiceError, match="Missing valid authorization header"):
+        x_refresh_token(refresh_token=refresh)
