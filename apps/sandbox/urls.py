@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Sandbox pages (/brand/<id>/sandbox/...): the timeline, a post, the model explained, images."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "sandbox"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("brand/<int:brand_id>/sandbox/", views.timeline, name="timeline"),
+    path("brand/<int:brand_id>/sandbox/model/", views.model, name="model"),
+    path("brand/<int:brand_id>/sandbox/p/<str:external_id>/", views.post_detail, name="post"),
+    path("brand/<int:brand_id>/sandbox/media/<str:external_id>/", views.media_file, name="media"),
+]
