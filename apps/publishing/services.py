@@ -483,6 +483,7 @@ class _Run:
         self.p = publication
         self.publisher = publisher_for(publication.platform)
         self.refreshed = False
+        self.unverifiable = False  # a lookup was refused: the platform cannot tell us what it has
 
     # compare-and-set writes: only while we still hold the claim
     def _cas(self, **fields) -> None:
@@ -572,6 +573,13 @@ class _Run:
         try:
             found = self.publisher.find_post(account=account, text=parts[index], since=since)
         except PublishError as exc:
+            if exc.kind in (PublishErrorKind.REJECTED, PublishErrorKind.AUTH) and exc.status == 403:
+                # The app may not read the account's posts (LinkedIn's r_member_social is
+                # restricted): send again and let the platform's duplicate check be the judge.
+                self._close(attempt, AttemptOutcome.REJECTED, error=str(exc), status=exc.status)
+                self.unverifiable = True
+                self._cas(needs_reconcile=False)
+                return False
             self._close(attempt, AttemptOutcome.UNKNOWN, error=str(exc), status=exc.status)
             raise PublishError(
                 f"Could not check whether the post went out on {_label(self.p.platform)}: {exc}",
@@ -642,6 +650,8 @@ class _Run:
             }.get(exc.kind, AttemptOutcome.UNKNOWN)
             self._close(attempt, outcome, error=str(exc), status=exc.status)
             self._observe(exc.rate)
+            if exc.kind != PublishErrorKind.UNKNOWN:
+                self._cas(needs_reconcile=False)  # an answer: the platform did not take the post
             if exc.kind == PublishErrorKind.AUTH and not self.refreshed and p.platform == Platform.X:
                 return self._after_refresh(account, parts, index)
             if exc.kind == PublishErrorKind.DUPLICATE:
@@ -684,7 +694,6 @@ class _Run:
         from apps.brands.connections import connection_refresh
 
         self.refreshed = True
-        self._cas(needs_reconcile=False)  # a 401 is an answer: nothing was created
         connection = connection_refresh(connection=self.p.connection, force=True)
         if connection.status != ConnectionStatus.CONNECTED:
             raise ValidationError(
@@ -700,7 +709,19 @@ class _Run:
         """The platform says it already has this text: if it is ours (an earlier attempt whose
         answer we lost), record it; otherwise the brand must change the copy."""
         since = self.p.scheduled_for - timedelta(days=1)
-        found = self.publisher.find_post(account=account, text=parts[index], since=since)
+        try:
+            found = self.publisher.find_post(account=account, text=parts[index], since=since)
+        except PublishError as lookup:
+            if lookup.status != 403 or not self.unverifiable:
+                raise
+            # We sent it before without an answer and cannot read the account's posts: the
+            # platform's "duplicate" is the confirmation that our earlier attempt went out.
+            self._record_part(CreatedPost(external_id="", url=""))
+            self._cas(
+                last_error=f"{_label(self.p.platform)} confirmed the post is on the account (as a duplicate of "
+                "our earlier attempt) but this app may not read its link."
+            )
+            return ""
         if found is not None:
             self._record_part(found)
             return ""
@@ -795,7 +816,8 @@ class _Run:
 
     def _published(self) -> str:
         now = timezone.now()
-        self._cas(status=S.PUBLISHED, published_at=now, lease_until=None, last_error="", error_kind="")
+        note = self.p.last_error if self.unverifiable else ""  # else: retries are behind it now
+        self._cas(status=S.PUBLISHED, published_at=now, lease_until=None, error_kind="", last_error=note)
         post_status_sync(post_id=self.p.post_id)
         _notify(self.p, event=S.PUBLISHED)
         return S.PUBLISHED
