@@ -187,7 +187,9 @@ def _platform_view(post, copy, *, approve_errors=None, edit_errors=None) -> dict
     return view
 
 
-def _review_context(request, post, *, approve_errors=None, reject_form=None, notice="") -> dict:
+def _review_context(request, post, *, approve_errors=None, reject_form=None, notice="", publish=None) -> dict:
+    from apps.publishing.selectors import publish_panel_context
+
     approve_errors = approve_errors or {}
     graphics = list(post.graphics.all())
     return {
@@ -205,6 +207,8 @@ def _review_context(request, post, *, approve_errors=None, reject_form=None, not
         "tone_choices": RegenerateForm.base_fields["tone"].choices,
         "layout_choices": RegenerateForm.base_fields["layout"].choices,
         "notice": notice,
+        # Once approved: publish now, schedule, queue, and the post's publications.
+        "publish": publish or publish_panel_context(post=post),
     }
 
 
@@ -349,7 +353,9 @@ def graphic_file(request, post_id: int, graphic_id: int, variant: str = "full"):
 # --- Drafts list ----------------------------------------------------------------------------------
 
 
-def _list_context(request, brand, *, summary=None) -> dict:
+def _list_context(request, brand, *, summary=None, when_form=None) -> dict:
+    from apps.publishing.forms import BatchWhenForm
+
     trends = selectors.post_trends(brand=brand)
     form = FilterForm(request.GET or None, trends=trends)
     filters = form.cleaned_data if form.is_valid() else {"status": "", "platform": "", "trend": None}
@@ -368,6 +374,7 @@ def _list_context(request, brand, *, summary=None) -> dict:
         "filtered": any(filters.values()),
         "summary": summary,
         "query": request.GET.urlencode(),
+        "when_form": when_form or BatchWhenForm(brand=brand),
     }
 
 
@@ -380,16 +387,46 @@ def post_list(request):
     return render(request, "posts/post_list.html", {**context, "active": "posts"})
 
 
+PUBLISH_ACTIONS = ("schedule", "queue", "publish")
+
+
+def _batch_publish(request, brand, action: str, ids: list[int]):
+    """Schedule (at one brand-local time), queue or publish the ticked posts now
+    (apps.publishing.services.posts_batch); drafts are approved on the way."""
+    from apps.publishing.forms import BatchWhenForm
+    from apps.publishing.services import posts_batch
+
+    when = BatchWhenForm(request.POST, brand=brand, needs_time=action == "schedule")
+    if not ids:
+        return {"text": "Tick the posts first.", "ok": False}, when
+    if not when.is_valid():
+        return {"text": "Pick a date and time in the future to schedule them.", "ok": False}, when
+    try:
+        result = posts_batch(
+            brand=brand, user=request.user, action=action, post_ids=ids, at=when.cleaned_data.get("at")
+        )
+    except ValidationError as exc:
+        return {"text": _short(exc), "ok": False}, when
+    text = result.summary
+    if when.note:
+        text += f" {when.note}"
+    return {"text": text, "ok": not result.failed}, (when if result.failed else None)
+
+
 @brand_user_required
 @require_POST
 def batch(request):
-    """Approve or reject the ticked posts; says what happened to each that could not be."""
+    """Approve, reject, schedule, queue or publish the ticked posts; says what happened to each
+    that could not be."""
     brand = _brand(request, request.POST.get("brand"))
     action = request.POST.get("action")
     ids = [int(i) for i in request.POST.getlist("post") if i.isdigit()]
     reason = request.POST.get("reason", "").strip()
     verb = "approved" if action == "approve" else "rejected"
-    if action not in ("approve", "reject"):
+    when_form = None
+    if action in PUBLISH_ACTIONS:
+        summary, when_form = _batch_publish(request, brand, action, ids)
+    elif action not in ("approve", "reject"):
         summary = {"text": "Pick Approve or Reject.", "ok": False}
     elif not ids:
         summary = {"text": "Tick the posts first.", "ok": False}
@@ -408,7 +445,8 @@ def batch(request):
                 )
             summary = {"text": "; ".join(text), "ok": not failed}
     if request.htmx:
-        return render(request, LIST_TEMPLATE, _list_context(request, brand, summary=summary))
+        context = _list_context(request, brand, summary=summary, when_form=when_form)
+        return render(request, LIST_TEMPLATE, context)
     (messages.success if summary["ok"] else messages.warning)(request, summary["text"])
     return redirect("posts:list")
 
