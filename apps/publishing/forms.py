@@ -61,7 +61,7 @@ class WhenForm(forms.Form):
             return cleaned
         from .timing import NonexistentLocalTime, describe_local_time
 
-        naive = datetime.combine(day, clock.replace(second=0, microsecond=0))
+        naive = datetime.combine(day, clock.replace(microsecond=0))  # seconds when typed (step=1)
         try:
             resolved = describe_local_time(naive, self.tz_name)
         except NonexistentLocalTime as exc:

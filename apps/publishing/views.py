@@ -59,14 +59,14 @@ def _messages(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def _panel(request, post_id: int, *, form=None, notice: str = "", errors=None, status: int = 200):
-    """The refreshed panel for htmx; otherwise the post page (errors) or a redirect to it."""
+    """After an action: the post's review section with the refreshed panel (htmx; the decision,
+    copy and history change with the post's status too), the whole post page again when it was
+    refused without JavaScript, else a redirect to it with a message."""
+    from apps.posts.views import _review
+
     post = post_get_for_user(user=request.user, post_id=post_id)
     context = selectors.publish_panel_context(post=post, form=form, notice=notice, errors=errors)
-    if request.htmx:
-        return render(request, PANEL_TEMPLATE, {"publish": context, "post": post, "oob": True}, status=status)
-    if status >= 400:
-        from apps.posts.views import _review
-
+    if request.htmx or status >= 400:
         return _review(request, post, publish=context, status=status)
     if notice:
         messages.success(request, notice)
@@ -119,7 +119,8 @@ def _act(request, post_id: int, action: str):
 @brand_user_required
 @require_GET
 def panel(request, post_id: int):
-    """The panel alone: pages showing it refresh it while a publication is about to go out."""
+    """The panel alone (and the post's status, out of band): the post page refreshes it while a
+    publication is about to go out, and when a live notification arrives."""
     post = post_get_for_user(user=request.user, post_id=post_id)
     context = selectors.publish_panel_context(post=post)
     return render(request, PANEL_TEMPLATE, {"publish": context, "post": post, "oob": True})

@@ -142,9 +142,10 @@
     if (form) form.dataset.dirty = "1";
   });
 
-  // ── htmx: show refused answers (422/409/400) where the form is; keep what was typed ──
+  // ── htmx: show refused answers (422/409/400) where the form is (errors next to the fields,
+  //    what was typed kept), on the post page, the calendar and the posts list ─────────
   function ours(elt) {
-    return elt && elt.closest && elt.closest("#publish-panel, #calendar-body, #post-list");
+    return elt && elt.closest && elt.closest("#post-review, #publish-panel, #calendar-body, #post-list");
   }
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;

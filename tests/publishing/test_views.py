@@ -81,8 +81,10 @@ def test_scheduling_reads_the_date_and_time_on_the_brands_clock(site, nyc, octob
     html = response.content.decode()
     assert "Scheduled for Mon 2 Nov 2026, 09:00 EST on Sandbox (simulated)." in html
     assert "Goes out" in html and "Mon 2 Nov 2026, 09:00 EST" in html
-    # The post's status badge on the page follows, out of band.
-    assert 'id="post-status"' in html and 'hx-swap-oob="true"' in html and ">Scheduled<" in html
+    # The post's review section comes back whole: its status, and no decision left to take.
+    assert 'id="post-review"' in html
+    assert 'id="post-status" class="badge post-status post-status-scheduled"' in html
+    assert "decision-card" not in html
     assert Post.objects.get(pk=post.pk).status == PostStatus.SCHEDULED
 
 
@@ -154,7 +156,8 @@ def test_publish_now_publishes_on_the_sandbox(site, nyc, django_capture_on_commi
     assert publication.status == PublicationStatus.PUBLISHED, publication.last_error
     html = site.get(reverse("publishing:panel", args=[post.pk])).content.decode()
     assert "View in sandbox" in html and publication.external_url in html
-    assert "Published" in html
+    # The live refresh of the panel brings the post's status along, out of band.
+    assert 'post-status-published" hx-swap-oob="true">Published<' in html
 
 
 def test_add_to_queue_takes_the_next_free_preferred_slot(site, nyc, october):
