@@ -299,3 +299,30 @@ def test_batch_reports_the_posts_that_could_not_be_scheduled(site, nyc, october)
     html = batch(site, nyc, "schedule", [good, rejected], date="2026-11-02", time="09:00").content.decode()
     assert f"1 post scheduled; 1 could not be: #{rejected.pk}:" in html
     assert not Publication.objects.filter(post=rejected).exists()
+
+
+def test_best_times_come_from_the_brands_own_posts_and_the_sandbox_only_advises_the_sandbox(nyc, october):
+    from apps.publishing.selectors import best_time_suggestions
+
+    post = approved_post(nyc)
+    # Ten sandbox posts that did well on Thursdays at 16:00 in New York (20:00 UTC in October).
+    for week in range(10):
+        Publication.objects.create(
+            post=post,
+            brand=nyc,
+            connection=None,
+            platform="sandbox",
+            copy_platform="x",
+            status=PublicationStatus.PUBLISHED,
+            scheduled_for=utc(2026, 10, 15, 20) - timedelta(weeks=week),
+            due_at=utc(2026, 10, 15, 20) - timedelta(weeks=week),
+            published_at=utc(2026, 10, 15, 20) - timedelta(weeks=week),
+            engagement_rate=0.08,
+        )
+    sandbox = best_time_suggestions(brand=nyc, platform="sandbox")
+    assert sandbox[0].label == "Thu 16:00" and sandbox[0].source == "history"
+    assert sandbox[0].local.strftime("%a %d %b %H:%M") == "Thu 22 Oct 16:00"
+    assert "from 10 of your posts" in sandbox[0].reason
+    # X has no history of its own: its typical times, never the sandbox's simulated numbers.
+    x = best_time_suggestions(brand=nyc, platform="x")
+    assert [s.source for s in x] == ["default"] * 3 and "Thu 16:00" not in [s.label for s in x]
