@@ -29,6 +29,7 @@ def setup_environment(extra: dict | None = None) -> dict:
     env.update(
         {
             "TESTING": "0",  # tests.fakes imports pytest; the settings must not think they run tests
+            "DEBUG": "0",  # as in production: no query log in every worker thread
             "CELERY_QUEUE": "smai-bench-default",
             "PUBLISH_QUEUE": PUBLISH_QUEUE,
             "MEDIA_ROOT": tempfile.mkdtemp(prefix="smai-bench-media-"),
@@ -137,7 +138,7 @@ def make_publications(*, posts: int, x, linkedin, first_due, per_second: float, 
     return [p.pk for p in publications]
 
 
-def start_worker(env: dict, *, threads: int, name: str) -> subprocess.Popen:
+def start_worker(env: dict, *, threads: int, name: str, queue: str = PUBLISH_QUEUE) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -147,7 +148,7 @@ def start_worker(env: dict, *, threads: int, name: str) -> subprocess.Popen:
             "project",
             "worker",
             "-Q",
-            PUBLISH_QUEUE,
+            queue,
             "--pool=threads",
             f"--concurrency={threads}",
             "--loglevel=WARNING",

@@ -64,6 +64,8 @@ def main() -> None:
     )
     print(f"made {args.posts} scheduled posts in {time.perf_counter() - made:.1f} s")
     workers = [start_worker(env, threads=args.threads, name=f"bench-pub-{i}") for i in range(args.workers)]
+    # the live-digest notifications (one per brand every couple of seconds) run on the default queue
+    workers.append(start_worker(env, threads=2, name="bench-pub-notify", queue="smai-bench-default"))
     dispatcher = Dispatcher().start()
     final = (PublicationStatus.PUBLISHED, PublicationStatus.FAILED, PublicationStatus.EXPIRED)
     deadline = time.monotonic() + args.timeout

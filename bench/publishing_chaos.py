@@ -96,6 +96,8 @@ def main() -> None:
         posts=args.posts, x=x, linkedin=linkedin, first_due=first_due, per_second=args.posts / 60, tag="c"
     )
     workers = [start_worker(env, threads=8, name=f"bench-chaos-{i}") for i in range(2)]
+    # the live-digest notifications run on the default queue
+    notifier = start_worker(env, threads=2, name="bench-chaos-notify", queue="smai-bench-default")
     dispatcher = Dispatcher().start()
     final = (PublicationStatus.PUBLISHED, PublicationStatus.FAILED, PublicationStatus.EXPIRED)
     kills, restarted_redis, redis_down_s = 0, 0, 0.0
@@ -134,7 +136,7 @@ def main() -> None:
             time.sleep(1)
     finally:
         dispatcher.stop()
-        for worker in workers:
+        for worker in [*workers, notifier]:
             stop(worker)
     checked = audit(ids, x, linkedin)
     x.stop()

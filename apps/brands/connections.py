@@ -31,6 +31,7 @@ REQUIRED_SETTINGS = {
 }
 REFRESH_AHEAD = timedelta(minutes=5)  # refresh when the access token has less than this left
 EXPIRY_WARNING = timedelta(days=7)
+LAST_USED_PRECISION = timedelta(minutes=5)  # "last used" to the minute is not worth a write per post
 
 
 def connection_missing_settings(platform: str) -> list[str]:
@@ -170,11 +171,17 @@ def connection_access_token(*, connection: SocialConnection) -> str:
         raise ValidationError(
             f"{connection.get_platform_display()} @{connection.handle} needs to be reconnected."
         )
-    connection = connection_refresh(connection=connection)
+    now = timezone.now()
     token = _token(connection.social_account)
+    # A fresh token needs no lock and no refresh: one read on the hot path of every post.
+    if token is None or token.expires_at is None or token.expires_at - now <= REFRESH_AHEAD:
+        connection = connection_refresh(connection=connection)
+        token = _token(connection.social_account)
     if token is None:
         raise ValidationError("No token is stored for this account.")
-    SocialConnection.objects.filter(pk=connection.pk).update(last_used_at=timezone.now())
+    if connection.last_used_at is None or now - connection.last_used_at > LAST_USED_PRECISION:
+        SocialConnection.objects.filter(pk=connection.pk).update(last_used_at=now)
+        connection.last_used_at = now
     return decrypt(token.token)
 
 

@@ -64,6 +64,7 @@ class Publication(TimeStampedModel):
     published_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, help_text="Why it failed or is retried, in plain words.")
     error_kind = models.CharField(max_length=16, blank=True)
+    live_notified = models.BooleanField(default=False, help_text="The brand was told it went live.")
     engagement_rate = models.FloatField(
         null=True, blank=True, help_text="Latest engagement rate (engagement tracking fills it)."
     )

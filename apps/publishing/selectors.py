@@ -247,19 +247,11 @@ def best_time_suggestions(*, brand, platform: str, now: datetime | None = None) 
 
 
 def queue_slot(*, post, now: datetime | None = None) -> datetime | None:
-    """The slot "Add to queue" would take now (as apps.publishing.services.post_queue picks it),
-    or None when the brand has no free preferred slot."""
-    from . import timing
+    """The slot "Add to queue" would take now, or None when the brand has no free preferred slot."""
+    from .services import post_queue_slot
 
-    now = now or timezone.now()
-    taken = (
-        Publication.objects.filter(brand_id=post.brand_id, status__in=PENDING, scheduled_for__gte=now)
-        .exclude(post=post)
-        .values_list("scheduled_for", flat=True)
-        .distinct()
-    )
     try:
-        return timing.next_free_slot(post.brand, taken=list(taken), after=now + timedelta(minutes=5))
+        return post_queue_slot(post=post, now=now)
     except ValueError:
         return None
 

@@ -18,6 +18,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -127,7 +128,9 @@ def post_schedule(
         raise ValidationError({"at": "This post is being published right now; wait for the outcome."})
     target_ids = {c.pk for c in targets}
     for connection_id, publication in existing.items():
-        if connection_id not in target_ids and publication.status != S.PUBLISHED:
+        # accounts no longer chosen: their waiting publication is cancelled; what happened on them
+        # (published, failed, expired) stays as the record
+        if connection_id not in target_ids and publication.status == S.SCHEDULED:
             publication.status = S.CANCELLED
             publication.save(update_fields=["status", "updated_at"])
     publications = []
@@ -157,13 +160,18 @@ def post_schedule(
     before = locked.status
     locked.status, locked.scheduled_for = PostStatus.SCHEDULED, at
     locked.save(update_fields=["status", "scheduled_for", "updated_at"])
+    local = at.astimezone(ZoneInfo(locked.brand.timezone or "UTC"))
+    how = {"now": "Publish now", "queue": "Queued for", "time": "Scheduled for"}.get(
+        queued_by, "Scheduled for"
+    )
+    when = "" if queued_by == "now" else f" {local:%a %-d %b %Y, %H:%M %Z}"
     PostEdit.objects.create(
         post=locked,
         user=user,
         field="schedule",
         before=before,
         after=PostStatus.SCHEDULED,
-        note=f"{queued_by}: {at.isoformat()} on " + ", ".join(f"{_label(p.platform)}" for p in publications),
+        note=f"{how}{when} on " + ", ".join(_label(p.platform) for p in publications),
     )
     if at <= now + timedelta(seconds=settings.PUBLISH_DISPATCH_EVERY):
         transaction.on_commit(_dispatch_soon)
@@ -187,19 +195,25 @@ def post_publish_now(*, post: Post, user, connection_ids: list[int] | None = Non
     )
 
 
-def post_queue(*, post: Post, user, connection_ids: list[int] | None = None) -> list[Publication]:
-    """Add the post to the brand's queue: its next free preferred slot."""
+def post_queue_slot(*, post: Post, now: datetime | None = None) -> datetime:
+    """The brand's next free preferred slot for this post (at least 5 minutes ahead, away from
+    its other waiting posts, within posts per week). ValueError when there is none."""
     from .timing import next_free_slot
 
-    now = timezone.now()
+    now = now or timezone.now()
     taken = (
         Publication.objects.filter(brand_id=post.brand_id, status__in=PENDING, scheduled_for__gte=now)
         .exclude(post=post)
         .values_list("scheduled_for", flat=True)
         .distinct()
     )
+    return next_free_slot(post.brand, taken=list(taken), after=now + timedelta(minutes=5))
+
+
+def post_queue(*, post: Post, user, connection_ids: list[int] | None = None) -> list[Publication]:
+    """Add the post to the brand's queue: its next free preferred slot."""
     try:
-        slot = next_free_slot(post.brand, taken=list(taken), after=now + timedelta(minutes=5))
+        slot = post_queue_slot(post=post)
     except ValueError as exc:
         raise ValidationError({"at": str(exc)}) from None
     return post_schedule(post=post, user=user, at=slot, connection_ids=connection_ids, queued_by="queue")
@@ -464,11 +478,8 @@ def publication_execute(*, publication_id: int, claim_token: str) -> str:
     )
     if not started:
         return "not ours"  # a redelivered or superseded task: someone else has (or had) the row
-    publication = Publication.objects.select_related(
-        "post", "post__trend", "brand", "connection", "connection__social_account"
-    ).get(pk=publication_id)
-    Post.objects.filter(pk=publication.post_id, status=PostStatus.SCHEDULED).update(
-        status=PostStatus.PUBLISHING
+    publication = Publication.objects.select_related("post", "connection", "connection__social_account").get(
+        pk=publication_id
     )
     try:
         return _Run(publication).go()
@@ -484,6 +495,7 @@ class _Run:
         self.publisher = publisher_for(publication.platform)
         self.refreshed = False
         self.unverifiable = False  # a lookup was refused: the platform cannot tell us what it has
+        self.total_parts = 0
 
     # compare-and-set writes: only while we still hold the claim
     def _cas(self, **fields) -> None:
@@ -517,6 +529,7 @@ class _Run:
         try:
             account = self._account()
             parts, media = _content(p)
+            self.total_parts = len(parts)
             if p.needs_reconcile:
                 self._reconcile(account, parts)
             if len(p.part_ids) < len(parts) and not p.media_ids and media:
@@ -683,10 +696,21 @@ class _Run:
         )
 
     def _record_part(self, created: CreatedPost) -> None:
+        """The platform's id, right after its answer; the last part also marks it published (one
+        write instead of two: this runs for every post)."""
         part_ids = [*self.p.part_ids, created.external_id]
         fields = {"part_ids": part_ids, "needs_reconcile": False}
         if len(part_ids) == 1:
             fields.update(external_id=created.external_id, external_url=created.url[:500])
+        if len(part_ids) >= self.total_parts:
+            note = self.p.last_error if self.unverifiable else ""  # else: retries are behind it now
+            fields.update(
+                status=S.PUBLISHED,
+                published_at=timezone.now(),
+                lease_until=None,
+                error_kind="",
+                last_error=note,
+            )
         self._cas(**fields)
 
     def _after_refresh(self, account: PublishAccount, parts: list[str], index: int) -> str:
@@ -716,11 +740,11 @@ class _Run:
                 raise
             # We sent it before without an answer and cannot read the account's posts: the
             # platform's "duplicate" is the confirmation that our earlier attempt went out.
-            self._record_part(CreatedPost(external_id="", url=""))
             self._cas(
                 last_error=f"{_label(self.p.platform)} confirmed the post is on the account (as a duplicate of "
                 "our earlier attempt) but this app may not read its link."
             )
+            self._record_part(CreatedPost(external_id="", url=""))
             return ""
         if found is not None:
             self._record_part(found)
@@ -815,11 +839,17 @@ class _Run:
         return status
 
     def _published(self) -> str:
-        now = timezone.now()
-        note = self.p.last_error if self.unverifiable else ""  # else: retries are behind it now
-        self._cas(status=S.PUBLISHED, published_at=now, lease_until=None, error_kind="", last_error=note)
+        if self.p.status != S.PUBLISHED:  # every part was already out (a reconciled thread)
+            note = self.p.last_error if self.unverifiable else ""
+            self._cas(
+                status=S.PUBLISHED,
+                published_at=timezone.now(),
+                lease_until=None,
+                error_kind="",
+                last_error=note,
+            )
         post_status_sync(post_id=self.p.post_id)
-        _notify(self.p, event=S.PUBLISHED)
+        _notify_live_soon(self.p)
         return S.PUBLISHED
 
 
@@ -872,6 +902,77 @@ def _meta(publication: Publication) -> dict:
     }
 
 
+LIVE_DIGEST_WAIT = 2  # seconds: posts of a brand going live together make one notification
+
+
+def _digest_key(brand_id: int) -> str:
+    return f"publishing:live-digest:{brand_id}"
+
+
+def _notify_live_soon(publication: Publication) -> None:
+    """Tell the brand its post is live, in a digest: the first post to go live starts a short
+    wait, and everything of the brand that went live by then is one notification (a brand
+    publishing a batch gets one toast and one email, not fifty)."""
+    from django.core.cache import cache
+
+    from .tasks import publications_notify_live
+
+    try:
+        if cache.add(_digest_key(publication.brand_id), 1, timeout=LIVE_DIGEST_WAIT * 30):
+            publications_notify_live.apply_async(args=(publication.brand_id,), countdown=LIVE_DIGEST_WAIT)
+    except Exception:  # cache or broker down: tell the brand now rather than never
+        logger.warning(
+            "live digest unavailable; notifying brand %s directly", publication.brand_id, exc_info=True
+        )
+        publications_notify_live_execute(brand_id=publication.brand_id)
+
+
+def publications_notify_live_execute(*, brand_id: int) -> int:
+    """One notification for the brand's publications that went live and were not announced yet."""
+    from django.core.cache import cache
+
+    try:
+        cache.delete(_digest_key(brand_id))  # first: posts going live from now on start the next digest
+    except Exception:
+        logger.warning("could not clear the live digest key of brand %s", brand_id, exc_info=True)
+    with transaction.atomic():
+        rows = list(
+            Publication.objects.select_for_update(skip_locked=True)
+            .filter(brand_id=brand_id, status=S.PUBLISHED, live_notified=False)
+            .order_by("published_at")[:500]
+        )
+        if not rows:
+            return 0
+        Publication.objects.filter(pk__in=[r.pk for r in rows]).update(live_notified=True)
+        posts = {r.post_id for r in rows}
+        if len(posts) == 1:
+            _notify(rows[0], event=S.PUBLISHED, also=rows[1:])
+        else:
+            _notify_many(rows, posts=len(posts))
+    return len(rows)
+
+
+def _notify_many(rows: list[Publication], *, posts: int) -> None:
+    from apps.brands.models import BrandMembership
+    from apps.notifications.services import notification_create
+
+    platforms = sorted({_label(r.platform) for r in rows})
+    sandbox_only = all(r.is_sandbox for r in rows)
+    title = f"{posts} posts are live on {', '.join(platforms)}" + (" (sandbox)" if sandbox_only else "")
+    body = "Published just now. Open the calendar to see them."
+    members = BrandMembership.objects.filter(brand_id=rows[0].brand_id, user__is_active=True).select_related(
+        "user"
+    )
+    for membership in members:
+        notification_create(
+            user=membership.user,
+            title=title,
+            body=body,
+            url=f"/brand/{rows[0].brand_id}/calendar/",
+            level="success",
+        )
+
+
 def _notify(publication: Publication, *, event: str, also: list[Publication] = ()) -> None:
     """Tell the brand's members (in-app, live toast, email) that a post went live, failed or expired."""
     from apps.brands.models import BrandMembership
@@ -879,16 +980,17 @@ def _notify(publication: Publication, *, event: str, also: list[Publication] = (
 
     post = publication.post
     platforms = ", ".join(_label(p.platform) for p in [publication, *also])
-    sandbox = " (sandbox)" if publication.is_sandbox else ""
+    # "Sandbox" says it already; a real platform name next to sandbox ones gets the reminder
+    sandbox = (
+        " (sandbox)" if any(p.is_sandbox for p in [publication, *also]) and platforms != "Sandbox" else ""
+    )
     first_words = ""
     copy = next((c for c in post.copies.all() if c.platform == publication.copy_platform), None)
     if copy and copy.parts:
         first_words = copy.parts[0][:80] + ("…" if len(copy.parts[0]) > 80 else "")
     if event == S.PUBLISHED:
         title, level = f"Live on {platforms}{sandbox}", "success"
-        body = f"“{first_words}” is published." + (
-            f" {publication.external_url}" if publication.external_url else ""
-        )
+        body = f"“{first_words}” is published."
     elif event == S.FAILED:
         title, level = f"Not published on {platforms}{sandbox}", "error"
         body = f"“{first_words}”: {publication.last_error} Open the post to retry."

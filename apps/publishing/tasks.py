@@ -24,3 +24,9 @@ def publications_dispatch_task() -> dict:
 )
 def publication_publish(publication_id: int, claim_token: str) -> str:
     return services.publication_execute(publication_id=publication_id, claim_token=claim_token)
+
+
+@shared_task(name="publishing.notify_live", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def publications_notify_live(brand_id: int) -> int:
+    """A short while after a brand's post goes live: one notification for all that went live."""
+    return services.publications_notify_live_execute(brand_id=brand_id)
