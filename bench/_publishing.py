@@ -4,6 +4,7 @@ the real dispatcher ticking, and the exactly-once audit (duplicates, lost)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -24,6 +25,15 @@ def setup_environment(extra: dict | None = None) -> dict:
     """Environment shared by this process and the workers; call before django.setup()."""
     sys.path.insert(0, str(ROOT))
     env = bench_database_env()
+    if env["DATABASE_URL"].startswith("postgres"):
+        # A database of its own, new each run: a table left with hundreds of thousands of dead
+        # rows by earlier runs would measure the bloat, not the publishing.
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS smai_bench_publishing WITH (FORCE)")
+            conn.execute("CREATE DATABASE smai_bench_publishing")
+        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/smai_bench_publishing"
     if "REDIS_URL" not in env:
         raise SystemExit("The publishing benchmarks need Redis (workers are separate processes).")
     env.update(
@@ -57,7 +67,7 @@ def start_fakes(latency: float):
     x, linkedin = FakeX().start(), FakeLinkedIn().start()
     for fake in (x, linkedin):
         fake.latency = latency
-    x.rate_limit = (10_000_000, 900)
+    x.rate_limit = linkedin.rate_limit = (10_000_000, 900)
     os.environ["X_API_BASE_URL"], os.environ["LINKEDIN_API_BASE_URL"] = x.url, linkedin.url
     from django.conf import settings
 
@@ -88,7 +98,11 @@ def make_publications(*, posts: int, x, linkedin, first_due, per_second: float, 
         BrandMembership.objects.create(brand=brand, user=user, role=MembershipRole.OWNER)
         for platform, fake in (("x", x), ("linkedin", linkedin)):
             uid = f"{tag}{b}{platform}"
-            access = fake.issue_token(user_id=uid, handle=f"bench{b}")[0] if platform == "x" else fake.issue_token(uid)
+            access = (
+                fake.issue_token(user_id=uid, handle=f"bench{b}")[0]
+                if platform == "x"
+                else fake.issue_token(uid)
+            )
             account = SocialAccount.objects.create(
                 user=user, provider="twitter_oauth2" if platform == "x" else "linkedin", uid=uid
             )
@@ -182,10 +196,8 @@ def purge_queues() -> None:
 
     with app.connection_for_write() as conn:
         for queue in (PUBLISH_QUEUE, "smai-bench-default"):
-            try:
+            with contextlib.suppress(Exception):  # the queue does not exist yet
                 conn.default_channel.queue_purge(queue)
-            except Exception:  # the queue does not exist yet
-                pass
 
 
 @dataclass
@@ -230,7 +242,9 @@ def audit(ids: list[int], x, linkedin) -> dict:
     from apps.publishing.models import Publication, PublicationStatus
 
     rows = list(Publication.objects.filter(pk__in=ids).values("pk", "status", "external_id", "last_error"))
-    texts = Counter(t["text"] for t in list(x.tweets)) + Counter(p["commentary"] for p in list(linkedin.posts))
+    texts = Counter(t["text"] for t in list(x.tweets)) + Counter(
+        p["commentary"] for p in list(linkedin.posts)
+    )
     duplicates = sum(n - 1 for n in texts.values() if n > 1)
     published = [r for r in rows if r["status"] == PublicationStatus.PUBLISHED]
     failed_with_reason = [r for r in rows if r["status"] == PublicationStatus.FAILED and r["last_error"]]

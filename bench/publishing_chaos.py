@@ -17,7 +17,10 @@ Leases are short here (10 s) so the dispatcher takes abandoned rows back within 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
+import signal
 import subprocess
 import time
 
@@ -50,7 +53,10 @@ def redis_restart() -> float:
     time.sleep(1.0)
     subprocess.run(REDIS_START, capture_output=True, check=False)
     for _ in range(100):
-        if subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+        if (
+            subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True).stdout.strip()
+            == "PONG"
+        ):
             break
         time.sleep(0.1)
     return time.monotonic() - started
@@ -110,15 +116,10 @@ def main() -> None:
             now = time.monotonic()
             if kills < args.kills and now >= next_kill:
                 victim = rng.randrange(len(workers))
-                stop_signal = workers[victim]
-                import os
-                import signal
-
-                try:
-                    os.killpg(stop_signal.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                stop_signal.wait()
+                process = workers[victim]
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
                 kills += 1
                 workers[victim] = start_worker(env, threads=8, name=f"bench-chaos-{victim}-{kills}")
                 print(f"  SIGKILL worker {victim} (kill {kills})", flush=True)

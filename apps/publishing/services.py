@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from apps.brands.models import ConnectionStatus, Platform, SocialConnection
@@ -418,8 +418,6 @@ def publications_dispatch(
 ) -> DispatchResult:
     """Claim due publications (and ones whose worker vanished) and send each to a worker. Runs
     every few seconds; two dispatchers at once claim different rows (skip_locked)."""
-    from .tasks import publication_publish
-
     clock = timezone.now
     started = clock()
     result = DispatchResult(expired=publications_expire(now=now))
@@ -447,7 +445,7 @@ def publications_dispatch(
                 updated_at=now_,
             )
             result.reclaimed += sum(1 for _, status in claimed if status != S.SCHEDULED)
-            transaction.on_commit(lambda ids=ids, token=token: _enqueue(publication_publish, ids, token))
+            transaction.on_commit(lambda ids=ids, token=token: _enqueue(ids, token))
         result.claimed += len(ids)
         if len(ids) < batch or (clock() - started).total_seconds() > budget or now is not None:
             break
@@ -456,10 +454,19 @@ def publications_dispatch(
     return result
 
 
-def _enqueue(task, ids: list[int], token: str) -> None:
+def _enqueue(ids: list[int], token: str) -> None:
+    """One task per few publications: a message costs the broker and the worker about as much as
+    the database work of a publication, so chunks of PUBLISH_TASK_CHUNK halve the overhead."""
+    from .tasks import publication_publish, publications_publish
+
     options = {"queue": settings.PUBLISH_QUEUE} if settings.PUBLISH_QUEUE else {}
-    for pk in ids:
-        task.apply_async(args=(pk, token), **options)
+    size = max(1, settings.PUBLISH_TASK_CHUNK)
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        if len(chunk) == 1:
+            publication_publish.apply_async(args=(chunk[0], token), **options)
+        else:
+            publications_publish.apply_async(args=(chunk, token), **options)
 
 
 # --- one publication, exactly once -------------------------------------------------------------
@@ -848,7 +855,22 @@ class _Run:
                 error_kind="",
                 last_error=note,
             )
-        post_status_sync(post_id=self.p.post_id)
+        # Usually the post's only (or last) publication: one write marks the post published.
+        done = (
+            Post.objects.filter(pk=self.p.post_id)
+            .exclude(status__in=(PostStatus.PUBLISHED, PostStatus.DRAFT, PostStatus.REJECTED))
+            .exclude(  # correlated (EXISTS), so it reads this post's rows only, not every pending one
+                Exists(
+                    Publication.objects.filter(
+                        post_id=OuterRef("pk"),
+                        status__in=(S.SCHEDULED, S.QUEUED, S.SENDING, S.FAILED, S.EXPIRED),
+                    )
+                )
+            )
+            .update(status=PostStatus.PUBLISHED, published_at=timezone.now(), updated_at=timezone.now())
+        )
+        if not done:
+            post_status_sync(post_id=self.p.post_id)
         _notify_live_soon(self.p)
         return S.PUBLISHED
 
