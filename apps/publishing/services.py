@@ -726,6 +726,7 @@ class _Run:
 
         self.refreshed = True
         connection = connection_refresh(connection=self.p.connection, force=True)
+        connection.refresh_from_db()  # a refused refresh marks it "needs reconnect" in the database
         if connection.status != ConnectionStatus.CONNECTED:
             raise ValidationError(
                 f"X refused the token and it could not be refreshed: reconnect @{connection.handle}, then retry."

@@ -74,6 +74,11 @@ def test_seed_demo_is_idempotent():
     brand = Brand.objects.get()
     assert brand.is_onboarded and brand.voice_profile
     assert brand.connections.filter(platform="sandbox").exists()
+    # the calendar has something on it: two publishing now, two in the queue, one approved
+    from apps.publishing.models import Publication
+
+    assert sorted(Publication.objects.values_list("queued_by", flat=True)) == ["now", "now", "queue", "queue"]
+    assert brand.posts.count() == 5
 
 
 def test_heartbeat_task_records_time():

@@ -18,12 +18,23 @@ def encode_body(body: Any) -> bytes:
     return json.dumps(body).encode()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that went away (a killed worker, a timeout test) is not an error of the fake."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class LocalServer:
     """Serves `handler_class` on 127.0.0.1 in a daemon thread; `url` is its base address."""
 
     def _serve(self, handler_class: type[BaseHTTPRequestHandler], path: str = "") -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", 0), handler_class)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

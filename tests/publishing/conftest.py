@@ -45,7 +45,10 @@ def approved_post(brand, *parts: str, platforms=("x",), post_format="post", tone
     )
     for platform in platforms:
         PostCopy.objects.create(
-            post=post, platform=platform, parts=list(parts or ["Instant payments are here."]), source="template"
+            post=post,
+            platform=platform,
+            parts=list(parts or ["Instant payments are here."]),
+            source="template",
         )
     return post
 
@@ -73,9 +76,13 @@ def fake_linkedin(settings):
     server.stop()
 
 
-def connect(brand, owner, *, platform: str, uid: str, handle: str, access: str, refresh: str = "", expires_in=7200):
+def connect(
+    brand, owner, *, platform: str, uid: str, handle: str, access: str, refresh: str = "", expires_in=7200
+):
     provider = {"x": "twitter_oauth2", "linkedin": "linkedin"}[platform]
-    account = SocialAccount.objects.create(user=owner, provider=provider, uid=uid, extra_data={"username": handle})
+    account = SocialAccount.objects.create(
+        user=owner, provider=provider, uid=uid, extra_data={"username": handle}
+    )
     SocialToken.objects.create(
         account=account,
         token=access,
@@ -95,14 +102,21 @@ def connect(brand, owner, *, platform: str, uid: str, handle: str, access: str, 
 @pytest.fixture
 def x_account(brand, owner, fake_x):
     access, refresh = fake_x.issue_token(user_id=X_USER_ID, handle="ledgerly")
-    return connect(brand, owner, platform=Platform.X, uid=X_USER_ID, handle="ledgerly", access=access, refresh=refresh)
+    return connect(
+        brand, owner, platform=Platform.X, uid=X_USER_ID, handle="ledgerly", access=access, refresh=refresh
+    )
 
 
 @pytest.fixture
 def linkedin_account(brand, owner, fake_linkedin):
     access = fake_linkedin.issue_token(LINKEDIN_MEMBER)
     return connect(
-        brand, owner, platform=Platform.LINKEDIN, uid=LINKEDIN_MEMBER, handle="dana@ledgerly.example", access=access
+        brand,
+        owner,
+        platform=Platform.LINKEDIN,
+        uid=LINKEDIN_MEMBER,
+        handle="dana@ledgerly.example",
+        access=access,
     )
 
 

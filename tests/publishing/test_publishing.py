@@ -51,7 +51,9 @@ def test_a_scheduled_post_is_published_on_x_once_at_its_time(brand, owner, x_acc
 
 
 def test_a_thread_goes_out_as_replies_in_order(brand, owner, x_account, fake_x, run_due):
-    post = approved_post(brand, "1/ Instant payments.", "2/ Ten seconds.", "3/ Cash flow.", post_format="thread")
+    post = approved_post(
+        brand, "1/ Instant payments.", "2/ Ten seconds.", "3/ Cash flow.", post_format="thread"
+    )
     services.post_publish_now(post=post, user=owner, connection_ids=[x_account.pk])
     run_due()
     tweets = fake_x.tweets
@@ -79,7 +81,9 @@ def test_the_sandbox_is_the_default_account_of_a_brand_without_real_ones(brand, 
     assert publication.status == S.PUBLISHED and publication.external_id.startswith("sbx_")
 
 
-def test_going_live_notifies_the_brand_in_app_and_by_email(brand, owner, x_account, fake_x, run_due, mailoutbox):
+def test_going_live_notifies_the_brand_in_app_and_by_email(
+    brand, owner, x_account, fake_x, run_due, mailoutbox
+):
     post = approved_post(brand, "Instant payments are here.")
     services.post_publish_now(post=post, user=owner, connection_ids=[x_account.pk])
     run_due()
@@ -123,7 +127,9 @@ def test_a_post_rate_limited_four_times_fails_with_the_reason(brand, owner, x_ac
     assert Notification.objects.get(user=owner).title == "Not published on X"
 
 
-def test_network_errors_back_off_1_2_4_8_seconds_then_fail_after_5_tries(brand, owner, x_account, fake_x, run_due):
+def test_network_errors_back_off_1_2_4_8_seconds_then_fail_after_5_tries(
+    brand, owner, x_account, fake_x, run_due
+):
     post = approved_post(brand)
     at = timezone.now() + timedelta(minutes=1)
     schedule(post, owner, at, [x_account])
@@ -170,7 +176,9 @@ def test_a_failed_post_can_be_retried(brand, owner, x_account, fake_x, run_due):
 # --- unknown outcomes are reconciled, never resent blindly ------------------------------------
 
 
-def test_a_timeout_after_x_received_the_post_is_reconciled_not_resent(brand, owner, x_account, fake_x, run_due):
+def test_a_timeout_after_x_received_the_post_is_reconciled_not_resent(
+    brand, owner, x_account, fake_x, run_due
+):
     post = approved_post(brand, "Instant payments are here.")
     at = timezone.now() + timedelta(minutes=1)
     schedule(post, owner, at, [x_account])
@@ -238,9 +246,9 @@ def test_a_redelivered_task_does_nothing(brand, owner, x_account, fake_x, run_du
     services.post_publish_now(post=post, user=owner, connection_ids=[x_account.pk])
     run_due()
     publication = one(post)
-    assert services.publication_execute(publication_id=publication.pk, claim_token=publication.claim_token) == (
-        "not ours"
-    )
+    assert services.publication_execute(
+        publication_id=publication.pk, claim_token=publication.claim_token
+    ) == ("not ours")
     assert len(fake_x.tweets) == 1
 
 
@@ -256,7 +264,9 @@ def test_two_workers_running_the_same_publication_at_once_publish_it_once(brand,
         post=post, user=owner, at=timezone.now() + timedelta(hours=1), connection_ids=[x_account.pk]
     )
     token = "claimed-by-the-dispatcher"
-    Publication.objects.filter(post=post).update(status=S.QUEUED, claim_token=token, lease_until=timezone.now())
+    Publication.objects.filter(post=post).update(
+        status=S.QUEUED, claim_token=token, lease_until=timezone.now()
+    )
     fake_x.latency = 0.2
     barrier = threading.Barrier(2)
 
@@ -314,7 +324,9 @@ def test_a_duplicate_of_an_older_post_fails_with_a_plain_reason(brand, owner, x_
     assert len(fake_x.tweets) == 1
 
 
-def test_x_rate_limit_headers_hold_the_next_post_until_the_window_resets(brand, owner, x_account, fake_x, run_due):
+def test_x_rate_limit_headers_hold_the_next_post_until_the_window_resets(
+    brand, owner, x_account, fake_x, run_due
+):
     fake_x.rate_limit = (1, 900)  # one post per 15 minutes for this user
     first, second = approved_post(brand, "First."), approved_post(brand, "Second.")
     services.post_publish_now(post=first, user=owner, connection_ids=[x_account.pk])
@@ -331,7 +343,9 @@ def test_x_rate_limit_headers_hold_the_next_post_until_the_window_resets(brand, 
 # --- expiry, scheduling rules -----------------------------------------------------------------
 
 
-def test_a_post_more_than_24_hours_late_expires_and_the_brand_is_told(brand, owner, x_account, fake_x, run_due):
+def test_a_post_more_than_24_hours_late_expires_and_the_brand_is_told(
+    brand, owner, x_account, fake_x, run_due
+):
     post = approved_post(brand)
     at = timezone.now() + timedelta(minutes=1)
     schedule(post, owner, at, [x_account])
@@ -409,3 +423,52 @@ def test_the_dispatcher_claims_each_due_row_once(brand, owner, run_due):
         services.post_publish_now(post=approved_post(brand), user=owner)
     assert run_due().claimed == 3
     assert run_due().claimed == 0
+
+
+# --- notifications, several accounts, the no-Redis job runner ---------------------------------
+
+
+def test_posts_going_live_together_make_one_notification(brand, owner, run_due):
+    for _ in range(3):
+        services.post_publish_now(post=approved_post(brand), user=owner)
+    services.publications_notify_live_execute(brand_id=brand.pk)  # a digest already pending
+    Notification.objects.all().delete()
+    Publication.objects.update(live_notified=False)
+    from django.core.cache import cache
+
+    cache.add(services._digest_key(brand.pk), 1)  # the first one started the wait …
+    run_due()
+    assert not Notification.objects.exists()  # … so nothing is sent per post
+    assert services.publications_notify_live_execute(brand_id=brand.pk) == 3
+    note = Notification.objects.get(user=owner)
+    assert note.title == "3 posts are live on Sandbox (sandbox)" or note.title.startswith("3 posts are live")
+    assert services.publications_notify_live_execute(brand_id=brand.pk) == 0  # announced once
+
+
+def test_a_post_on_two_accounts_fails_when_one_of_them_fails(brand, owner, x_account, fake_x, run_due):
+    from apps.brands.models import SocialConnection
+
+    sandbox = SocialConnection.objects.get(brand=brand, platform="sandbox")
+    post = approved_post(brand)
+    fake_x.fail_next("401", on="POST /2/tweets")
+    fake_x.revoke_refresh_token(
+        decrypt(SocialToken.objects.get(account=x_account.social_account).token_secret)
+    )
+    services.post_publish_now(post=post, user=owner, connection_ids=[x_account.pk, sandbox.pk])
+    run_due()
+    statuses = dict(Publication.objects.filter(post=post).values_list("platform", "status"))
+    assert statuses == {"x": S.FAILED, "sandbox": S.PUBLISHED}
+    post.refresh_from_db()
+    assert post.status == PostStatus.FAILED
+
+
+def test_without_redis_the_worker_process_runs_the_dispatcher_itself(
+    brand, owner, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    post = approved_post(brand)
+    services.post_publish_now(post=post, user=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_local_jobs", "--once")
+    assert one(post).status == S.PUBLISHED

@@ -165,6 +165,50 @@ def seed_trends(stdout) -> None:
         )
 
 
+def seed_publishing(stdout, brand: Brand, owner: User) -> None:
+    """Posts on the calendar from the demo trends, with template copy and graphics (no API key
+    needed): two published to the sandbox now (they go out when the worker runs), two in the
+    brand's queue, and one approved post waiting to be scheduled."""
+    from apps.posts.generation import copy_template
+    from apps.posts.models import Post, PostCopy, PostStatus
+    from apps.posts.services import post_graphics_generate
+    from apps.publishing.services import post_publish_now, post_queue
+    from apps.trends.models import BrandTrendScore
+
+    if Post.objects.filter(brand=brand).exclude(status=PostStatus.DRAFT).exists():
+        stdout.write("Demo posts: already on the calendar.")
+        return
+    scores = list(BrandTrendScore.objects.filter(brand=brand).select_related("trend").order_by("-final")[:5])
+    if not scores:
+        stdout.write("Demo posts: no trends scored for the brand yet (run without --no-trends).")
+        return
+    posts = []
+    for score in scores:
+        trend = score.trend
+        copy = copy_template(
+            brand=brand, trend=trend, platform="x", post_format="post", tone=brand.default_tone
+        )
+        post = Post.objects.create(
+            brand=brand,
+            trend=trend,
+            created_by=owner,
+            post_format="post",
+            tone=brand.default_tone,
+            status=PostStatus.APPROVED,
+            approved_by=owner,
+            generation_state="ready",
+            generation_progress=100,
+        )
+        PostCopy.objects.create(post=post, platform="x", parts=copy.parts, source=copy.source)
+        post_graphics_generate(post=post)
+        posts.append(post)
+    for post in posts[:2]:
+        post_publish_now(post=post, user=owner)
+    for post in posts[2:4]:
+        post_queue(post=post, user=owner)
+    stdout.write(f"Demo posts: 2 publishing to the sandbox, 2 in the queue, {len(posts) - 4} approved.")
+
+
 class Command(BaseCommand):
     help = "Load demo data (safe to run again: nothing is duplicated)."
 
@@ -183,6 +227,11 @@ class Command(BaseCommand):
         seed_welcome_notifications(self.stdout, users)
         if not options["no_trends"]:
             seed_trends(self.stdout)
+            seed_publishing(
+                self.stdout,
+                Brand.objects.get(slug="northwind-analytics"),
+                users["brand@demo.socialmedai.local"],
+            )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
