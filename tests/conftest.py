@@ -28,7 +28,9 @@ def _clear_cache():
     cache.clear()
     from apps.publishing import ratelimit
 
-    ratelimit._buckets = None  # the in-process fallback's buckets start empty too (Redis ones are in the cache DB)
+    ratelimit._buckets = (
+        None  # the in-process fallback's buckets start empty too (Redis ones are in the cache DB)
+    )
     yield
 
 

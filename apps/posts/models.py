@@ -26,7 +26,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     PostStatus.DRAFT: frozenset({PostStatus.APPROVED, PostStatus.REJECTED}),
     PostStatus.APPROVED: frozenset({PostStatus.SCHEDULED, PostStatus.DRAFT, PostStatus.REJECTED}),
     PostStatus.SCHEDULED: frozenset(
-        {PostStatus.PUBLISHING, PostStatus.APPROVED, PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.EXPIRED}
+        {
+            PostStatus.PUBLISHING,
+            PostStatus.APPROVED,
+            PostStatus.PUBLISHED,
+            PostStatus.FAILED,
+            PostStatus.EXPIRED,
+        }
     ),
     PostStatus.PUBLISHING: frozenset(
         {PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.SCHEDULED, PostStatus.EXPIRED}
