@@ -299,7 +299,7 @@ PUBLISH_CLAIM_LEASE = env.float("PUBLISH_CLAIM_LEASE", default=120.0)  # queued,
 PUBLISH_SEND_LEASE = env.float("PUBLISH_SEND_LEASE", default=120.0)  # sending, no outcome recorded
 PUBLISH_DISPATCH_EVERY = env.float("PUBLISH_DISPATCH_EVERY", default=2.0)  # seconds
 PUBLISH_DISPATCH_BATCH = env.int("PUBLISH_DISPATCH_BATCH", default=500)
-PUBLISH_TASK_CHUNK = env.int("PUBLISH_TASK_CHUNK", default=4)  # publications per worker task
+PUBLISH_TASK_CHUNK = env.int("PUBLISH_TASK_CHUNK", default=8)  # publications per worker task
 PUBLISH_EXPIRE_AFTER_HOURS = env.int("PUBLISH_EXPIRE_AFTER_HOURS", default=24)
 PUBLISH_RATE_LIMIT_RETRY_MINUTES = env.int("PUBLISH_RATE_LIMIT_RETRY_MINUTES", default=15)
 PUBLISH_RATE_LIMIT_RETRIES = env.int("PUBLISH_RATE_LIMIT_RETRIES", default=3)
