@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -65,3 +67,20 @@ class QuietHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test)
+
+
+def multipart_parts(content_type: str, body: bytes) -> dict[str, bytes] | None:
+    """The parts of a multipart/form-data body as bytes, or None when it is not one."""
+    if not content_type.startswith("multipart/form-data") or "boundary=" not in content_type:
+        return None
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + body
+    )
+    if not message.is_multipart():
+        return None
+    parts = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name:
+            parts[name] = part.get_payload(decode=True) or b""
+    return parts

@@ -21,13 +21,11 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from email.parser import BytesParser
-from email.policy import HTTP
 
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.fakes._server import LocalServer, QuietHandler
+from tests.fakes._server import LocalServer, QuietHandler, multipart_parts
 
 STABILITY_API_KEY = "sk-fake-stability-0123456789abcdef"
 PATH = "/v2beta/stable-image/generate/core"
@@ -101,19 +99,8 @@ class _Rule:
 
 def parse_multipart(content_type: str, body: bytes) -> dict[str, str] | None:
     """The text fields of a multipart/form-data body, or None when it is not one."""
-    if not content_type.startswith("multipart/form-data") or "boundary=" not in content_type:
-        return None
-    message = BytesParser(policy=HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + body
-    )
-    if not message.is_multipart():
-        return None
-    fields = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if name:
-            fields[name] = (part.get_payload(decode=True) or b"").decode()
-    return fields
+    parts = multipart_parts(content_type, body)
+    return None if parts is None else {name: value.decode() for name, value in parts.items()}
 
 
 class FakeStabilityServer(LocalServer):

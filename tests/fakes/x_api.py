@@ -42,12 +42,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.fakes._server import LocalServer, QuietHandler
+from tests.fakes._server import LocalServer, QuietHandler, multipart_parts
 
 CLIENT_ID = "fake-x-client-id"
 CLIENT_SECRET = "fake-x-client-secret"
@@ -116,21 +114,7 @@ def parse_rfc3339(value: str) -> datetime | None:
     return moment if moment.tzinfo else None
 
 
-def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes] | None:
-    """The parts of a multipart/form-data body as bytes, or None when it is not one."""
-    if not content_type.startswith("multipart/form-data") or "boundary=" not in content_type:
-        return None
-    message = BytesParser(policy=HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + body
-    )
-    if not message.is_multipart():
-        return None
-    parts = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if name:
-            parts[name] = part.get_payload(decode=True) or b""
-    return parts
+parse_multipart = multipart_parts  # (the name the rest of this module uses)
 
 
 # --- what both publishing fakes share ----------------------------------------------------------------
