@@ -472,3 +472,51 @@ def test_without_redis_the_worker_process_runs_the_dispatcher_itself(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_local_jobs", "--once")
     assert one(post).status == S.PUBLISHED
+
+
+# --- images ------------------------------------------------------------------------------------
+
+
+def _with_graphics(post, settings, tmp_path):
+    from apps.posts.services import post_graphics_generate
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    post_graphics_generate(post=post)
+    return post
+
+
+def test_the_post_card_is_uploaded_to_x_and_attached(
+    brand, owner, x_account, fake_x, run_due, settings, tmp_path
+):
+    post = _with_graphics(approved_post(brand, "Instant payments are here."), settings, tmp_path)
+    services.post_publish_now(post=post, user=owner, connection_ids=[x_account.pk])
+    run_due()
+    publication = one(post)
+    assert publication.status == S.PUBLISHED, publication.last_error
+    (tweet,) = fake_x.tweets
+    assert tweet.media_ids == publication.media_ids and len(tweet.media_ids) == 1
+    assert fake_x.media[tweet.media_ids[0]].data.startswith(b"\x89PNG")  # the card itself
+    kinds = list(PublishAttempt.objects.filter(publication=publication).values_list("kind", flat=True))
+    assert kinds == ["media", "send"]
+
+
+def test_a_linkedin_carousel_goes_out_as_one_multi_image_post(
+    brand, owner, linkedin_account, fake_linkedin, run_due, settings, tmp_path
+):
+    post = approved_post(
+        brand,
+        "Slide one: ten seconds.",
+        "Slide two: no fees.",
+        "Slide three: ask us.",
+        platforms=("linkedin",),
+        post_format="carousel",
+    )
+    post.copies.update(caption="Instant payments, in three slides.")
+    _with_graphics(post, settings, tmp_path)
+    services.post_publish_now(post=post, user=owner, connection_ids=[linkedin_account.pk])
+    run_due()
+    assert one(post).status == S.PUBLISHED, one(post).last_error
+    (linkedin_post,) = fake_linkedin.posts
+    images = linkedin_post.content["multiImage"]["images"]
+    assert len(images) == post.graphics.filter(kind="carousel_slide").count() == 3
+    assert linkedin_post.text == "Instant payments, in three slides."
