@@ -558,10 +558,12 @@ LOGGING = {
         },
         "console": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
     },
+    "filters": {"idle_ticks": {"()": "apps.core.logging.IdleTickFilter"}},
     "handlers": {
         "default": {
             "class": "logging.StreamHandler",
             "formatter": env("LOG_FORMAT", default="json" if PRODUCTION else "console"),
+            "filters": ["idle_ticks"],
         }
     },
     "root": {"handlers": ["default"], "level": LOG_LEVEL},
