@@ -1,0 +1,525 @@
+"""The meme renderer: captions fitted to boxes on a template image, drawn with Pillow.
+
+Fitting. For each box the largest font size is wanted at which the greedily wrapped text fits.
+Trying every size from the top down and re-measuring the whole text each time (what memegen does)
+spends most of a render in FreeType. Here:
+
+- the size range is narrowed by a direct estimate first: the text measured once at a reference
+  size gives its area per px², so no size above ``sqrt(box area / text area)`` (or above one line
+  of the box height) can fit; a binary search then needs about 5-7 trials instead of ~100;
+- font objects are cached per (file, size) (``ImageFont.truetype`` parses the file, ~0.3 ms), and
+  the width of every word is cached per (file, size, word), so a trial measures each word once and
+  wrapping is additions of cached widths;
+- nothing is rendered to measure: ``font.getlength`` is an advance-width sum. The chosen lines are
+  measured whole once at the end (kerning around spaces can differ from the sum); a line that
+  turns out wider than the box steps the size down by one.
+
+Words that do not fit a line even at the smallest size are broken between graphemes.
+
+Drawing. Text is drawn once onto a transparent RGBA overlay the size of the output (stroke width
+proportional to the font size, or a blurred drop shadow) and the overlay's non-empty part is
+pasted on each frame, so an animated template is laid out once, not per frame. Frame durations
+and the loop count are kept for GIF and animated WebP output; GIF frames get their own adaptive
+palette.
+
+Fonts. Latin captions use Anton (bundled in ``fonts/``, Latin subset); anything else picks the
+bundled font of its script from ``apps/integrations/images`` (Inter Display Bold for Latin
+Extended, Greek and Cyrillic; Noto for Arabic, Hebrew, Devanagari, Thai and CJK).
+
+Emoji are removed before drawing (``templates.clean_text``), not drawn as boxes: no colour emoji
+font is bundled. Drawing them would need Noto Color Emoji (OFL, ~10 MB CBDT), loaded at its only
+bitmap size 109 with ``embedded_color=True``, emoji runs split out of each line, drawn at 109 px
+and scaled to the line's size.
+
+Safety. Inputs larger than ``MAX_PIXELS`` (checked from the header, before decoding), with more
+than ``MAX_FRAMES`` frames, or that are not images raise ``RenderError``; output sides are capped
+at ``MAX_SIDE``. The process-wide ``Image.MAX_IMAGE_PIXELS`` is not changed (other code shares
+it); the same limit is checked here explicitly, and Pillow's own bomb error is turned into
+``RenderError`` too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageSequence
+
+from apps.integrations.images.templates import (
+    FONTS_DIR,
+    LAYOUT_ENGINE,
+    SCRIPT_FONTS,
+    _graphemes,
+    _segments,
+    clean_text,
+    parse_color,
+    script_fonts_for,
+    shaping,
+)
+
+MEME_FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+ANTON = MEME_FONTS_DIR / "Anton-Regular-latin.woff"
+MAX_PIXELS = 40_000_000  # per frame, read from the header before decoding
+MAX_TOTAL_PIXELS = 400_000_000  # all frames together (a 200-frame 1400×1400 GIF)
+MAX_FRAMES = 200
+MAX_SIDE = 2048
+MIN_SIZE = 10
+SIZES = {"thumbnail": 320, "medium": 640, "full": MAX_SIDE}
+FORMATS = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
+FILTERS = ("blur", "sharpen", "edges", "grayscale", "sepia", "brightness", "contrast")
+# Baseline-to-baseline pitch as a share of the font's ascent + descent (Anton's are loose).
+LINE_SPACING = {str(ANTON): 0.85}
+
+# Characters in the bundled Anton subset (fontsource's "latin" range).
+_ANTON_EXTRA = {0x0131, 0x0152, 0x0153, 0x02BB, 0x02BC, 0x02C6, 0x02DA, 0x02DC, 0x20AC, 0x2122, 0x2212}
+
+
+class RenderError(ValueError):
+    """The input cannot be rendered (not an image, too large, too many frames, bad option)."""
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """Where a caption goes, as fractions (0..1) of the image's width and height."""
+
+    x: float = 0.05
+    y: float = 0.02
+    w: float = 0.9
+    h: float = 0.25
+    align: str = "center"  # left, center, right
+    valign: str = "top"  # top, middle, bottom
+    uppercase: bool = True
+
+
+TOP = TextBox()
+BOTTOM = TextBox(y=0.73, valign="bottom")
+
+
+@dataclass(frozen=True)
+class Style:
+    font: str = "impact"  # "impact" (Anton) or "sans" (Inter Display Bold); other scripts: Noto
+    fill: str = "#ffffff"
+    stroke: str = "#000000"
+    stroke_ratio: float = 0.07  # stroke width as a share of the font size
+    effect: str = "outline"  # "outline", "shadow" or "none"
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str  # one of FILTERS
+    value: float | None = None  # blur radius; brightness/contrast factor (1 = unchanged)
+
+
+@dataclass
+class RenderRequest:
+    template: bytes | Image.Image
+    texts: Sequence[str] = ()
+    boxes: Sequence[TextBox] = (TOP, BOTTOM)
+    style: Style = field(default_factory=Style)
+    filters: Sequence[Filter] = ()
+    size: str = "full"  # thumbnail, medium, full (see SIZES: max widths)
+    format: str = "jpeg"  # jpeg, png, webp, gif
+    animated: bool = True  # keep an animated template's frames (GIF and WebP output only)
+    quality: int = 85
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    mime: str
+    width: int
+    height: int
+    frames: int
+    durations: tuple[int, ...]
+    loop: int | None = None
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Result of ``fit_text``; unpacks as ``size, lines``."""
+
+    size: int
+    lines: tuple[str, ...]
+    font_path: str
+    line_height: int  # baseline to baseline
+    ascent: int
+    descent: int
+    stroke: int
+    overflow: bool = False  # True when even the minimum size does not fit the box
+
+    def __iter__(self):
+        return iter((self.size, self.lines))
+
+    @property
+    def height(self) -> int:
+        if not self.lines:
+            return 0
+        return (len(self.lines) - 1) * self.line_height + self.ascent + self.descent + 2 * self.stroke
+
+
+# --- fonts and measuring ------------------------------------------------------------------------
+
+
+def font_path_for(text: str, font_key: str = "impact") -> str:
+    """The font file that has the glyphs of `text`: Anton for text in its Latin subset (with the
+    "impact" key), Inter Display Bold for other Latin, Greek and Cyrillic, Noto for other scripts."""
+    fonts = script_fonts_for(text)
+    if fonts.script != "latin":
+        return str(FONTS_DIR / fonts.headline)
+    if font_key == "impact" and all(
+        ord(ch) <= 0xFF or ord(ch) in _ANTON_EXTRA or 0x2000 <= ord(ch) <= 0x206F for ch in text
+    ):
+        return str(ANTON)
+    return str(FONTS_DIR / SCRIPT_FONTS["latin"].headline)
+
+
+@lru_cache(maxsize=512)
+def get_font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, layout_engine=LAYOUT_ENGINE)
+
+
+@lru_cache(maxsize=64)
+def _options(text_script_key: str) -> dict:
+    return shaping(SCRIPT_FONTS[text_script_key])
+
+
+@lru_cache(maxsize=512)
+def _metrics(path: str, size: int) -> tuple[int, int]:
+    return get_font(path, size).getmetrics()
+
+
+@lru_cache(maxsize=65536)
+def _width(path: str, size: int, piece: str, script: str) -> float:
+    return get_font(path, size).getlength(piece, **_options(script))
+
+
+def _wrap(pieces: list[str], path: str, size: int, script: str, width: float) -> tuple[list[str], bool]:
+    """Greedy wrap by summing cached piece widths. Returns the lines and whether a piece had to be
+    broken between graphemes."""
+    lines: list[str] = []
+    current, current_w, broken = "", 0.0, False
+    for piece in pieces:
+        stripped_w = _width(path, size, piece.rstrip(), script)
+        if current and current_w + stripped_w <= width:
+            current += piece
+            current_w += _width(path, size, piece, script)
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+        current, current_w = "", 0.0
+        if stripped_w <= width:
+            current, current_w = piece, _width(path, size, piece, script)
+            continue
+        broken = True
+        font, options = get_font(path, size), _options(script)
+        for cluster in _graphemes(piece):
+            if not current or font.getlength(current + cluster, **options) <= width:
+                current += cluster
+            else:
+                lines.append(current.rstrip())
+                current = cluster
+        current_w = font.getlength(current, **options)
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines, broken
+
+
+def fit_text(
+    text: str,
+    box_w: int,
+    box_h: int,
+    font_key: str = "impact",
+    *,
+    stroke_ratio: float = 0.0,
+    min_size: int = MIN_SIZE,
+    max_size: int = 400,
+) -> Fit:
+    """The largest size at which `text` wrapped to `box_w` fits `box_h` (stroke included), and its
+    lines. Long words are broken only when the text cannot fit unbroken at `min_size` or more. At
+    `min_size` text that still does not fit is returned with ``overflow=True``."""
+    text = clean_text(text)
+    path = font_path_for(text, font_key)
+    script = script_fonts_for(text).script
+    pieces = _segments(text)
+
+    def stroke_of(size: int) -> int:
+        return math.ceil(size * stroke_ratio) if stroke_ratio else 0
+
+    def attempt(size: int, allow_break: bool) -> tuple[list[str], bool]:
+        s = stroke_of(size)
+        lines, broken = _wrap(pieces, path, size, script, box_w - 2 * s)
+        if broken and not allow_break:
+            return lines, False
+        ascent, descent = _metrics(path, size)
+        pitch = round((ascent + descent) * LINE_SPACING.get(path, 1.0))
+        height = (len(lines) - 1) * pitch + ascent + descent + 2 * s
+        return lines, height <= box_h
+
+    def make(size: int, lines: list[str], overflow: bool = False) -> Fit:
+        ascent, descent = _metrics(path, size)
+        pitch = round((ascent + descent) * LINE_SPACING.get(path, 1.0))
+        return Fit(size, tuple(lines), path, pitch, ascent, descent, stroke_of(size), overflow)
+
+    if not text:
+        return make(min_size, [])
+    # Direct estimate of the upper bound: the text's advance width and line height scale with the
+    # size, so its area at size s is about s² × (area at 100 px) / 100².
+    ascent, descent = _metrics(path, 100)
+    total_w = sum(_width(path, 100, p, script) for p in pieces) or 1.0
+    line_h = (ascent + descent) * LINE_SPACING.get(path, 1.0)
+    area_bound = 100 * math.sqrt(box_w * box_h / (total_w * line_h))
+    line_bound = 100 * box_h / (ascent + descent)
+    high = max(min_size, min(max_size, int(min(area_bound, line_bound) * 1.05) + 1))
+
+    best: tuple[int, list[str]] | None = None
+    for allow_break in (False, True):
+        low, hi = min_size, high
+        while low <= hi:  # sizes that fit are (nearly) a prefix of the small ones: bisect
+            size = (low + hi) // 2
+            lines, ok = attempt(size, allow_break)
+            if ok:
+                best, low = (size, lines), size + 1
+            else:
+                hi = size - 1
+        if best:
+            break
+    if best is None:
+        lines, _ = _wrap(pieces, path, min_size, script, box_w - 2 * stroke_of(min_size))
+        return make(min_size, lines, overflow=True)
+    size, lines = best
+    # Whole-line check (kerning across spaces is not in the sum of piece widths).
+    options = _options(script)
+    while size > min_size:
+        font = get_font(path, size)
+        if all(font.getlength(line, **options) + 2 * stroke_of(size) <= box_w for line in lines):
+            break
+        size -= 1
+        lines, _ = _wrap(pieces, path, size, script, box_w - 2 * stroke_of(size))
+    return make(size, lines)
+
+
+# --- loading and frames ---------------------------------------------------------------------------
+
+
+def _open(template: bytes | Image.Image) -> Image.Image:
+    if isinstance(template, Image.Image):
+        im = template
+    else:
+        try:
+            im = Image.open(io.BytesIO(template))
+        except Image.DecompressionBombError as exc:
+            raise RenderError("The image has too many pixels.") from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise RenderError("The file is not an image Pillow can read.") from exc
+    w, h = im.size
+    if w < 1 or h < 1 or w * h > MAX_PIXELS:
+        raise RenderError(f"The image is {w}×{h}; at most {MAX_PIXELS // 1_000_000} megapixels are allowed.")
+    frames = getattr(im, "n_frames", 1)
+    if frames > MAX_FRAMES:
+        raise RenderError(f"The image has {frames} frames; at most {MAX_FRAMES} are allowed.")
+    if w * h * frames > MAX_TOTAL_PIXELS:
+        raise RenderError("The animation has too many pixels in all.")
+    return im
+
+
+def _frames(im: Image.Image, keep_animation: bool) -> tuple[list[Image.Image], list[int], int | None]:
+    """RGB frames (RGBA when the template has transparency), their durations in ms, and the loop."""
+    if not keep_animation or getattr(im, "n_frames", 1) == 1:
+        with contextlib.suppress(EOFError):
+            im.seek(0)
+        return [_rgb(im)], [int(im.info.get("duration", 0) or 0)], None
+    frames, durations = [], []
+    try:
+        for frame in ImageSequence.Iterator(im):
+            durations.append(int(frame.info.get("duration", 100) or 0))
+            frames.append(_rgb(frame))
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise RenderError("The animation could not be decoded.") from exc
+    return frames, durations, im.info.get("loop")
+
+
+def _rgb(frame: Image.Image) -> Image.Image:
+    try:
+        frame.load()
+    except Image.DecompressionBombError as exc:
+        raise RenderError("The image has too many pixels.") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise RenderError("The image could not be decoded.") from exc
+    has_alpha = frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
+    return frame.convert("RGBA" if has_alpha else "RGB")
+
+
+def _target_size(w: int, h: int, size: str) -> tuple[int, int]:
+    if size not in SIZES:
+        raise RenderError(f"Unknown size {size!r}; use one of {', '.join(SIZES)}.")
+    scale = min(1.0, SIZES[size] / w, MAX_SIDE / h)
+    return max(1, round(w * scale)), max(1, round(h * scale))
+
+
+def apply_filter(im: Image.Image, flt: Filter) -> Image.Image:
+    name, value = flt.name, flt.value
+    if name == "blur":
+        return im.filter(ImageFilter.GaussianBlur(2 if value is None else value))
+    if name == "sharpen":
+        return im.filter(ImageFilter.SHARPEN)
+    if name == "edges":
+        return im.filter(ImageFilter.FIND_EDGES)
+    if name in ("grayscale", "sepia"):
+        alpha = im.getchannel("A") if im.mode == "RGBA" else None
+        gray = ImageOps.grayscale(im)
+        out = gray.convert("RGB") if name == "grayscale" else ImageOps.colorize(gray, "#2b1d0e", "#fff3d6")
+        if alpha is not None:
+            out.putalpha(alpha)
+        return out
+    if name == "brightness":
+        return ImageEnhance.Brightness(im).enhance(1.25 if value is None else value)
+    if name == "contrast":
+        return ImageEnhance.Contrast(im).enhance(1.25 if value is None else value)
+    raise RenderError(f"Unknown filter {name!r}; use one of {', '.join(FILTERS)}.")
+
+
+# --- drawing --------------------------------------------------------------------------------------
+
+
+def _overlay(
+    width: int, height: int, texts: Sequence[str], boxes: Sequence[TextBox], style: Style
+) -> Image.Image:
+    """All captions on one transparent layer the size of the output."""
+    layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    fill, stroke_fill = parse_color(style.fill), parse_color(style.stroke)
+    outline = style.effect == "outline"
+    shadow = style.effect == "shadow"
+    shadow_layer = Image.new("RGBA", layer.size, (0, 0, 0, 0)) if shadow else None
+    for text, box in zip(texts, boxes, strict=False):
+        if not text or not text.strip():
+            continue
+        text = text.upper() if box.uppercase else text
+        bx, by = round(box.x * width), round(box.y * height)
+        bw, bh = max(1, round(box.w * width)), max(1, round(box.h * height))
+        fit = fit_text(text, bw, bh, style.font, stroke_ratio=style.stroke_ratio if outline else 0.0)
+        if not fit.lines:
+            continue
+        font = get_font(fit.font_path, fit.size)
+        fonts = script_fonts_for(" ".join(fit.lines))
+        options = shaping(fonts)
+        block_h = fit.height
+        top = by + {"top": 0, "middle": (bh - block_h) // 2, "bottom": bh - block_h}.get(box.valign, 0)
+        align = box.align if box.align in ("left", "right") else "center"
+        if align == "center":
+            anchor, ax = "ma", bx + bw / 2
+        elif align == "left":
+            anchor, ax = "la", bx + fit.stroke
+        else:
+            anchor, ax = "ra", bx + bw - fit.stroke
+        for i, line in enumerate(fit.lines):
+            y = top + fit.stroke + i * fit.line_height
+            if shadow:
+                offset = max(1, round(fit.size * 0.05))
+                ImageDraw.Draw(shadow_layer).text(
+                    (ax + offset, y + offset),
+                    line,
+                    font=font,
+                    fill=(*stroke_fill, 200),
+                    anchor=anchor,
+                    **options,
+                )
+            draw.text(
+                (ax, y),
+                line,
+                font=font,
+                fill=(*fill, 255),
+                anchor=anchor,
+                stroke_width=fit.stroke if outline else 0,
+                stroke_fill=(*stroke_fill, 255),
+                **options,
+            )
+    if shadow_layer is not None:
+        bbox = shadow_layer.getbbox()
+        if bbox:
+            radius = max(1, round(min(width, height) / 200))
+            shadow_layer = shadow_layer.filter(ImageFilter.GaussianBlur(radius))
+            shadow_layer.alpha_composite(layer)
+            layer = shadow_layer
+    return layer
+
+
+def _composite(frame: Image.Image, overlay: Image.Image, bbox) -> Image.Image:
+    if bbox is None:
+        return frame
+    region = overlay.crop(bbox)
+    if frame.mode == "RGBA":
+        frame.alpha_composite(region, dest=bbox[:2])
+    else:
+        frame.paste(region, bbox[:2], region)
+    return frame
+
+
+def render(request: RenderRequest) -> Rendered:
+    """Draw the request's captions on its template and encode it (see the module docstring)."""
+    fmt = request.format.lower()
+    if fmt not in FORMATS:
+        raise RenderError(f"Unknown format {request.format!r}; use one of {', '.join(FORMATS)}.")
+    for flt in request.filters:
+        if flt.name not in FILTERS:
+            raise RenderError(f"Unknown filter {flt.name!r}; use one of {', '.join(FILTERS)}.")
+    im = _open(request.template)
+    animated = request.animated and fmt in ("gif", "webp")
+    if im.format == "JPEG" and request.size in SIZES:
+        # Decode a large JPEG at 1/2, 1/4 or 1/8 scale when the output is that much smaller.
+        im.draft("RGB", _target_size(*im.size, request.size))
+    frames, durations, loop = _frames(im, animated)
+    width, height = _target_size(*frames[0].size, request.size)
+    overlay = _overlay(width, height, request.texts, request.boxes, request.style)
+    bbox = overlay.getbbox()
+    out = []
+    for frame in frames:
+        if frame.size != (width, height):
+            frame = frame.resize((width, height), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        for flt in request.filters:
+            frame = apply_filter(frame, flt)
+        out.append(_composite(frame, overlay, bbox))
+    buffer = io.BytesIO()
+    if fmt == "jpeg":
+        first = out[0]
+        if first.mode == "RGBA":
+            background = Image.new("RGB", first.size, (255, 255, 255))
+            background.paste(first, mask=first.getchannel("A"))
+            first = background
+        first.save(buffer, "JPEG", quality=request.quality, optimize=False)
+    elif fmt == "png":
+        out[0].save(buffer, "PNG", compress_level=3)
+    elif fmt == "webp":
+        extra = {"save_all": True, "append_images": out[1:], "duration": durations, "loop": loop or 0}
+        out[0].save(buffer, "WEBP", quality=request.quality, method=2, **(extra if len(out) > 1 else {}))
+    else:
+        paletted = [_to_palette(frame) for frame in out]
+        extra = {"loop": loop} if loop is not None else {}
+        paletted[0].save(
+            buffer,
+            "GIF",
+            save_all=len(paletted) > 1,
+            append_images=paletted[1:],
+            duration=durations if len(paletted) > 1 else durations[0],
+            disposal=1,
+            optimize=False,
+            **extra,
+        )
+    return Rendered(buffer.getvalue(), FORMATS[fmt], width, height, len(out), tuple(durations), loop)
+
+
+def _to_palette(frame: Image.Image) -> Image.Image:
+    """One adaptive palette per frame (fast octree); transparent pixels become palette index 255."""
+    if frame.mode == "RGBA":
+        alpha = frame.getchannel("A")
+        p = frame.convert("RGB").quantize(255, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        mask = alpha.point(lambda a: 255 if a < 128 else 0)
+        p.paste(255, mask=mask)
+        p.info["transparency"] = 255
+        return p
+    return frame.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
