@@ -1,0 +1,81 @@
+from django.contrib import admin, messages
+
+from .models import Meme, MemeReaction, MemeTemplate, MemeVote
+
+
+@admin.register(MemeTemplate)
+class MemeTemplateAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "status",
+        "is_animated",
+        "width",
+        "height",
+        "use_count",
+        "licence",
+        "created_at",
+    ]
+    list_filter = ["status", "is_animated"]
+    search_fields = ["name", "slug", "tags", "author", "source"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = [
+        "width",
+        "height",
+        "frame_count",
+        "is_animated",
+        "use_count",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["uploaded_by"]
+    list_select_related = ["uploaded_by"]
+    actions = ["approve", "reject"]
+
+    @admin.action(description="Approve the selected templates")
+    def approve(self, request, queryset):
+        count = queryset.update(status=MemeTemplate.Status.APPROVED)
+        self.message_user(request, f"{count} template(s) approved.", messages.SUCCESS)
+
+    @admin.action(description="Reject the selected templates")
+    def reject(self, request, queryset):
+        count = queryset.update(status=MemeTemplate.Status.REJECTED)
+        self.message_user(request, f"{count} template(s) rejected.", messages.SUCCESS)
+
+
+@admin.register(Meme)
+class MemeAdmin(admin.ModelAdmin):
+    list_display = ["id", "template", "owner", "is_public", "moderation", "score", "created_at"]
+    list_filter = ["moderation", "is_public", "format"]
+    search_fields = ["texts", "owner__email", "template__name", "cache_key"]
+    list_select_related = ["template", "owner"]
+    raw_id_fields = ["template", "owner"]
+    readonly_fields = ["cache_key", "score", "up_votes", "down_votes", "reactions", "created_at"]
+    date_hierarchy = "created_at"
+    actions = ["hide", "make_visible"]
+
+    @admin.action(description="Hide the selected memes")
+    def hide(self, request, queryset):
+        count = queryset.update(moderation=Meme.Moderation.HIDDEN, moderation_reason="Hidden by staff.")
+        self.message_user(request, f"{count} meme(s) hidden.", messages.SUCCESS)
+
+    @admin.action(description="Make the selected memes visible")
+    def make_visible(self, request, queryset):
+        count = queryset.update(moderation=Meme.Moderation.VISIBLE, moderation_reason="")
+        self.message_user(request, f"{count} meme(s) visible.", messages.SUCCESS)
+
+
+@admin.register(MemeVote)
+class MemeVoteAdmin(admin.ModelAdmin):
+    list_display = ["meme", "user", "value", "created_at"]
+    list_filter = ["value"]
+    raw_id_fields = ["meme", "user"]
+    list_select_related = ["meme__template", "user"]
+
+
+@admin.register(MemeReaction)
+class MemeReactionAdmin(admin.ModelAdmin):
+    list_display = ["meme", "user", "emoji", "created_at"]
+    list_filter = ["emoji"]
+    raw_id_fields = ["meme", "user"]
+    list_select_related = ["meme__template", "user"]
