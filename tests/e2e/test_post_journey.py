@@ -120,7 +120,12 @@ def test_generate_edit_and_approve_a_post(page, site_server, fake_llm_server):
     expect(page.locator("#post-copy-linkedin")).to_be_visible()
     expect(x_copy.locator(".copy-source")).to_have_text("Written by the AI model")
     expect(page.locator(".post-graphic img").first).to_be_visible()
-    assert page.locator(".post-graphic img").first.evaluate("img => img.naturalWidth") > 0
+    # visible is not loaded: wait until the browser has the image's pixels (it was a race)
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.post-graphic img');"
+        " return img && img.complete && img.naturalWidth > 0; }",
+        timeout=GENERATION_TIMEOUT_MS,
+    )
     expect(page.locator("#post-live")).to_have_attribute("data-live", "open")
 
     # Edit the X copy: the counter follows, red when over 280.
