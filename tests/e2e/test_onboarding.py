@@ -82,7 +82,8 @@ def test_a_brand_walks_the_wizard_resumes_it_and_manages_settings_and_members(pa
     # 3: logo and colours, suggested from the uploaded logo.
     expect(page).to_have_url(re.compile(r"/onboarding/3/$"))
     page.set_input_files("input[name=logo]", str(make_logo(tmp_path / "northwind-logo.png")))
-    expect(page.get_by_text("Suggested from your logo")).to_be_visible()
+    # the upload and the colour analysis take a few seconds on a busy CI machine
+    expect(page.get_by_text("Suggested from your logo")).to_be_visible(timeout=20_000)
     expect(page.locator("#logo-preview img")).to_be_visible()
     swatches = page.locator("[data-swatch]")
     first, second = swatches.nth(0).get_attribute("data-swatch"), swatches.nth(1).get_attribute("data-swatch")
