@@ -306,7 +306,7 @@ def fit_text(
 # --- loading and frames ---------------------------------------------------------------------------
 
 
-def _open(template: bytes | Image.Image) -> Image.Image:
+def open_template(template: bytes | Image.Image) -> Image.Image:
     if isinstance(template, Image.Image):
         im = template
     else:
@@ -468,7 +468,7 @@ def render(request: RenderRequest) -> Rendered:
     for flt in request.filters:
         if flt.name not in FILTERS:
             raise RenderError(f"Unknown filter {flt.name!r}; use one of {', '.join(FILTERS)}.")
-    im = _open(request.template)
+    im = open_template(request.template)
     animated = request.animated and fmt in ("gif", "webp")
     if im.format == "JPEG" and request.size in SIZES:
         # Decode a large JPEG at 1/2, 1/4 or 1/8 scale when the output is that much smaller.

@@ -62,7 +62,7 @@ def template_image_inspect(data: bytes) -> ImageInfo:
     that every frame decodes, and return its dimensions. Raises ``render.RenderError``."""
     if len(data) > MAX_FILE_BYTES:
         raise render.RenderError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-    im = render._open(data)  # header checks: not an image, pixels, frames
+    im = render.open_template(data)  # header checks: not an image, pixels, frames
     if im.format not in IMAGE_FORMATS:
         raise render.RenderError(
             f"{im.format or 'This'} images are not accepted; use JPEG, PNG, GIF or WebP."
