@@ -18,7 +18,6 @@ from apps.posts.models import PostCopy, PostStatus
 from .models import PENDING, Publication, PublicationStatus
 
 S = PublicationStatus
-PLATFORM_LABELS = {"x": "X", "linkedin": "LinkedIn", "sandbox": "Sandbox"}
 # Statuses a post may be (re)scheduled from, as apps.publishing.services.post_schedule allows.
 SCHEDULABLE = (PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.EXPIRED)
 # The publish panel appears once a post is approved.
@@ -54,7 +53,8 @@ def timezone_label(tz_name: str, *, at: datetime | None = None) -> str:
 
 
 def platform_label(platform: str) -> str:
-    return PLATFORM_LABELS.get(platform, platform)
+    """The platform's name as the brands app's Platform choices spell it (X, LinkedIn, Sandbox)."""
+    return dict(Platform.choices).get(platform, platform)
 
 
 def connection_label(connection: SocialConnection) -> str:

@@ -45,13 +45,12 @@ logger = logging.getLogger(__name__)
 S = PublicationStatus
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 SCHEDULABLE = (PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.EXPIRED)
-PLATFORM_LABELS = {"x": "X", "linkedin": "LinkedIn", "sandbox": "Sandbox"}
 # X accepts up to 4 images on a post; LinkedIn up to 20 on a multi-image post.
 MEDIA_LIMITS = {"x": 4, "linkedin": 20, "sandbox": 4}
 
 
 def _label(platform: str) -> str:
-    return PLATFORM_LABELS.get(platform, platform)
+    return dict(Platform.choices).get(platform, platform)
 
 
 # --- planning: targets, scheduling, the queue, rescheduling, retry -------------------------------
