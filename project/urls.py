@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("apps.publishing.urls")),  # /brand/<id>/calendar/ …
     path("", include("apps.sandbox.urls")),  # /brand/<id>/sandbox/
     path("", include("apps.trends.urls")),  # /trends/... and /staff/trends/
+    path("", include("apps.memes.urls")),  # /memes/...
     path("api/v1/", api.urls),
     path("api/docs", partial(openapi_view, api=api), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -86,6 +86,10 @@ class MemeTemplate(TimeStampedModel):
         related_name="meme_templates",
     )
     use_count = models.PositiveIntegerField(default=0)
+    image_hash = models.CharField(
+        max_length=64, blank=True, help_text="sha256 of the image file (part of every meme's cache key)."
+    )
+    review_note = models.CharField(max_length=300, blank=True, help_text="Why staff rejected an upload.")
 
     objects = MemeTemplateQuerySet.as_manager()
 
@@ -95,6 +99,10 @@ class MemeTemplate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_usable_publicly(self) -> bool:
+        return self.status == self.Status.APPROVED
 
     @property
     def tag_list(self) -> list[str]:
@@ -122,6 +130,7 @@ class Meme(models.Model):
     template = models.ForeignKey(MemeTemplate, on_delete=models.PROTECT, related_name="memes")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memes")
     texts = models.JSONField(default=list, blank=True)
+    boxes = models.JSONField(default=list, blank=True, help_text="Custom boxes; empty: the template's.")
     style = models.JSONField(default=dict, blank=True)
     filters = models.JSONField(default=list, blank=True)
     size = models.CharField(max_length=16, default="full")
@@ -137,12 +146,16 @@ class Meme(models.Model):
     up_votes = models.PositiveIntegerField(default=0)
     down_votes = models.PositiveIntegerField(default=0)
     reactions = models.JSONField(default=dict, blank=True, help_text="Count per reaction key.")
+    hot = models.FloatField(
+        default=0.0, help_text="Trending rank (see apps.memes.trending); mirrored in a Redis sorted set."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["is_public", "moderation", "-created_at"], name="memes_meme_feed"),
+            models.Index(fields=["is_public", "moderation", "-hot"], name="memes_meme_hot"),
             models.Index(fields=["owner", "-created_at"], name="memes_meme_owner"),
         ]
 

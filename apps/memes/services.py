@@ -1,19 +1,24 @@
-"""Changes to memes and their templates: importing a folder of template images with its config."""
+"""Changes to memes and their templates: importing a folder of template images with its config,\nmaking memes, votes and reactions, moderation, and user uploads reviewed by staff."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, F
+from django.http import Http404
 from django.utils.text import slugify
 from PIL import Image
 
-from apps.memes import render
-from apps.memes.models import MemeTemplate, normalize_tags
+from apps.memes import generation, render
+from apps.memes.models import REACTIONS, Meme, MemeReaction, MemeTemplate, MemeVote, normalize_tags
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +158,7 @@ def _read_entry(entry, folder: Path) -> tuple[dict, ImageInfo]:
         "height": info.height,
         "frame_count": info.frame_count,
         "is_animated": info.frame_count > 1,
+        "image_hash": hashlib.sha256(info.data).hexdigest(),
     }
     return fields, info
 
@@ -260,3 +266,326 @@ def template_image_bytes(template: MemeTemplate) -> bytes:
     """The stored image of a template (for rendering)."""
     with template.image.open("rb") as handle:
         return handle.read()
+
+
+# --- Memes ------------------------------------------------------------------------------------------
+
+
+def caption_check(texts) -> str:
+    """Why captions may not enter the public feed unseen ("" when they may): offensive words found
+    by the same filter as post copy (glin-profanity, leetspeak and look-alike letters included)."""
+    from apps.posts.safety import offensive_words
+
+    found = offensive_words(" \n ".join(t for t in texts if t))
+    if not found:
+        return ""
+    return f"Offensive language: {', '.join(found[:5])}."
+
+
+def _template_usable(template: MemeTemplate, user, *, public: bool) -> None:
+    if template.status == MemeTemplate.Status.APPROVED:
+        return
+    if (
+        template.uploaded_by_id == getattr(user, "pk", None)
+        and template.status == MemeTemplate.Status.PENDING
+    ):
+        if public:
+            raise ValidationError(
+                {
+                    "is_public": [
+                        "Your template is waiting for staff approval; keep memes from it private until then."
+                    ]
+                }
+            )
+        return
+    raise Http404("No such template.")
+
+
+def meme_create(
+    *, user, spec: generation.MemeSpec, size: str = "full", is_public: bool = False
+) -> tuple[Meme, bool]:
+    """Render `spec` (or find it stored) and save the meme. Returns (meme, created): the same user
+    asking for the same pixels again gets their earlier meme back (made public if asked), not a copy.
+
+    Public captions go through ``caption_check``; flagged ones wait for staff and do not reach the
+    feed. The live feed and the trending set learn of a visible public meme after commit."""
+    from apps.memes import events, trending
+
+    if size not in render.SIZES:
+        raise ValidationError({"size": [f"Unknown size {str(size)[:20]!r}; use {', '.join(render.SIZES)}."]})
+    template = spec.template
+    _template_usable(template, user, public=is_public)
+    key = spec.key
+    existing = Meme.objects.filter(owner=user, cache_key=key).select_related("template").first()
+    if existing is not None:
+        if size not in existing.images:
+            stored = generation.rendered_get_or_create(spec, size, key=key)
+            Meme.objects.filter(pk=existing.pk).update(images={**existing.images, size: stored.name})
+            existing.images = {**existing.images, size: stored.name}
+        if is_public and not existing.is_public:
+            meme_publish(meme=existing, user=user)
+        return existing, False
+    try:
+        stored = generation.rendered_get_or_create(spec, size, key=key)
+    except render.RenderError as exc:
+        raise ValidationError({"template": [str(exc)]}) from exc
+    reason = caption_check(spec.texts) if is_public else ""
+    with transaction.atomic():
+        meme = Meme(
+            template=template,
+            owner=user,
+            size=size,
+            cache_key=key,
+            images={size: stored.name},
+            is_public=is_public,
+            moderation=Meme.Moderation.FLAGGED if reason else Meme.Moderation.VISIBLE,
+            moderation_reason=reason,
+            **spec.as_fields(),
+        )
+        meme.save()
+        meme.hot = trending.meme_hot(meme)
+        Meme.objects.filter(pk=meme.pk).update(hot=meme.hot)
+        MemeTemplate.objects.filter(pk=template.pk).update(use_count=F("use_count") + 1)
+        if meme.is_public and meme.moderation == Meme.Moderation.VISIBLE:
+            transaction.on_commit(lambda: trending.trending_update(meme))
+            transaction.on_commit(lambda: events.meme_published(meme.pk))
+    return meme, True
+
+
+def meme_publish(*, meme: Meme, user) -> Meme:
+    """Make the user's own private meme public (captions checked as for a new one)."""
+    from apps.memes import events, trending
+
+    if meme.owner_id != user.pk:
+        raise Http404("No such meme.")
+    if meme.is_public:
+        return meme
+    _template_usable(meme.template, user, public=True)
+    reason = caption_check(meme.texts)
+    with transaction.atomic():
+        meme.is_public = True
+        if reason:
+            meme.moderation, meme.moderation_reason = Meme.Moderation.FLAGGED, reason
+        meme.save(update_fields=["is_public", "moderation", "moderation_reason"])
+        if meme.moderation == Meme.Moderation.VISIBLE:
+            transaction.on_commit(lambda: trending.trending_update(meme))
+            transaction.on_commit(lambda: events.meme_published(meme.pk))
+    return meme
+
+
+def meme_size_ensure(*, meme: Meme, size: str) -> str:
+    """The stored file name of `meme` at `size`, rendering it on first request."""
+    name = meme.images.get(size)
+    if name:
+        return name
+    stored = generation.rendered_get_or_create(generation.spec_from_meme(meme), size, key=meme.cache_key)
+    with transaction.atomic():
+        locked = Meme.objects.select_for_update().get(pk=meme.pk)
+        locked.images = {**locked.images, size: stored.name}
+        locked.save(update_fields=["images"])
+    meme.images = locked.images
+    return stored.name
+
+
+def _recount(meme: Meme) -> None:
+    """Counters and rank from the vote and reaction rows (exact under concurrency: the row lock
+    serialises writers, and the counts are read inside it)."""
+    from apps.memes import trending
+
+    votes = dict(
+        MemeVote.objects.filter(meme=meme)
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .values_list("value", "n")
+    )
+    reactions = dict(
+        MemeReaction.objects.filter(meme=meme)
+        .values_list("emoji")
+        .annotate(n=Count("pk"))
+        .values_list("emoji", "n")
+    )
+    meme.up_votes, meme.down_votes = votes.get(1, 0), votes.get(-1, 0)
+    meme.score = meme.up_votes - meme.down_votes
+    meme.reactions = {emoji: reactions[emoji] for emoji in REACTIONS if reactions.get(emoji)}
+    meme.hot = trending.meme_hot(meme)
+    meme.save(update_fields=["up_votes", "down_votes", "score", "reactions", "hot"])
+
+
+def _after_counts_change(meme: Meme) -> None:
+    from apps.memes import events, trending
+
+    if meme.is_public and meme.moderation == Meme.Moderation.VISIBLE:
+        transaction.on_commit(lambda: trending.trending_update(meme))
+        transaction.on_commit(lambda: events.meme_counts_changed(meme.pk))
+
+
+def _check_interactive(meme: Meme, user) -> None:
+    visible = meme.is_public and meme.moderation == Meme.Moderation.VISIBLE
+    if not visible and meme.owner_id != user.pk and not user.is_staff:
+        raise Http404("No such meme.")
+
+
+def meme_vote(*, meme: Meme, user, value: int) -> tuple[Meme, int]:
+    """Vote up (1) or down (-1), or take the vote back (0). One vote per user: voting the same way
+    again changes nothing. Returns the meme with fresh counts and the user's vote."""
+    if value not in (1, -1, 0):
+        raise ValidationError({"value": ["value must be 1 (up), -1 (down) or 0 (remove)."]})
+    _check_interactive(meme, user)
+    with transaction.atomic():
+        meme = Meme.objects.select_for_update().get(pk=meme.pk)
+        current = MemeVote.objects.filter(meme=meme, user=user).first()
+        if (current.value if current else 0) == value:
+            return meme, value
+        if value == 0:
+            current.delete()
+        elif current:
+            current.value = value
+            current.save(update_fields=["value"])
+        else:
+            MemeVote.objects.create(meme=meme, user=user, value=value)
+        _recount(meme)
+        _after_counts_change(meme)
+    return meme, value
+
+
+def meme_react(*, meme: Meme, user, emoji: str, on: bool | None = None) -> tuple[Meme, bool]:
+    """Add or remove the user's `emoji` reaction (``on=None`` toggles). Returns the meme with fresh
+    counts and whether the user's reaction is now on."""
+    if emoji not in REACTIONS:
+        raise ValidationError(
+            {"emoji": [f"Unknown reaction {str(emoji)[:20]!r}; use {', '.join(REACTIONS)}."]}
+        )
+    _check_interactive(meme, user)
+    with transaction.atomic():
+        meme = Meme.objects.select_for_update().get(pk=meme.pk)
+        current = MemeReaction.objects.filter(meme=meme, user=user, emoji=emoji).first()
+        want = (current is None) if on is None else on
+        if want == (current is not None):
+            return meme, want
+        if want:
+            MemeReaction.objects.create(meme=meme, user=user, emoji=emoji)
+        else:
+            current.delete()
+        _recount(meme)
+        _after_counts_change(meme)
+    return meme, want
+
+
+def meme_delete(*, meme: Meme, user) -> None:
+    """The owner or staff delete a meme; open feeds drop it. Stored files stay: other memes with
+    the same pixels share them (content-addressed)."""
+    from apps.memes import events, trending
+
+    if meme.owner_id != user.pk and not user.is_staff:
+        raise Http404("No such meme.")
+    meme_id, was_live = meme.pk, meme.is_public and meme.moderation == Meme.Moderation.VISIBLE
+    with transaction.atomic():
+        meme.delete()
+        transaction.on_commit(lambda: trending.trending_remove(meme_id))
+        if was_live:
+            transaction.on_commit(lambda: events.meme_removed(meme_id))
+
+
+def meme_moderate(*, meme: Meme, user, action: str, reason: str = "") -> Meme:
+    """Staff: ``hide`` a meme (it leaves open feeds at once), ``show`` a hidden or flagged one."""
+    from apps.memes import events, trending
+
+    if not user.is_staff:
+        raise PermissionDenied("Only staff can moderate memes.")
+    if action not in ("hide", "show"):
+        raise ValidationError({"action": ["action must be hide or show."]})
+    with transaction.atomic():
+        meme = Meme.objects.select_for_update().select_related("template").get(pk=meme.pk)
+        was_live = meme.is_public and meme.moderation == Meme.Moderation.VISIBLE
+        if action == "hide":
+            meme.moderation = Meme.Moderation.HIDDEN
+            meme.moderation_reason = (reason or "Hidden by staff.")[:300]
+        else:
+            meme.moderation, meme.moderation_reason = Meme.Moderation.VISIBLE, ""
+        meme.save(update_fields=["moderation", "moderation_reason"])
+        now_live = meme.is_public and meme.moderation == Meme.Moderation.VISIBLE
+        transaction.on_commit(lambda: trending.trending_update(meme))
+        if was_live and not now_live:
+            transaction.on_commit(lambda: events.meme_removed(meme.pk))
+        elif now_live and not was_live:
+            transaction.on_commit(lambda: events.meme_published(meme.pk))
+    return meme
+
+
+# --- User uploads -----------------------------------------------------------------------------------
+
+
+def template_upload(*, user, name: str, data: bytes, tags="", boxes=None) -> MemeTemplate:
+    """A user's own template: checked (type, size, pixels, frames, every frame decodes) before
+    anything is stored, then kept pending until staff approve it. Raises ValidationError."""
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = ["Give the template a name."]
+    elif len(name) > 120:
+        errors["name"] = ["The name is at most 120 characters."]
+    try:
+        info = template_image_inspect(data)
+    except render.RenderError as exc:
+        errors["image"] = [str(exc)]
+        info = None
+    try:
+        clean_boxes = _clean_boxes(boxes or [])
+    except TemplateEntryError as exc:
+        errors["boxes"] = [str(exc)]
+        clean_boxes = []
+    if len(clean_boxes) > generation.MAX_BOXES:
+        errors["boxes"] = [f"At most {generation.MAX_BOXES} boxes are allowed."]
+    if errors:
+        raise ValidationError(errors)
+    base = slugify(name)[:100] or "template"
+    slug = base
+    while MemeTemplate.objects.filter(slug=slug).exists():
+        slug = f"{base}-{secrets.token_hex(3)}"
+    template = MemeTemplate(
+        name=name,
+        slug=slug,
+        tags=normalize_tags(tags)[:500],
+        default_boxes=clean_boxes,
+        width=info.width,
+        height=info.height,
+        frame_count=info.frame_count,
+        is_animated=info.frame_count > 1,
+        status=MemeTemplate.Status.PENDING,
+        uploaded_by=user,
+        source="Uploaded by a user",
+        author=(user.get_full_name() or user.email or "")[:200],
+        image_hash=hashlib.sha256(info.data).hexdigest(),
+    )
+    template.image.save(f"{slug}{info.extension}", ContentFile(info.data), save=False)
+    try:
+        with transaction.atomic():
+            template.save()
+    except Exception:
+        template.image.storage.delete(template.image.name)
+        raise
+    return template
+
+
+def template_review(*, template: MemeTemplate, user, approve: bool, note: str = "") -> MemeTemplate:
+    """Staff approve or reject an uploaded template; the uploader is told either way."""
+    from apps.notifications.services import notification_create
+
+    if not user.is_staff:
+        raise PermissionDenied("Only staff can review templates.")
+    with transaction.atomic():
+        template.status = MemeTemplate.Status.APPROVED if approve else MemeTemplate.Status.REJECTED
+        template.review_note = "" if approve else (note or "")[:300]
+        template.save(update_fields=["status", "review_note", "updated_at"])
+        if template.uploaded_by_id:
+            notification_create(
+                user=template.uploaded_by,
+                title=(
+                    f"Your meme template “{template.name}” was approved"
+                    if approve
+                    else f"Your meme template “{template.name}” was not approved"
+                ),
+                body="" if approve else (note or "It did not meet the template guidelines."),
+                url="/memes/make/",
+            )
+    return template

@@ -254,7 +254,7 @@ def copy_check(*, text: str, brand) -> SafetyResult:
     reasons = _not_a_post(text)
     if reasons and not text.strip():
         return SafetyResult(ok=False, reasons=reasons)
-    offensive = _offensive_words(text)
+    offensive = offensive_words(text)
     if offensive:
         reasons.append(f"Offensive language: {_quoted(offensive)}.")
     searchable = _normalised(text)
@@ -328,7 +328,8 @@ def _profanity_filter():
     )
 
 
-def _offensive_words(text: str) -> list[str]:
+def offensive_words(text: str) -> list[str]:
+    """The offensive words found in `text` (also used for meme captions)."""
     result = _profanity_filter().check_profanity(text)
     if not result.get("contains_profanity"):
         return []

@@ -1,0 +1,3 @@
+"""Meme pages: feed routes (see apps/memes/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Meme pages: files routes (see apps/memes/urls.py)."""
+
+urlpatterns: list = []

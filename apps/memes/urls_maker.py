@@ -1,0 +1,3 @@
+"""Meme pages: maker routes (see apps/memes/urls.py)."""
+
+urlpatterns: list = []
