@@ -109,7 +109,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
-ROOT_URLCONF = "project.urls"
+# Benchmarks mount extra views (bench/urls.py) on top of the site; nothing else sets this.
+ROOT_URLCONF = env("DJANGO_ROOT_URLCONF", default="project.urls")
 WSGI_APPLICATION = "project.wsgi.application"
 ASGI_APPLICATION = "project.asgi.application"
 
