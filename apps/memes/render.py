@@ -26,10 +26,11 @@ Fonts. Latin captions use Anton (bundled in ``fonts/``, Latin subset); anything 
 bundled font of its script from ``apps/integrations/images`` (Inter Display Bold for Latin
 Extended, Greek and Cyrillic; Noto for Arabic, Hebrew, Devanagari, Thai and CJK).
 
-Emoji are removed before drawing (``templates.clean_text``), not drawn as boxes: no colour emoji
-font is bundled. Drawing them would need Noto Color Emoji (OFL, ~10 MB CBDT), loaded at its only
-bitmap size 109 with ``embedded_color=True``, emoji runs split out of each line, drawn at 109 px
-and scaled to the line's size.
+Emoji are drawn with Noto Emoji Bold (monochrome outlines, OFL, ``fonts/NotoEmoji-Bold-emoji.woff``):
+in a caption's fill colour with the same outline or shadow as the words, which is how meme captions
+look. A line is split into runs of emoji and of text (``_runs``); each run is measured and drawn in
+its own font on the text's baseline. Lines without emoji take the single-draw path. Raqm shapes
+ZWJ sequences, flags and skin tones into one glyph.
 
 Safety. Inputs larger than ``MAX_PIXELS`` (checked from the header, before decoding), with more
 than ``MAX_FRAMES`` frames, or that are not images raise ``RenderError``; output sides are capped
@@ -43,6 +44,8 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,12 +54,12 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageSequence
 
 from apps.integrations.images.templates import (
+    _EMOJI,
     FONTS_DIR,
     LAYOUT_ENGINE,
     SCRIPT_FONTS,
     _graphemes,
     _segments,
-    clean_text,
     parse_color,
     script_fonts_for,
     shaping,
@@ -64,6 +67,7 @@ from apps.integrations.images.templates import (
 
 MEME_FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 ANTON = MEME_FONTS_DIR / "Anton-Regular-latin.woff"
+EMOJI_FONT = str(MEME_FONTS_DIR / "NotoEmoji-Bold-emoji.woff")
 MAX_PIXELS = 40_000_000  # per frame, read from the header before decoding
 MAX_TOTAL_PIXELS = 400_000_000  # all frames together (a 200-frame 1400×1400 GIF)
 MAX_FRAMES = 200
@@ -193,9 +197,41 @@ def _metrics(path: str, size: int) -> tuple[int, int]:
     return get_font(path, size).getmetrics()
 
 
+def clean_caption(text: str) -> str:
+    """NFC, control characters out, whitespace collapsed; emoji kept (unlike templates.clean_text)."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _without_emoji(text: str) -> str:
+    return _EMOJI.sub("", text)
+
+
+@lru_cache(maxsize=8192)
+def _runs(piece: str) -> tuple[tuple[str, bool], ...]:
+    """`piece` as runs of (text, is_emoji)."""
+    runs, last = [], 0
+    for match in _EMOJI.finditer(piece):
+        if match.start() > last:
+            runs.append((piece[last : match.start()], False))
+        runs.append((match.group(0), True))
+        last = match.end()
+    if last < len(piece):
+        runs.append((piece[last:], False))
+    return tuple(runs)
+
+
 @lru_cache(maxsize=65536)
 def _width(path: str, size: int, piece: str, script: str) -> float:
-    return get_font(path, size).getlength(piece, **_options(script))
+    if not _EMOJI.search(piece):
+        return get_font(path, size).getlength(piece, **_options(script))
+    return sum(
+        get_font(EMOJI_FONT, size).getlength(run)
+        if emoji
+        else get_font(path, size).getlength(run, **_options(script))
+        for run, emoji in _runs(piece)
+    )
 
 
 def _wrap(pieces: list[str], path: str, size: int, script: str, width: float) -> tuple[list[str], bool]:
@@ -242,9 +278,10 @@ def fit_text(
     """The largest size at which `text` wrapped to `box_w` fits `box_h` (stroke included), and its
     lines. Long words are broken only when the text cannot fit unbroken at `min_size` or more. At
     `min_size` text that still does not fit is returned with ``overflow=True``."""
-    text = clean_text(text)
-    path = font_path_for(text, font_key)
-    script = script_fonts_for(text).script
+    text = clean_caption(text)
+    plain = _without_emoji(text)
+    path = font_path_for(plain, font_key)
+    script = script_fonts_for(plain).script
     pieces = _segments(text)
 
     def stroke_of(size: int) -> int:
@@ -267,6 +304,8 @@ def fit_text(
 
     if not text:
         return make(min_size, [])
+    if not plain.strip():  # emoji only: measure with the emoji font's line metrics' stand-in
+        script = "latin"
     # Direct estimate of the upper bound: the text's advance width and line height scale with the
     # size, so its area at size s is about s² × (area at 100 px) / 100².
     ascent, descent = _metrics(path, 100)
@@ -406,7 +445,7 @@ def _overlay(
         if not fit.lines:
             continue
         font = get_font(fit.font_path, fit.size)
-        fonts = script_fonts_for(" ".join(fit.lines))
+        fonts = script_fonts_for(_without_emoji(" ".join(fit.lines)))
         options = shaping(fonts)
         block_h = fit.height
         top = by + {"top": 0, "middle": (bh - block_h) // 2, "bottom": bh - block_h}.get(box.valign, 0)
@@ -419,26 +458,25 @@ def _overlay(
             anchor, ax = "ra", bx + bw - fit.stroke
         for i, line in enumerate(fit.lines):
             y = top + fit.stroke + i * fit.line_height
+            targets = []
             if shadow:
                 offset = max(1, round(fit.size * 0.05))
-                ImageDraw.Draw(shadow_layer).text(
-                    (ax + offset, y + offset),
-                    line,
-                    font=font,
-                    fill=(*stroke_fill, 200),
-                    anchor=anchor,
-                    **options,
-                )
-            draw.text(
-                (ax, y),
-                line,
-                font=font,
-                fill=(*fill, 255),
-                anchor=anchor,
-                stroke_width=fit.stroke if outline else 0,
-                stroke_fill=(*stroke_fill, 255),
-                **options,
-            )
+                targets.append((ImageDraw.Draw(shadow_layer), offset, (*stroke_fill, 200), 0))
+            targets.append((draw, 0, (*fill, 255), fit.stroke if outline else 0))
+            for target, offset, colour, stroke in targets:
+                pen = {"fill": colour, "stroke_width": stroke, "stroke_fill": (*stroke_fill, 255)}
+                if not _EMOJI.search(line):
+                    target.text((ax + offset, y + offset), line, font=font, anchor=anchor, **options, **pen)
+                    continue
+                # Mixed runs: laid out left to right from the line's start, on the text's baseline.
+                line_w = _width(fit.font_path, fit.size, line, fonts.script)
+                x = {"ma": ax - line_w / 2, "la": ax, "ra": ax - line_w}[anchor] + offset
+                baseline = y + offset + fit.ascent
+                for run, emoji in _runs(line):
+                    run_font = get_font(EMOJI_FONT, fit.size) if emoji else font
+                    run_options = {} if emoji else options
+                    target.text((x, baseline), run, font=run_font, anchor="ls", **run_options, **pen)
+                    x += _width(fit.font_path, fit.size, run, fonts.script)
     if shadow_layer is not None:
         bbox = shadow_layer.getbbox()
         if bbox:

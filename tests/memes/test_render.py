@@ -134,6 +134,32 @@ def test_cyrillic_and_arabic_captions_render():
         assert ImageChops.difference(out.convert("RGB"), blank).getbbox() is not None
 
 
+def test_emoji_are_drawn_as_glyphs_on_the_text_baseline_and_stay_inside_the_box():
+    template = image_bytes((800, 600))
+    box = TextBox(x=0.1, y=0.1, w=0.8, h=0.3, valign="top")
+    blank = Image.open(io.BytesIO(template)).convert("RGB")
+
+    def ink(caption):
+        out = opened(render(RenderRequest(template, [caption], boxes=[box], format="png"))).convert("RGB")
+        return ImageChops.difference(out, blank).convert("L").point(lambda v: 255 if v > 8 else 0)
+
+    only_emoji, words, mixed = ink("🔥"), ink("fine"), ink("fine 🔥")
+    assert only_emoji.getbbox() is not None  # drawn, not dropped
+    assert sum(only_emoji.histogram()[255:]) > 1500
+    assert mixed.getbbox()[2] > words.getbbox()[2]  # the emoji adds ink after the word
+    left, top, right, bottom = mixed.getbbox()
+    assert left >= 78 and top >= 58 and right <= 722 and bottom <= 242
+    font = ImageFont.truetype(r.EMOJI_FONT, 64)
+    notdef = font.getmask("\U000e0001")
+    assert bytes(font.getmask("🔥")) != bytes(notdef)  # a real glyph in the bundled font
+
+
+def test_emoji_sequences_measure_as_one_glyph():
+    assert r._runs("ok 👍🏽!") == (("ok ", False), ("👍🏽", True), ("!", False))
+    fit = fit_text("deploy 🚀 friday", 600, 200)
+    assert "🚀" in " ".join(fit.lines) and not fit.overflow
+
+
 # --- drawing -----------------------------------------------------------------------------------------
 
 
