@@ -448,6 +448,17 @@ GRAPHICS_GENERATOR = env(
     else "apps.integrations.images.templates.TemplateGenerator",
 )
 
+# --- Memes: generation rate limit (SPEC section 9, apps/memes/ratelimit.py) -----------------------
+
+# Memes made through the API (each batch item too) and render-by-URL requests that have to render,
+# per signed-in user and per client IP, as "count/period" (second, minute, hour, day or seconds);
+# "off" turns one off. Over the limit: 429 with Retry-After.
+MEME_GENERATE_PER_USER = env("MEME_GENERATE_PER_USER", default="60/minute")
+MEME_GENERATE_PER_IP = env("MEME_GENERATE_PER_IP", default="120/minute")
+# How many proxies of ours stand in front of the app (e.g. 1 behind nginx): the client IP is then
+# read that many entries from the right of X-Forwarded-For; 0 uses REMOTE_ADDR only.
+MEME_TRUSTED_PROXIES = env.int("MEME_TRUSTED_PROXIES", default=0)
+
 # --- Email --------------------------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
