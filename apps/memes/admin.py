@@ -1,5 +1,9 @@
+"""Admin for meme templates, memes, votes and reactions. Moderation actions go through the services,
+so a meme hidden here leaves every open feed live and an uploader hears about their template."""
+
 from django.contrib import admin, messages
 
+from . import services
 from .models import Meme, MemeReaction, MemeTemplate, MemeVote
 
 
@@ -32,15 +36,25 @@ class MemeTemplateAdmin(admin.ModelAdmin):
     list_select_related = ["uploaded_by"]
     actions = ["approve", "reject"]
 
+    def _review(self, request, queryset, *, approve: bool) -> None:
+        count = 0
+        for template in queryset.select_related("uploaded_by"):
+            if template.status == (MemeTemplate.Status.APPROVED if approve else MemeTemplate.Status.REJECTED):
+                continue
+            services.template_review(template=template, user=request.user, approve=approve)
+            count += 1
+        verb = "approved" if approve else "rejected"
+        self.message_user(
+            request, f"{count} template(s) {verb}; their uploaders were notified.", messages.SUCCESS
+        )
+
     @admin.action(description="Approve the selected templates")
     def approve(self, request, queryset):
-        count = queryset.update(status=MemeTemplate.Status.APPROVED)
-        self.message_user(request, f"{count} template(s) approved.", messages.SUCCESS)
+        self._review(request, queryset, approve=True)
 
-    @admin.action(description="Reject the selected templates")
+    @admin.action(description="Reject the selected templates (the uploader is told)")
     def reject(self, request, queryset):
-        count = queryset.update(status=MemeTemplate.Status.REJECTED)
-        self.message_user(request, f"{count} template(s) rejected.", messages.SUCCESS)
+        self._review(request, queryset, approve=False)
 
 
 @admin.register(Meme)
@@ -54,14 +68,19 @@ class MemeAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["hide", "make_visible"]
 
-    @admin.action(description="Hide the selected memes")
+    def _moderate(self, request, queryset, action: str) -> int:
+        for meme in queryset:
+            services.meme_moderate(meme=meme, user=request.user, action=action)
+        return len(queryset)
+
+    @admin.action(description="Hide the selected memes (they leave open feeds at once)")
     def hide(self, request, queryset):
-        count = queryset.update(moderation=Meme.Moderation.HIDDEN, moderation_reason="Hidden by staff.")
+        count = self._moderate(request, queryset, "hide")
         self.message_user(request, f"{count} meme(s) hidden.", messages.SUCCESS)
 
     @admin.action(description="Make the selected memes visible")
     def make_visible(self, request, queryset):
-        count = queryset.update(moderation=Meme.Moderation.VISIBLE, moderation_reason="")
+        count = self._moderate(request, queryset, "show")
         self.message_user(request, f"{count} meme(s) visible.", messages.SUCCESS)
 
 

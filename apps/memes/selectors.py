@@ -121,3 +121,15 @@ def memes_flagged() -> QuerySet[Meme]:
     return Meme.objects.filter(is_public=True, moderation=Meme.Moderation.FLAGGED).select_related(
         "template", "owner"
     )
+
+
+# --- feed
+
+
+def memes_hidden_recent(*, limit: int = 20) -> list[Meme]:
+    """Memes staff hid, newest first (the moderation page lists them with a Show button)."""
+    return list(
+        Meme.objects.filter(moderation=Meme.Moderation.HIDDEN)
+        .select_related("template", "owner")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -1,3 +1,21 @@
-"""Meme pages: feed routes (see apps/memes/urls.py)."""
+"""Meme pages: the live feed, a meme's page and its actions, staff moderation (see apps/memes/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_feed as views
+
+urlpatterns = [
+    path("memes/", views.feed_latest, name="feed"),
+    path("memes/trending/", views.feed_trending, name="trending"),
+    path("memes/<int:meme_id>/", views.meme_detail, name="detail"),
+    path("memes/<int:meme_id>/vote", views.meme_vote, name="vote"),
+    path("memes/<int:meme_id>/react", views.meme_react, name="react"),
+    path("memes/<int:meme_id>/delete", views.meme_delete, name="delete"),
+    path("memes/<int:meme_id>/publish", views.meme_publish, name="publish"),
+    path("memes/<int:meme_id>/moderate", views.meme_moderate, name="moderate"),
+    path("memes/moderation/", views.moderation, name="moderation"),
+    path(
+        "memes/moderation/templates/<int:template_id>/review", views.template_review, name="template_review"
+    ),
+    path("memes/moderation/templates/<int:template_id>/image", views.template_image, name="template_image"),
+]
