@@ -133,3 +133,26 @@ def memes_hidden_recent(*, limit: int = 20) -> list[Meme]:
         .select_related("template", "owner")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+# --- maker
+
+
+def trends_for_captions(*, limit: int = 20) -> list:
+    """The latest trends that have not expired, for the caption helper's trend picker."""
+    from apps.trends.models import Trend
+
+    return list(
+        Trend.objects.active().order_by("-last_seen_at", "-pk").only("pk", "title", "summary")[:limit]
+    )
+
+
+def trend_for_captions(*, trend_id) -> object | None:
+    """One trend of the caption helper's picker (not expired), or None."""
+    from apps.trends.models import Trend
+
+    try:
+        trend_id = int(trend_id)
+    except (TypeError, ValueError):
+        return None
+    return Trend.objects.active().filter(pk=trend_id).only("pk", "title", "summary").first()
