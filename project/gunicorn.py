@@ -1,0 +1,58 @@
+"""gunicorn settings for the production web process (Procfile ``web``): plain HTTP on sync WSGI
+workers. WebSockets are served by daphne (Procfile ``ws``) behind the same front; see README,
+"Production deployment".
+
+Every knob comes from the environment:
+
+- ``PORT`` (default 8000) and ``GUNICORN_BIND`` (default ``0.0.0.0:$PORT``; e.g.
+  ``unix:/run/smai/web.sock`` behind nginx on the same host);
+- ``WEB_CONCURRENCY``: worker processes, default 2 per core. Sync workers serve one request each
+  at a time and our requests wait little (Redis, PostgreSQL on the same network), so a couple per
+  core keeps the cores busy; ``python -m bench.memes`` measured 2, 4 and 6 on 2 cores;
+- ``GUNICORN_TIMEOUT`` (default 30 s): a worker stuck longer is killed and replaced;
+- ``GUNICORN_MAX_REQUESTS`` (default 5000, with up to 10 % jitter so the workers do not all
+  restart at once): recycles workers, which bounds slow leaks;
+- ``GUNICORN_ACCESS_LOG``: off by default (the front logs requests); ``-`` logs to stdout;
+- ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1): the front whose X-Forwarded-* headers are trusted.
+
+The application is loaded once in the master and forked (``preload_app``): workers start in
+milliseconds and share the imported code's memory. A database connection or pool opened during the
+import (none is expected) is closed in the master before forking, so no socket is shared.
+"""
+
+import os
+
+_cores = os.cpu_count() or 1
+
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+# Sync workers answer one request per connection ("Connection: close"); the front keeps its own
+# keep-alive connections to the browsers. The setting matters for other worker classes only.
+keepalive = 5
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = max_requests // 10
+preload_app = True
+backlog = 2048
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The heartbeat file lives in memory, not on a disk that may block fchmod (gunicorn's FAQ).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn's own advice)
+# No runtime control socket: several servers (web, benchmarks) may run under one user.
+control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "") == ""
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+proc_name = "smai-web"
+
+
+def pre_fork(server, worker):
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
