@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from apps.accounts.api import router as accounts_router
 from apps.brands.api import router as brands_router
 from apps.core.api import API_AUTH, install_error_handlers
+from apps.memes.api import router as memes_router
 from apps.notifications.api import router as notifications_router
 from apps.posts.api import router as posts_router
 from apps.publishing.api import router as publishing_router
@@ -23,6 +24,9 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
+# Memes first: GET /memes/trending is the busiest endpoint, and Django tries the API's URL patterns
+# in this order (the routers' paths do not overlap, so the order changes nothing else).
+api.add_router("/", memes_router)
 api.add_router("/", accounts_router)
 api.add_router("/brands", brands_router)
 api.add_router("/notifications", notifications_router)

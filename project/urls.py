@@ -15,6 +15,8 @@ admin.site.site_title = "social-medAI admin"
 admin.site.index_title = "Operations"
 
 urlpatterns = [
+    # The API first: its busiest endpoints (GET /api/v1/memes/trending) then skip the site's patterns.
+    path("api/v1/", api.urls),
     path("", core_views.landing, name="landing"),
     path("portal/", core_views.portal, name="portal"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -30,7 +32,6 @@ urlpatterns = [
     path("", include("apps.sandbox.urls")),  # /brand/<id>/sandbox/
     path("", include("apps.trends.urls")),  # /trends/... and /staff/trends/
     path("", include("apps.memes.urls")),  # /memes/...
-    path("api/v1/", api.urls),
     path("api/docs", partial(openapi_view, api=api), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -156,3 +156,18 @@ def trend_for_captions(*, trend_id) -> object | None:
     except (TypeError, ValueError):
         return None
     return Trend.objects.active().filter(pk=trend_id).only("pk", "title", "summary").first()
+
+
+# --- API
+
+
+def template_search_page(
+    *, query: str = "", tag: str = "", user=None, offset: int = 0, limit: int = 50
+) -> tuple[list[MemeTemplate], int]:
+    """One page of ``template_search``'s order and the number of matches."""
+    queryset = templates_usable(user=user)
+    for word in query.split()[:8]:
+        queryset = queryset.filter(Q(name__icontains=word) | Q(tags__icontains=word))
+    if tag:
+        queryset = queryset.with_tag(tag)
+    return list(queryset.order_by("-use_count", "name")[offset : offset + limit]), queryset.count()
