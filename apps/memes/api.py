@@ -137,9 +137,15 @@ def _page_links(request, page: int, page_size: int, count: int, **extra) -> tupl
     return next_url, previous_url
 
 
+class RateLimited(Exception):
+    def __init__(self, wait: int):
+        super().__init__(f"Too many memes generated; try again in {wait} s.")
+        self.wait = wait
+
+
 def _rate_limited(wait: int) -> HttpResponse:
     response = HttpResponse(
-        json.dumps({"detail": f"Too many memes generated; try again in {wait} s."}),
+        json.dumps({"detail": str(RateLimited(wait))}),
         status=429,
         content_type="application/json",
     )
@@ -180,9 +186,9 @@ def _spec(item: MemeIn, template: MemeTemplate) -> generation.MemeSpec:
     return spec
 
 
-def _generate(request, item: MemeIn, templates: dict | None = None) -> tuple[Meme, bool] | HttpResponse:
-    """Check, rate-limit and make one meme. Raises Http404 (unknown template) or ValidationError;
-    returns the 429 response when the caller is over the limit."""
+def _generate(request, item: MemeIn, templates: dict | None = None) -> tuple[Meme, bool]:
+    """Check, rate-limit and make one meme. Raises Http404 (unknown template), ValidationError
+    (bad input, per field) or RateLimited."""
     user = request.user
     templates = {} if templates is None else templates
     template = templates.get(item.template)
@@ -194,8 +200,11 @@ def _generate(request, item: MemeIn, templates: dict | None = None) -> tuple[Mem
     if not Meme.objects.filter(owner=user, cache_key=spec.key).exists():
         wait = ratelimit.generation_take_for_request(request, user)
         if wait:
-            return _rate_limited(wait)
-    return services.meme_create(user=user, spec=spec, size=item.size, is_public=item.is_public)
+            raise RateLimited(wait)
+    try:
+        return services.meme_create(user=user, spec=spec, size=item.size, is_public=item.is_public)
+    except render.RenderError as exc:  # a template image that no longer decodes
+        raise ValidationError({"template": [str(exc)]}) from exc
 
 
 @router.post(
@@ -205,10 +214,10 @@ def _generate(request, item: MemeIn, templates: dict | None = None) -> tuple[Mem
 def meme_create(request, payload: MemeIn):
     """Make a meme: 201 with its id and an image URL per size. Asking for the same pixels again
     answers 200 with the meme you already have."""
-    result = _generate(request, payload)
-    if isinstance(result, HttpResponse):
-        return result
-    meme, created = result
+    try:
+        meme, created = _generate(request, payload)
+    except RateLimited as exc:
+        return _rate_limited(exc.wait)
     return Status(201 if created else 200, meme_detail(request, meme))
 
 
@@ -231,7 +240,10 @@ def meme_batch(request, payload: MemeBatchIn):
             continue
         try:
             item = MemeIn.model_validate(raw)
-            result = _generate(request, item, templates)
+            meme, created = _generate(request, item, templates)
+        except RateLimited as exc:
+            entry.update(status=429, detail=str(exc), retry_after=exc.wait)
+            continue
         except PydanticValidationError as exc:
             errors = schema_errors(exc.errors())
             entry.update(status=422, detail=_first(errors), errors=errors)
@@ -243,11 +255,6 @@ def meme_batch(request, payload: MemeBatchIn):
             errors = validation_messages(exc)
             entry.update(status=422, detail=_first(errors), errors=errors)
             continue
-        if isinstance(result, HttpResponse):
-            wait = int(result["Retry-After"])
-            entry.update(status=429, detail=json.loads(result.content)["detail"], retry_after=wait)
-            continue
-        meme, created = result
         entry.update(status=201 if created else 200, meme=meme_data(meme, base))
     ok = [r for r in results if r["status"] in (200, 201)]
     summary = {
