@@ -245,7 +245,9 @@ def clean_caption(text) -> str:
     if not isinstance(text, str):
         return ""
     text = _CONTROL.sub(" ", text.replace("\n", " "))
-    text = " ".join(text.split()).strip("\"'“”")
+    text = " ".join(text.split())
+    if len(text) > 1 and text[0] + text[-1] in ('""', "''", "“”"):  # a caption wrapped in quotes
+        text = text[1:-1].strip()
     return _short(text, MAX_CAPTION_LENGTH) if text else ""
 
 

@@ -26,11 +26,8 @@ FILTER_LABELS = {
     "contrast": "Contrast",
 }
 FILTER_DEFAULTS = {"blur": "2", "brightness": "1.3", "contrast": "1.3"}
-SIZE_LABELS = {
-    "thumbnail": "Thumbnail (320 px wide)",
-    "medium": "Medium (640 px)",
-    "full": "Full (up to 2048 px)",
-}
+SIZE_LABELS = {"thumbnail": "Thumbnail", "medium": "Medium", "full": "Full"}
+SIZE_HELP = "Thumbnail is 320 px wide, medium 640 px, full the template's own size (at most 2048 px)."
 FORMAT_LABELS = {"jpeg": "JPEG", "png": "PNG", "webp": "WebP", "gif": "GIF"}
 ALIGN_LABELS = {"": "As the template", "left": "Left", "center": "Center", "right": "Right"}
 # Where each error of spec_from_input / meme_create is shown in the maker.

@@ -25,6 +25,7 @@ from apps.memes.forms import (
     ERROR_SLOTS,
     FILTER_LABELS,
     FORMAT_LABELS,
+    SIZE_HELP,
     SIZE_LABELS,
     MemeMakerForm,
     TemplateUploadForm,
@@ -110,6 +111,11 @@ def _preview_context(form: MemeMakerForm) -> dict:
         "blank_url": template_image_url(form.template) if form.only_missing_text else "",
         "width": form.template.width or 4,
         "height": form.template.height or 3,
+        # Where the captions will go, drawn over the blank template.
+        "boxes": [
+            {"label": label, "x": b.x * 100, "y": b.y * 100, "w": b.w * 100, "h": b.h * 100}
+            for label, b in zip(captions.box_labels(form.box_count, form.boxes), form.boxes, strict=True)
+        ],
     }
     errors = {} if form.only_missing_text else form.errors
     return {
@@ -139,6 +145,7 @@ def _maker_context(request, *, form: MemeMakerForm | None, query: str, notice: s
         "filter_labels": FILTER_LABELS,
         "filter_ranges": generation.FILTER_RANGES,
         "sizes": SIZE_LABELS,
+        "size_help": SIZE_HELP,
         "formats": FORMAT_LABELS,
         "trends": selectors.trends_for_captions(),
     }

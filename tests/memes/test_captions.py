@@ -50,8 +50,9 @@ def test_patterns_are_deterministic_for_a_seed_and_varied(starter, trend):
 
 def test_patterns_use_the_trends_words_and_the_templates_shape(starter, trend):
     ideas = caption_suggest(template=starter["change-my-mind"], trend=trend, n=4)
-    assert all(texts[1] == "Change my mind" for texts in ideas)
-    assert sum("instant payments" in texts[0].lower() for texts in ideas) >= 3
+    # The patterns of the template's own tags (change-my-mind, opinion) come before generic ones.
+    assert all(texts[1] in ("Change my mind", "Is fine, actually", "Is not the problem") for texts in ideas)
+    assert all("instant payments" in texts[0].lower() for texts in ideas)
     fine = caption_suggest(template=starter["this-is-fine"], trend=trend, n=4)
     assert any("This is fine" in texts[-1] for texts in fine)
 
