@@ -133,7 +133,7 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------
 
-if "DATABASE_URL" in os.environ or REQUIRE_SERVICES:
+if os.environ.get("DATABASE_URL") or REQUIRE_SERVICES:  # set but empty: SQLite, like unset
     DATABASE_URL = env("DATABASE_URL", default=DEFAULT_DATABASE_URL)
     if REQUIRE_SERVICES and not _tcp_answers(DATABASE_URL, 5432, timeout=2):
         raise ImproperlyConfigured(

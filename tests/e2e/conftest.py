@@ -176,7 +176,7 @@ def run_site_server(tmp_path_factory, fake_oauth_server, extra_env: dict[str, st
                 break
         except HTTPError as exc:  # up, but a service it needs is not: say which
             last_health = exc.read().decode()
-        except URLError:
+        except (URLError, TimeoutError, ConnectionError):  # not up yet, or slow on a busy machine
             pass
         if processes["web"].poll() is not None or time.monotonic() > deadline:
             for process in processes.values():
