@@ -210,6 +210,7 @@ def _generate(request, item: MemeIn, templates: dict | None = None) -> tuple[Mem
 @router.post(
     "/memes",
     response={200: MemeDetailOut, 201: MemeDetailOut, 404: MemeErrorOut, 422: MemeErrorOut, **RATE_LIMITED},
+    summary="Generate a meme",
 )
 def meme_create(request, payload: MemeIn):
     """Make a meme: 201 with its id and an image URL per size. Asking for the same pixels again
@@ -221,7 +222,11 @@ def meme_create(request, payload: MemeIn):
     return Status(201 if created else 200, meme_detail(request, meme))
 
 
-@router.post("/memes/batch", response={200: MemeBatchOut, 207: MemeBatchOut, 422: MemeErrorOut})
+@router.post(
+    "/memes/batch",
+    response={200: MemeBatchOut, 207: MemeBatchOut, 422: MemeErrorOut},
+    summary="Generate up to 50 memes",
+)
 def meme_batch(request, payload: MemeBatchIn):
     """Make up to 50 memes. Each item is checked, rate-limited and made on its own and has its own
     result: `status` 201 (made), 200 (you had it already), 404 (unknown template), 422 (bad input,
@@ -306,7 +311,7 @@ def _json_default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-@router.get("/memes/trending", auth=None, response=MemePageOut)
+@router.get("/memes/trending", auth=None, response=MemePageOut, summary="Trending memes (public feed)")
 def meme_trending(request, page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=100)):
     """The public feed in trending order (hot rank: votes and reactions with time decay, see
     apps/memes/trending.py). Anonymous. Each server process keeps the page until the feed changes
@@ -346,7 +351,7 @@ def meme_trending(request, page: int = Query(1, ge=1), page_size: int = Query(20
     return response
 
 
-@router.get("/memes/latest", auth=None, response=MemeLatestOut)
+@router.get("/memes/latest", auth=None, response=MemeLatestOut, summary="Latest memes (public feed)")
 def meme_latest(request, before: int | None = None, limit: int = Query(20, ge=1, le=100)):
     """The public feed, newest first. `next` continues below the last meme (?before=<id>)."""
     memes = selectors.feed_latest(before_id=before, limit=limit)
@@ -357,7 +362,7 @@ def meme_latest(request, before: int | None = None, limit: int = Query(20, ge=1,
     return {"results": [meme_data(meme, base) for meme in memes], "next": next_url}
 
 
-@router.get("/memes/mine", response=MemePageOut)
+@router.get("/memes/mine", response=MemePageOut, summary="My memes")
 def meme_mine(request, page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=100)):
     """Your memes, newest first, private ones included."""
     queryset = selectors.memes_of_owner(user=request.user).select_related("owner")
@@ -378,13 +383,18 @@ def meme_mine(request, page: int = Query(1, ge=1), page_size: int = Query(20, ge
 # --- One meme -------------------------------------------------------------------------------------
 
 
-@router.get("/memes/{meme_id}", auth=OPTIONAL_AUTH, response={200: MemeDetailOut, 404: MemeErrorOut})
+@router.get(
+    "/memes/{meme_id}",
+    auth=OPTIONAL_AUTH,
+    response={200: MemeDetailOut, 404: MemeErrorOut},
+    summary="Get a meme",
+)
 def meme_get(request, meme_id: int):
     """A meme in the public feed, one of yours, or (staff) any. Others are 404."""
     return meme_detail(request, selectors.meme_get_visible(meme_id=meme_id, user=request.user))
 
 
-@router.delete("/memes/{meme_id}", response={204: None, 404: MemeErrorOut})
+@router.delete("/memes/{meme_id}", response={204: None, 404: MemeErrorOut}, summary="Delete a meme")
 def meme_delete(request, meme_id: int):
     """Delete one of your memes (staff: any). Others are 404."""
     meme = selectors.meme_get_owned(meme_id=meme_id, user=request.user)
@@ -392,7 +402,11 @@ def meme_delete(request, meme_id: int):
     return Status(204, None)
 
 
-@router.post("/memes/{meme_id}/vote", response={200: MemeVoteOut, 404: MemeErrorOut, 422: MemeErrorOut})
+@router.post(
+    "/memes/{meme_id}/vote",
+    response={200: MemeVoteOut, 404: MemeErrorOut, 422: MemeErrorOut},
+    summary="Vote on a meme",
+)
 def meme_vote(request, meme_id: int, payload: MemeVoteIn):
     """Vote up (1) or down (-1), or take your vote back (0). One vote per user: the same vote
     again changes nothing."""
@@ -402,7 +416,9 @@ def meme_vote(request, meme_id: int, payload: MemeVoteIn):
 
 
 @router.post(
-    "/memes/{meme_id}/reactions", response={200: MemeReactionOut, 404: MemeErrorOut, 422: MemeErrorOut}
+    "/memes/{meme_id}/reactions",
+    response={200: MemeReactionOut, 404: MemeErrorOut, 422: MemeErrorOut},
+    summary="React to a meme",
 )
 def meme_react(request, meme_id: int, payload: MemeReactionIn):
     """Add (`on: true`), remove (`on: false`) or toggle (no `on`) your emoji reaction."""
@@ -415,6 +431,7 @@ def meme_react(request, meme_id: int, payload: MemeReactionIn):
 @router.post(
     "/memes/{meme_id}/moderate",
     response={200: MemeDetailOut, 403: MemeErrorOut, 404: MemeErrorOut, 422: MemeErrorOut},
+    summary="Hide or show a meme (staff)",
 )
 def meme_moderate(request, meme_id: int, payload: MemeModerateIn):
     """Staff: `hide` a meme (it leaves open feeds at once) or `show` a hidden or flagged one."""
@@ -428,7 +445,9 @@ def meme_moderate(request, meme_id: int, payload: MemeModerateIn):
 # --- Templates ------------------------------------------------------------------------------------
 
 
-@router.get("/meme-templates", auth=OPTIONAL_AUTH, response=MemeTemplatePageOut)
+@router.get(
+    "/meme-templates", auth=OPTIONAL_AUTH, response=MemeTemplatePageOut, summary="Search meme templates"
+)
 def template_list(
     request,
     q: str = Query("", max_length=200),
@@ -453,7 +472,12 @@ def template_list(
     }
 
 
-@router.get("/meme-templates/{slug}", auth=OPTIONAL_AUTH, response={200: MemeTemplateOut, 404: MemeErrorOut})
+@router.get(
+    "/meme-templates/{slug}",
+    auth=OPTIONAL_AUTH,
+    response={200: MemeTemplateOut, 404: MemeErrorOut},
+    summary="Get a meme template",
+)
 def template_get(request, slug: str):
     """One template (approved, or your own waiting for approval)."""
     return template_data(selectors.template_get_usable(slug=slug, user=request.user), _base(request))
