@@ -17,5 +17,4 @@ urlpatterns = [
     path(
         "memes/moderation/templates/<int:template_id>/review", views.template_review, name="template_review"
     ),
-    path("memes/moderation/templates/<int:template_id>/image", views.template_image, name="template_image"),
 ]

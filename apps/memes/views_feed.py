@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.access import staff_required
 from apps.memes import cards, selectors, services, trending
 from apps.memes.models import REACTIONS, MemeTemplate
+from apps.memes.views_files import template_image_url
 
 PAGE_SIZE = 10
 TRENDING_HELP = (
@@ -263,7 +264,10 @@ def moderation(request):
         {
             "flagged": cards.cards_for(flagged),
             "hidden": cards.cards_for(hidden),
-            "pending": list(selectors.templates_pending().order_by("created_at")[:50]),
+            "pending": [
+                (template, template_image_url(template))
+                for template in selectors.templates_pending().order_by("created_at")[:50]
+            ],
             "next_url": request.path,
             "active": "moderation",
         },
@@ -289,20 +293,3 @@ def template_review(request, template_id: int):
     else:
         messages.success(request, f"“{template.name}” is rejected; its uploader was told why.")
     return redirect("memes:moderation")
-
-
-@require_GET
-@staff_required
-def template_image(request, template_id: int):
-    """A template's image for staff (uploads waiting for review are not public anywhere else)."""
-    template = get_object_or_404(MemeTemplate, pk=template_id)
-    if not template.image:
-        raise Http404("The template has no image.")
-    try:
-        handle = template.image.open("rb")
-    except OSError:
-        raise Http404("The template image is missing.") from None
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

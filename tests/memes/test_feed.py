@@ -352,6 +352,7 @@ def test_the_moderation_page_lists_flagged_pending_and_hidden(client, starter, a
 
     assert f'id="flagged-{flagged.pk}"' in html and "Offensive language" in html
     assert f'id="pending-{pending.pk}"' in html and "My cat" in html
+    assert 'src="/memes/t/my-cat.' in html
     assert f'id="hidden-{public_meme.pk}"' in html and "Spam." in html
 
 
@@ -408,17 +409,6 @@ def test_staff_approve_and_reject_uploaded_templates_and_the_uploader_is_told(cl
     assert response.status_code == 400
 
 
-def test_staff_see_a_pending_templates_image_others_do_not(client, starter, author):
-    template = starter["this-is-fine"]
-    url = reverse("memes:template_image", args=[template.pk])
-    client.force_login(author)
-    assert client.get(url).status_code == 404
-    client.force_login(StaffFactory())
-    response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-
-
 def test_the_admin_hide_action_goes_through_the_moderation_service(
     client, public_meme, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -451,3 +441,24 @@ def test_the_admin_reject_action_tells_the_uploader(client, author):
     template.refresh_from_db()
     assert template.status == "rejected"
     assert Notification.objects.filter(user=author, title__contains="was not approved").exists()
+
+
+# --- Demo data --------------------------------------------------------------------------------------
+
+
+def test_demo_memes_fill_the_feed_once(client, db, media):
+    from io import StringIO
+
+    from apps.core.management.commands.seed_demo import DEMO_MEMES, seed_memes, seed_users
+
+    users = seed_users(StringIO())
+    seed_memes(StringIO(), users)
+    counts = (Meme.objects.count(), MemeVote.objects.count(), MemeReaction.objects.count())
+    seed_memes(StringIO(), users)
+
+    assert (Meme.objects.count(), MemeVote.objects.count(), MemeReaction.objects.count()) == counts
+    assert counts[0] == len(DEMO_MEMES) and counts[1] > 5 and counts[2] > 5
+    assert Meme.objects.filter(format="gif", template__is_animated=True).exists()
+    html = client.get("/memes/").content.decode()
+    assert len(card_ids(html)) == len(DEMO_MEMES)
+    assert client.get("/memes/trending/").status_code == 200

@@ -209,6 +209,75 @@ def seed_publishing(stdout, brand: Brand, owner: User) -> None:
     stdout.write(f"Demo posts: 2 publishing to the sandbox, 2 in the queue, {len(posts) - 4} approved.")
 
 
+# Demo memes: (author email, template slug, captions). Made through the same services as the maker
+# page, so running again finds each one (same user, same pixels) instead of copying it.
+DEMO_MEMES = [
+    ("influencer@demo.socialmedai.local", "this-is-fine", ["Month-end close, day 11", "This is fine"]),
+    ("brand@demo.socialmedai.local", "two-buttons", ["Reconcile by hand", "Automate it", "Finance team"]),
+    (
+        "staff@demo.socialmedai.local",
+        "expanding-brain",
+        ["Spreadsheets", "Macros", "Scripts", "Memes about it"],
+    ),
+    ("influencer@demo.socialmedai.local", "change-my-mind", ["The best CFO dashboard is a meme", ""]),
+    ("brand@demo.socialmedai.local", "before-after", ["Close in 12 days", "Close in 3 days"]),
+    (
+        "influencer@demo.socialmedai.local",
+        "galaxy-brain",
+        ["Posting at 9 am", "Posting when the trend peaks"],
+    ),
+    ("brand@demo.socialmedai.local", "approve-reject", ["Another status meeting", "An async update"]),
+    ("influencer@demo.socialmedai.local", "hype-pulse", ["When the post", "goes viral"]),
+]
+# (voter email, index in DEMO_MEMES, vote, reactions)
+DEMO_VOTES = [
+    ("brand@demo.socialmedai.local", 0, 1, ["laugh", "fire"]),
+    ("staff@demo.socialmedai.local", 0, 1, ["skull"]),
+    ("influencer@demo.socialmedai.local", 1, 1, ["clap"]),
+    ("staff@demo.socialmedai.local", 1, 1, []),
+    ("brand@demo.socialmedai.local", 2, 1, ["laugh"]),
+    ("influencer@demo.socialmedai.local", 2, 1, ["thinking"]),
+    ("staff@demo.socialmedai.local", 3, -1, ["thinking"]),
+    ("influencer@demo.socialmedai.local", 4, 1, ["heart"]),
+    ("staff@demo.socialmedai.local", 5, 1, ["fire"]),
+    ("brand@demo.socialmedai.local", 7, 1, ["fire", "laugh"]),
+    ("staff@demo.socialmedai.local", 7, 1, ["clap"]),
+]
+
+
+def seed_memes(stdout, users: dict[str, User]) -> None:
+    """The starter meme templates, and a public feed that looks alive: 8 memes by the demo users
+    with a few votes and reactions (see DEMO_MEMES)."""
+    from apps.memes import generation, services
+    from apps.memes.models import MemeTemplate
+
+    report = services.template_import()
+    if report.created:
+        stdout.write(f"Meme templates: imported {len(report.created)} starter templates.")
+    templates = {t.slug: t for t in MemeTemplate.objects.filter(slug__in={m[1] for m in DEMO_MEMES})}
+    memes, made = [], 0
+    for email, slug, texts in DEMO_MEMES:
+        template = templates.get(slug)
+        if template is None:
+            stdout.write(f"Demo memes: template {slug} is missing; skipped.")
+            memes.append(None)
+            continue
+        fmt = "gif" if template.is_animated else "jpeg"
+        spec = generation.spec_from_input(template=template, texts=texts, format=fmt)
+        meme, created = services.meme_create(user=users[email], spec=spec, size="medium", is_public=True)
+        memes.append(meme)
+        made += created
+    for email, index, value, reactions in DEMO_VOTES:
+        meme = memes[index]
+        if meme is None:
+            continue
+        services.meme_vote(meme=meme, user=users[email], value=value)
+        for emoji in reactions:
+            services.meme_react(meme=meme, user=users[email], emoji=emoji, on=True)
+    kept = len([m for m in memes if m]) - made
+    stdout.write(f"Demo memes: {made} made, {kept} kept; see /memes/.")
+
+
 class Command(BaseCommand):
     help = "Load demo data (safe to run again: nothing is duplicated)."
 
@@ -225,6 +294,7 @@ class Command(BaseCommand):
         seed_brand(self.stdout, users)
         seed_influencer_profile(self.stdout, users)
         seed_welcome_notifications(self.stdout, users)
+        seed_memes(self.stdout, users)
         if not options["no_trends"]:
             seed_trends(self.stdout)
             seed_publishing(
