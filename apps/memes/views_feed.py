@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import staff_required
@@ -39,7 +39,7 @@ def member_required(view):
         if request.htmx:
             current = request.htmx.current_url_abs_path or reverse("memes:feed")
             response = HttpResponse("Log in to do this.", status=401)
-            response["HX-Redirect"] = f"{reverse('account_login')}?next={current}"
+            response["HX-Redirect"] = f"{reverse('account_login')}?{urlencode({'next': current})}"
             return response
         return redirect_to_login(request.get_full_path())
 

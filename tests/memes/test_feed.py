@@ -192,7 +192,10 @@ def test_voting_needs_a_login(client, public_meme):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     response = client.post(f"/memes/{public_meme.pk}/vote", {"value": "1"}, **HTMX)
     assert response.status_code == 401
-    assert response["HX-Redirect"] == "/accounts/login/?next=/memes/"
+    assert response["HX-Redirect"] == "/accounts/login/?next=%2Fmemes%2F"
+    trending_page = {**HTMX, "HTTP_HX_CURRENT_URL": "http://testserver/memes/trending/?page=2&x=1"}
+    response = client.post(f"/memes/{public_meme.pk}/react", {"emoji": "laugh:on"}, **trending_page)
+    assert response["HX-Redirect"] == "/accounts/login/?next=%2Fmemes%2Ftrending%2F%3Fpage%3D2%26x%3D1"
     assert MemeVote.objects.count() == 0
 
 
