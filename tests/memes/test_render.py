@@ -333,3 +333,15 @@ def test_unknown_size_and_format_are_refused():
         render(RenderRequest(image_bytes((100, 100)), [], size="poster"))
     with pytest.raises(RenderError):
         render(RenderRequest(image_bytes((100, 100)), [], format="bmp"))
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "gif"])
+def test_kept_decoded_templates_are_never_drawn_on(fmt):
+    template = animated_gif(frames=3) if fmt == "gif" else image_bytes(fmt="JPEG")
+    r._decoded_frames.clear()
+    first = render(RenderRequest(template=template, texts=["first caption"], format=fmt))
+    assert any(key[0] is template for key in r._decoded_frames)  # kept for the next render
+    again = render(RenderRequest(template=template, texts=["second"], format=fmt))
+    r._decoded_frames.clear()
+    fresh = render(RenderRequest(template=bytes(template), texts=["second"], format=fmt))
+    assert again.data == fresh.data and again.data != first.data
