@@ -44,8 +44,11 @@ format: install
 	$(BIN)/ruff format .
 
 # Every benchmark module in bench/ (each prints its figures and writes bench/results/<name>.json).
+# bench.memes loads the web server with wrk (Debian's package), installed here when missing.
 bench: install
-	@for m in $$(ls bench/*.py | xargs -n1 basename | sed 's/\.py$$//' | grep -v '^_'); do \
+	@command -v wrk >/dev/null 2>&1 || { echo "bench: installing wrk (HTTP load tool)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@for m in $$(ls bench/*.py | xargs -n1 basename | sed 's/\.py$$//' | grep -v -e '^_' -e '^urls$$'); do \
 		echo "== bench.$$m"; $(BIN)/python -m bench.$$m || exit 1; done
 
 # Refresh the vendored front-end files from the npm registry (see static/vendor/VERSIONS.md).

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -127,6 +128,8 @@ def bench_ws(env: dict, *, clients: int, memes: int, interval: float, servers: i
 
     daphnes = [start_daphne(env) for _ in range(servers)]
     ws_urls = ",".join(url.replace("http://", "ws://") + WS_PATH for _, url in daphnes)
+    # One more meme than timed: the first warms this process (templates, the layer's connection)
+    # and every socket's path, and is not counted.
     listeners = subprocess.Popen(
         [
             sys.executable,
@@ -134,8 +137,8 @@ def bench_ws(env: dict, *, clients: int, memes: int, interval: float, servers: i
             "bench._memes_ws",
             ws_urls,
             str(clients),
-            str(memes),
-            str(60 + memes * interval),
+            str(memes + 1),
+            str(60 + (memes + 1) * interval),
         ],
         cwd=ROOT,
         env={**os.environ, **env},
@@ -146,11 +149,11 @@ def bench_ws(env: dict, *, clients: int, memes: int, interval: float, servers: i
         ready = listeners.stdout.readline()
         if not ready.startswith("ready"):
             raise RuntimeError(f"the WebSocket clients did not connect: {ready!r}")
-        time.sleep(1.0)  # every consumer has joined the group
+        time.sleep(1.0)
         ids = list(
             Meme.objects.filter(is_public=True, moderation=Meme.Moderation.VISIBLE)
             .order_by("-pk")
-            .values_list("pk", flat=True)[:memes]
+            .values_list("pk", flat=True)[: memes + 1]
         )
         sent = []
         for meme_id in ids:
@@ -158,6 +161,9 @@ def bench_ws(env: dict, *, clients: int, memes: int, interval: float, servers: i
             events.meme_published(meme_id)
             time.sleep(interval)
         result = json.loads(listeners.stdout.readline())
+        ids, sent = ids[1:], sent[1:]
+        result["times"] = [times[1:] for times in result["times"]]
+        result["texts"] = result["texts"][1:]
         listeners.wait(timeout=30)
     finally:
         if listeners.poll() is None:
@@ -172,7 +178,10 @@ def bench_ws(env: dict, *, clients: int, memes: int, interval: float, servers: i
         1 for text, meme_id in zip(result["texts"], ids, strict=False) if not meme_id_in(text, meme_id)
     )
     if mismatched:
-        raise RuntimeError(f"{mismatched} feed messages did not carry the meme they were timed for")
+        found = [re.findall(r'id="meme-(\d+)"', text)[:1] for text in result["texts"]]
+        raise RuntimeError(
+            f"{mismatched} feed messages did not carry the meme they were timed for: sent {ids}, got {found}"
+        )
     p50, p95, p99 = (percentile(latencies, q) for q in (50, 95, 99))
     print(
         f"ws broadcast: {len(ids)} new memes to {clients} clients ({len(latencies)} deliveries, {missing} missing): "
@@ -206,6 +215,9 @@ def main() -> None:
     from bench._memes import clean_media, make_feed, setup_environment, start_gunicorn, stop, wrk_path
 
     wrk_path()  # fail early when wrk is missing
+    # Everything here shares the machine's cores: other work running at the same time shows in
+    # the figures, so the load when the run started is reported with them.
+    load_at_start = round(os.getloadavg()[0], 2)
     env = setup_environment()
     figures: dict = {}
     try:
@@ -240,7 +252,9 @@ def main() -> None:
         clean_media(env)
     figures.update(
         {
-            "server": f"gunicorn {workers} sync workers (project/gunicorn.py); WebSocket: daphne",
+            "load_average_at_start": load_at_start,
+            "server": f"gunicorn, {workers} sync workers (project/gunicorn.py); WebSocket: "
+            f"{args.ws_servers} daphne process{'es' if args.ws_servers > 1 else ''}",
             "cores": os.cpu_count(),
             "load_tool": "wrk -t2 -c64 on the same cores",
         }
