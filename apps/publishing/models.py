@@ -68,6 +68,21 @@ class Publication(TimeStampedModel):
     engagement_rate = models.FloatField(
         null=True, blank=True, help_text="Latest engagement rate (engagement tracking fills it)."
     )
+    # The latest metrics (apps.analytics keeps every fetch as a MetricsSnapshot).
+    likes = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0, help_text="Comments or replies.")
+    shares = models.PositiveIntegerField(default=0, help_text="Shares or reposts.")
+    quotes = models.PositiveIntegerField(default=0)
+    bookmarks = models.PositiveIntegerField(default=0)
+    impressions = models.PositiveIntegerField(default=0)
+    metrics_estimated = models.JSONField(
+        default=list, blank=True, help_text="Names of the latest numbers that were estimated."
+    )
+    metrics_fetched_at = models.DateTimeField(null=True, blank=True)
+    reward = models.FloatField(null=True, blank=True, help_text="min(R·100, 5) with R as in SPEC section 7.")
+    reward_final = models.BooleanField(
+        default=False, help_text="7 days after publishing the reward is final."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -78,6 +93,7 @@ class Publication(TimeStampedModel):
             models.Index(fields=["status", "due_at"], name="publication_due"),
             models.Index(fields=["status", "lease_until"], name="publication_lease"),
             models.Index(fields=["brand", "scheduled_for"], name="publication_calendar"),
+            models.Index(fields=["status", "published_at"], name="publication_published"),
         ]
         constraints = [
             models.UniqueConstraint(
