@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("apps.sandbox.urls")),  # /brand/<id>/sandbox/
     path("", include("apps.trends.urls")),  # /trends/... and /staff/trends/
     path("", include("apps.memes.urls")),  # /memes/...
+    path("", include("apps.analytics.urls")),  # /brand/<id>/analytics/, /staff/analytics/
     path("api/docs", partial(openapi_view, api=api), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
