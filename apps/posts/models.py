@@ -96,6 +96,13 @@ class Post(TimeStampedModel):
     approved_at = models.DateTimeField(null=True, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A/B test (apps.posts.ab): variant B points at the post it is tested against (A).
+    ab_parent = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="ab_variant"
+    )
+    variant_label = models.CharField(
+        max_length=1, blank=True, help_text="A or B when the post is in an A/B test."
+    )
 
     class Meta:
         ordering = ["-created_at"]
