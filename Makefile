@@ -53,10 +53,12 @@ bench: install
 
 # Refresh the vendored front-end files from the npm registry (see static/vendor/VERSIONS.md).
 vendor:
-	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent htmx.org@2.0.11 htmx-ext-ws@2.0.4 >/dev/null && \
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent htmx.org@2.0.11 htmx-ext-ws@2.0.4 uplot@1.6.32 >/dev/null && \
 	for f in *.tgz; do mkdir -p $${f%.tgz} && tar xzf $$f -C $${f%.tgz}; done && \
 	cp htmx.org-2.0.11/package/dist/htmx.min.js htmx.org-2.0.11/package/LICENSE $(CURDIR)/static/vendor/htmx/ && \
-	cp htmx-ext-ws-2.0.4/package/dist/ws.min.js $(CURDIR)/static/vendor/htmx/ && echo "vendored into static/vendor/"
+	cp htmx-ext-ws-2.0.4/package/dist/ws.min.js $(CURDIR)/static/vendor/htmx/ && \
+	cp uplot-1.6.32/package/dist/uPlot.iife.min.js uplot-1.6.32/package/dist/uPlot.min.css \
+		uplot-1.6.32/package/LICENSE $(CURDIR)/static/vendor/uplot/ && echo "vendored into static/vendor/"
 
 # Re-pin requirements/*.txt from requirements/*.in.
 lock: install
