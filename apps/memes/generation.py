@@ -29,7 +29,7 @@ from apps.memes.models import Meme, MemeTemplate
 logger = logging.getLogger(__name__)
 
 # Bump when a renderer change alters the pixels of an unchanged request (old files then go unused).
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 MAX_TEXT_LENGTH = 200
 MAX_BOXES = 10
 MAX_FILTERS = 6

@@ -411,7 +411,7 @@ def _decoded(template: bytes | Image.Image, animated: bool, size: str):
         im.draft("RGB", _target_size(*im.size, size))
     result = _frames(im, animated)
     pixels = sum(f.width * f.height for f in result[0])
-    if key is not None and pixels <= DECODED_PIXELS // 4:
+    if key is not None and pixels <= DECODED_PIXELS // 2:
         with _decoded_lock:
             _decoded_frames[key] = result
             total = sum(sum(f.width * f.height for f in v[0]) for v in _decoded_frames.values())
@@ -464,16 +464,20 @@ def apply_filter(im: Image.Image, flt: Filter) -> Image.Image:
 # --- drawing --------------------------------------------------------------------------------------
 
 
-def _overlay(
-    width: int, height: int, texts: Sequence[str], boxes: Sequence[TextBox], style: Style
-) -> Image.Image:
-    """All captions on one transparent layer the size of the output."""
-    layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
+def _draw_captions(
+    draw: ImageDraw.ImageDraw,
+    width: int,
+    height: int,
+    texts: Sequence[str],
+    boxes: Sequence[TextBox],
+    style: Style,
+    shadow_draw: ImageDraw.ImageDraw | None = None,
+) -> list[tuple[int, int]]:
+    """Draw the captions with `draw` (and their shadows with `shadow_draw`); returns the rows
+    (top, bottom) each caption's ink can reach, so callers composite only those bands."""
     fill, stroke_fill = parse_color(style.fill), parse_color(style.stroke)
     outline = style.effect == "outline"
-    shadow = style.effect == "shadow"
-    shadow_layer = Image.new("RGBA", layer.size, (0, 0, 0, 0)) if shadow else None
+    rows: list[tuple[int, int]] = []
     for text, box in zip(texts, boxes, strict=False):
         if not text or not text.strip():
             continue
@@ -488,6 +492,9 @@ def _overlay(
         options = shaping(fonts)
         block_h = fit.height
         top = by + {"top": 0, "middle": (bh - block_h) // 2, "bottom": bh - block_h}.get(box.valign, 0)
+        # Glyphs may reach a little past their metrics (accents, emoji): a generous margin.
+        margin = fit.size // 2 + fit.stroke + 2
+        rows.append((max(0, top - margin), min(height, top + block_h + margin)))
         align = box.align if box.align in ("left", "right") else "center"
         if align == "center":
             anchor, ax = "ma", bx + bw / 2
@@ -498,9 +505,9 @@ def _overlay(
         for i, line in enumerate(fit.lines):
             y = top + fit.stroke + i * fit.line_height
             targets = []
-            if shadow:
+            if shadow_draw is not None:
                 offset = max(1, round(fit.size * 0.05))
-                targets.append((ImageDraw.Draw(shadow_layer), offset, (*stroke_fill, 200), 0))
+                targets.append((shadow_draw, offset, (*stroke_fill, 200), 0))
             targets.append((draw, 0, (*fill, 255), fit.stroke if outline else 0))
             for target, offset, colour, stroke in targets:
                 pen = {"fill": colour, "stroke_width": stroke, "stroke_fill": (*stroke_fill, 255)}
@@ -516,24 +523,56 @@ def _overlay(
                     run_options = {} if emoji else options
                     target.text((x, baseline), run, font=run_font, anchor="ls", **run_options, **pen)
                     x += _width(fit.font_path, fit.size, run, fonts.script)
-    if shadow_layer is not None:
-        bbox = shadow_layer.getbbox()
-        if bbox:
-            radius = max(1, round(min(width, height) / 200))
-            shadow_layer = shadow_layer.filter(ImageFilter.GaussianBlur(radius))
-            shadow_layer.alpha_composite(layer)
-            layer = shadow_layer
-    return layer
+    return rows
 
 
-def _composite(frame: Image.Image, overlay: Image.Image, bbox) -> Image.Image:
-    if bbox is None:
-        return frame
-    region = overlay.crop(bbox)
-    if frame.mode == "RGBA":
-        frame.alpha_composite(region, dest=bbox[:2])
-    else:
-        frame.paste(region, bbox[:2], region)
+def _merged(rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for top, bottom in sorted(rows):
+        if merged and top <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    return [(a, b) for a, b in merged]
+
+
+def _overlay(
+    width: int, height: int, texts: Sequence[str], boxes: Sequence[TextBox], style: Style
+) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
+    """All captions on one transparent layer the size of the output, and the boxes of that layer
+    that hold ink (one per caption band, so a frame is composited only where there is text)."""
+    layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    shadow_layer = Image.new("RGBA", layer.size, (0, 0, 0, 0)) if style.effect == "shadow" else None
+    rows = _draw_captions(
+        ImageDraw.Draw(layer),
+        width,
+        height,
+        texts,
+        boxes,
+        style,
+        shadow_draw=ImageDraw.Draw(shadow_layer) if shadow_layer is not None else None,
+    )
+    if shadow_layer is not None and shadow_layer.getbbox():
+        radius = max(1, round(min(width, height) / 200))
+        shadow_layer = shadow_layer.filter(ImageFilter.GaussianBlur(radius))
+        shadow_layer.alpha_composite(layer)
+        layer = shadow_layer
+        rows = [(max(0, a - 4 * radius), min(height, b + 4 * radius)) for a, b in rows]
+    bands = []
+    for top, bottom in _merged(rows):
+        box = layer.crop((0, top, width, bottom)).getbbox()
+        if box:
+            bands.append((box[0], box[1] + top, box[2], box[3] + top))
+    return layer, bands
+
+
+def _composite(frame: Image.Image, overlay: Image.Image, bands) -> Image.Image:
+    for band in bands:
+        region = overlay.crop(band)
+        if frame.mode == "RGBA":
+            frame.alpha_composite(region, dest=band[:2])
+        else:
+            frame.paste(region, band[:2], region)
     return frame
 
 
@@ -548,8 +587,13 @@ def render(request: RenderRequest) -> Rendered:
     animated = request.animated and fmt in ("gif", "webp")
     frames, durations, loop = _decoded(request.template, animated, request.size)
     width, height = _target_size(*frames[0].size, request.size)
-    overlay = _overlay(width, height, request.texts, request.boxes, request.style)
-    bbox = overlay.getbbox()
+    # One frame in RGB without a shadow: the captions are drawn straight onto (a copy of) it.
+    # Otherwise they are drawn once on a transparent layer, composited onto every frame only
+    # where the layer has ink.
+    direct = len(frames) == 1 and request.style.effect != "shadow"
+    overlay, bands = (
+        (None, []) if direct else _overlay(width, height, request.texts, request.boxes, request.style)
+    )
     out = []
     for frame in frames:
         shared = frame  # decoded frames may be kept for the next render: never drawn on
@@ -557,9 +601,16 @@ def render(request: RenderRequest) -> Rendered:
             frame = frame.resize((width, height), Image.Resampling.BILINEAR, reducing_gap=2.0)
         for flt in request.filters:
             frame = apply_filter(frame, flt)
-        if frame is shared and bbox is not None:
+        if direct and frame.mode != "RGB":
+            direct = False
+            overlay, bands = _overlay(width, height, request.texts, request.boxes, request.style)
+        if frame is shared and (direct or bands):
             frame = frame.copy()
-        out.append(_composite(frame, overlay, bbox))
+        if direct:
+            _draw_captions(ImageDraw.Draw(frame), width, height, request.texts, request.boxes, request.style)
+            out.append(frame)
+        else:
+            out.append(_composite(frame, overlay, bands))
     buffer = io.BytesIO()
     if fmt == "jpeg":
         first = out[0]
