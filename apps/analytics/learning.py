@@ -1,5 +1,23 @@
-"""The learning side's answers to the rest of the product. The weekly Q-learning model (SPEC
-section 7) fills these in; until a brand has a model they return the documented neutral values."""
+"""The learning side's answers to the rest of the product (SPEC section 7): the keys of the brand's
+model, the action generation writes with (`policy_choose_action`), and the learned-reward inputs of
+the trend scorer (`brand_past_rewards`). Training itself is in apps/analytics/training.py.
+
+How an action is chosen
+-----------------------
+- Exploitation, by the brand's PolicyModel:
+  - no model yet (mode none): the brand's default tone with the format that fits the trend's
+    category best on its platforms (the recommendation card's suggestion);
+  - an action the brand has never published (no reward yet) is tried before any is exploited
+    (an optimistic start, so the bandit sees every action once);
+  - bandit mode (fewer than 10 rewarded posts in 30 days): the action with the best mean reward;
+  - Q-learning mode: the action with the highest Q for the trend's state. At choice time the
+    state's format and tone are not known yet (they are what is being chosen), so the learned
+    states of the brand's industry and the trend's category are pooled, visit-weighted, per
+    action; that estimate is pulled towards the action's brand-wide mean by PRIOR_VISITS
+    pseudo-visits, so a state seen once does not override what the brand learned elsewhere, and
+    a category never posted on falls back to the brand-wide means.
+- Exploration: with probability EXPLORATION_RATE (15 %) another action, drawn uniformly.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +27,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
+EXPLORATION_RATE = 0.15  # SPEC section 7: generation explores 15 % of the time
+PRIOR_VISITS = 2.0  # pseudo-visits of the brand-wide mean in a state's Q estimate
+TRAINING_MIN_POSTS = 10  # SPEC section 7: fewer and the weekly run skips Q-learning
+TRAINING_WINDOW_DAYS = 30
+REWARD_MAX = 5.0  # reward = min(R·100, 5.0)
 
-def brand_category_rewards(brand_ids: Sequence[int]) -> np.ndarray | None:
-    """Expected reward per trend category for each brand (B × categories, in [0, 1]).
+# Learned reward of the trend scorer: past posts whose trend's embedding has a cosine similarity
+# of at least this with the new trend count, weighted by that similarity. all-MiniLM-L6-v2 puts two
+# headlines about the same story at 0.6-0.9 and merely same-industry ones at 0.3-0.5.
+SIMILAR_TREND_COSINE = 0.5
+PAST_POSTS_WINDOW_DAYS = 90
+PAST_POSTS_PER_BRAND = 200
 
-    None means no brand has a trained model yet, and scoring uses the neutral 0.5 for all.
-    """
-    return None
+
+# --- Keys -----------------------------------------------------------------------------------
+
+
+def state_key(state: dict) -> str:
+    """ "industry|category|format|tone" (PolicyModel.q_values' outer keys)."""
+    return "|".join(str(state.get(k) or "") for k in ("industry", "category", "format", "tone"))
+
+
+def state_from_key(key: str) -> dict:
+    parts = (key.split("|") + ["", "", "", ""])[:4]
+    return dict(zip(("industry", "category", "format", "tone"), parts, strict=True))
 
 
 # --- Choosing how to write a post -----------------------------------------------------------
-
-EXPLORATION_RATE = 0.15  # SPEC section 7: generation explores 15 % of the time
 
 
 @dataclass(frozen=True)
@@ -33,6 +67,25 @@ class Action:
 
     def as_dict(self) -> dict:
         return {"tone": self.tone, "platform": self.platform, "post_format": self.post_format}
+
+    @property
+    def key(self) -> str:
+        """ "tone|platform|format" (PolicyModel's action keys)."""
+        return f"{self.tone}|{self.platform}|{self.post_format}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Action:
+        tone, platform, post_format = (key.split("|") + ["", "", ""])[:3]
+        return cls(tone, platform, post_format)
+
+    def describe(self) -> str:
+        """ "witty threads on X"."""
+        platform = {"x": "X", "linkedin": "LinkedIn"}.get(self.platform, self.platform)
+        return f"{self.tone} {self.post_format}s on {platform}"
+
+
+def action_key(*, tone: str, platform: str, post_format: str) -> str:
+    return Action(tone, platform, post_format).key
 
 
 @dataclass(frozen=True)
@@ -60,19 +113,72 @@ def policy_actions(*, platforms: Sequence[str]) -> list[Action]:
     return [Action(tone, p, f) for tone in Tone.values for p, f in PLATFORM_FORMATS if p in platforms]
 
 
-def policy_choose_action(
-    *, brand, state: dict, platforms: Sequence[str], rng: random.Random | None = None
-) -> Choice:
-    """The tone and format to generate with.
-
-    Until the brand has a trained model (the learning issue fills this in), exploitation means the
-    brand's default tone with the format that fits the trend's category best on the brand's
-    platforms (apps.trends.scoring.FORMAT_FIT). With probability EXPLORATION_RATE (15 %) another
-    action is drawn uniformly from the rest, so the model later learns from more than one choice.
-    `platforms` defaults to the brand's connected ones; a brand with only the sandbox may use all.
-    """
+def _default_action(*, brand, state: dict, usable: Sequence[str]) -> Action:
     from apps.trends.scoring import CATEGORY_INDEX, FORMAT_FIT_MATRIX, PLATFORM_FORMATS
 
+    row = FORMAT_FIT_MATRIX[CATEGORY_INDEX.get(state.get("category", ""), 0)]
+    # The first best column, as apps.trends.scoring.format_fit_matrix takes it, so the format a
+    # recommendation card suggests and the one generation starts from are the same.
+    columns = [i for i, (p, _) in enumerate(PLATFORM_FORMATS) if p in usable]
+    platform, post_format = PLATFORM_FORMATS[max(columns, key=lambda i: (row[i], -i))]
+    return Action(brand.default_tone, platform, post_format)
+
+
+def _model_of(brand):
+    """The brand's PolicyModel, or None (also for brands that are not saved rows)."""
+    if getattr(brand, "pk", None) is None:
+        return None
+    from .models import PolicyModel
+
+    return PolicyModel.objects.filter(brand_id=brand.pk).first()
+
+
+@dataclass(frozen=True)
+class Estimate:
+    action: Action
+    value: float  # expected reward, 0-5
+    posts: int  # how many rewarded posts it rests on (in the state, or brand-wide)
+    in_state: bool  # the state's own visits count in it
+
+
+def action_estimates(*, model, state: dict, actions: Sequence[Action]) -> dict[Action, Estimate]:
+    """What the model expects of each action in `state` (actions never rewarded are left out)."""
+    bandit = model.bandit or {}
+    estimates: dict[Action, Estimate] = {}
+    pooled: dict[str, tuple[float, float]] = {}
+    if model.mode == "q":
+        industry, category = state.get("industry") or "", state.get("category") or ""
+        for skey, row in (model.q_values or {}).items():
+            s = state_from_key(skey)
+            if s["industry"] != industry or s["category"] != category:
+                continue
+            visits = (model.visits or {}).get(skey, {})
+            for akey, q in row.items():
+                n = float(visits.get(akey, 1))
+                total, weight = pooled.get(akey, (0.0, 0.0))
+                pooled[akey] = (total + n * float(q), weight + n)
+    for action in actions:
+        arm = bandit.get(action.key)
+        if not arm or not arm.get("n"):
+            continue
+        mean, n = float(arm["mean"]), int(arm["n"])
+        total, weight = pooled.get(action.key, (0.0, 0.0))
+        if weight:
+            value = (total + PRIOR_VISITS * mean) / (weight + PRIOR_VISITS)
+            estimates[action] = Estimate(action, value, int(weight), True)
+        else:
+            estimates[action] = Estimate(action, mean, n, False)
+    return estimates
+
+
+def policy_choose_action(
+    *, brand, state: dict, platforms: Sequence[str] | None, rng: random.Random | None = None, model=None
+) -> Choice:
+    """The tone and format to generate with (see the module docstring for the rule).
+
+    `platforms` defaults to the brand's connected ones; a brand with only the sandbox may use all.
+    `model` is the brand's PolicyModel when the caller has it already (read here otherwise).
+    """
     rng = rng or random.Random()  # noqa: S311 (exploration, not security)
     if platforms is None:
         from apps.brands.models import ConnectionStatus
@@ -80,15 +186,95 @@ def policy_choose_action(
         platforms = list(
             brand.connections.filter(status=ConnectionStatus.CONNECTED).values_list("platform", flat=True)
         )
+    from apps.trends.scoring import PLATFORM_FORMATS
+
     usable = [p for p in platforms if p in {pf[0] for pf in PLATFORM_FORMATS}] or ["x", "linkedin"]
-    row = FORMAT_FIT_MATRIX[CATEGORY_INDEX.get(state.get("category", ""), 0)]
-    # The first best column, as apps.trends.scoring.format_fit_matrix takes it, so the format a
-    # recommendation card suggests and the one generation starts from are the same.
-    columns = [i for i, (p, _) in enumerate(PLATFORM_FORMATS) if p in usable]
-    platform, post_format = PLATFORM_FORMATS[max(columns, key=lambda i: (row[i], -i))]
-    best = Action(brand.default_tone, platform, post_format)
+    actions = policy_actions(platforms=usable)
+    model = model if model is not None else _model_of(brand)
+    best, reason = None, ""
+    if model is not None and model.mode in ("bandit", "q") and model.bandit:
+        estimates = action_estimates(model=model, state=state, actions=actions)
+        untried = [a for a in actions if a not in estimates]
+        if untried:
+            best = rng.choice(untried)
+            reason = f"trying {best.describe()}: never published yet ({len(untried)} actions left to try)"
+        elif estimates:
+            top = max(estimates.values(), key=lambda e: (e.value, e.posts))
+            where = "on this kind of trend" if top.in_state else "across the brand's posts"
+            best = top.action
+            reason = (
+                f"highest learned reward ({top.value:.1f} over {top.posts} "
+                f"post{'s' if top.posts != 1 else ''} {where})"
+            )
+    if best is None:
+        best = _default_action(brand=brand, state=state, usable=usable)
+        reason = "the brand's default tone with the format that fits this kind of trend best"
     if rng.random() < EXPLORATION_RATE:
-        others = [a for a in policy_actions(platforms=usable) if a != best]
+        others = [a for a in actions if a != best]
         if others:
             return Choice(rng.choice(others), True, "exploring another tone or format (15 % of the time)")
-    return Choice(best, False, "the brand's default tone with the format that fits this kind of trend best")
+    return Choice(best, False, reason)
+
+
+# --- The trend scorer's learned reward ------------------------------------------------------
+
+
+@dataclass
+class PastRewards:
+    """The brand batch's past posts for the learned reward, grouped by brand (column order)."""
+
+    vectors: np.ndarray  # P × D trend embeddings of the past posts (L2-normalised float32)
+    rewards: np.ndarray  # P mean reward of each post, 0-5
+    brands: np.ndarray  # P brand column (index into the batch), ascending
+
+
+def brand_past_rewards(brand_ids: Sequence[int], *, now=None) -> PastRewards | None:
+    """Each brand's rewarded posts of the last 90 days (at most 200 a brand, newest first) with
+    their trend's embedding: one query. None when no brand of the batch has one."""
+    from datetime import timedelta
+
+    from django.db.models import Avg, Max
+    from django.utils import timezone
+
+    from apps.publishing.models import Publication, PublicationStatus
+
+    now = now or timezone.now()
+    column = {bid: i for i, bid in enumerate(brand_ids)}
+    rows = (
+        Publication.objects.filter(
+            brand_id__in=list(brand_ids),
+            status=PublicationStatus.PUBLISHED,
+            reward__isnull=False,
+            published_at__gte=now - timedelta(days=PAST_POSTS_WINDOW_DAYS),
+            post__trend__embedding__isnull=False,
+        )
+        .values("brand_id", "post_id", "post__trend__embedding")
+        .annotate(reward_mean=Avg("reward"), last=Max("published_at"))
+        .order_by("brand_id", "-last")
+    )
+    vectors, rewards, brands = [], [], []
+    kept: dict[int, int] = {}
+    for row in rows:
+        data = row["post__trend__embedding"]
+        if not data or kept.get(row["brand_id"], 0) >= PAST_POSTS_PER_BRAND:
+            continue
+        vector = np.frombuffer(bytes(data), dtype=np.float32)
+        kept[row["brand_id"]] = kept.get(row["brand_id"], 0) + 1
+        vectors.append(vector)
+        rewards.append(float(row["reward_mean"]))
+        brands.append(column[row["brand_id"]])
+    if not vectors:
+        return None
+    dims = {v.shape[0] for v in vectors}
+    if len(dims) != 1:  # embeddings of an older model mixed in: keep the most common size
+        common = max(dims, key=lambda d: sum(v.shape[0] == d for v in vectors))
+        keep = [i for i, v in enumerate(vectors) if v.shape[0] == common]
+        vectors = [vectors[i] for i in keep]
+        rewards = [rewards[i] for i in keep]
+        brands = [brands[i] for i in keep]
+    order = np.argsort(np.array(brands), kind="stable")
+    return PastRewards(
+        vectors=np.vstack(vectors)[order].astype(np.float32),
+        rewards=np.array(rewards, dtype=np.float32)[order],
+        brands=np.array(brands, dtype=np.int64)[order],
+    )

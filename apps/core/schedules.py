@@ -43,4 +43,18 @@ PERIODIC_TASKS: list[dict] = [
         "description": "Claims publications that are due (or whose worker vanished) and sends each to a worker; "
         "expires posts more than 24 hours late.",
     },
+    {
+        "name": "analytics: fetch post metrics every 4 hours",
+        "task": "analytics.fetch_metrics",
+        "crontab": "17 */4 * * *",
+        "description": "Fetches the numbers of every post published in the last 30 days whose reward is not "
+        "final (X in batches of 100, LinkedIn, the sandbox), stores a snapshot each and updates the reward.",
+    },
+    {
+        "name": "learning: weekly training (Sunday 00:00 brand time)",
+        "task": "analytics.policy_train_due",
+        "crontab": "1 * * * *",
+        "description": "Hourly: trains every brand whose Sunday 00:00 in its own time zone has passed with "
+        "no training run since (Q-learning from 10 rewarded posts, else the bandit and a logged skip).",
+    },
 ]

@@ -15,8 +15,10 @@
 - format fit: FORMAT_FIT gives, per category, how well each platform/format carries such a story;
   a brand gets the best of the formats on the platforms it has connected (all of them while it
   has only the sandbox account).
-- learned reward: the brand's model's expected reward for the trend's category, in [0, 1]; a
-  neutral 0.5 until the brand has a model.
+- learned reward: the average reward of the brand's similar past posts, in [0, 1]: over the
+  brand's rewarded posts whose trend embedding has a cosine similarity ≥ SIMILAR_TREND_COSINE (0.5)
+  with this trend, the similarity-weighted mean reward / 5 (apps.analytics.learning). A neutral
+  0.5 where the brand has no similar past post.
 
 Decision: skip when the trend is outside the brand's industry filter, when relevance ≤ 0.3 or
 when opportunity ≤ 0.3; recommend when final > 0.5; otherwise the watchlist.
@@ -89,6 +91,9 @@ class BrandBatch:
     industries: np.ndarray  # B industry index into TrendBatch.industries' columns; -1 = no filter
     platforms: np.ndarray  # B × F bool: the brand can publish format f
     rewards: np.ndarray | None = None  # B × C expected reward per category in [0, 1]; None = neutral
+    # The brands' rewarded past posts (apps.analytics.learning.PastRewards: vectors P × D, rewards
+    # P in 0-5, brands P column index, ascending); when set, the learned reward comes from them.
+    past: object | None = None
 
 
 @dataclass
@@ -146,11 +151,38 @@ def format_fit_matrix(categories: np.ndarray, platforms: np.ndarray) -> tuple[np
     return fit[:, brand_set], best[:, brand_set]
 
 
+def learned_reward_matrix(
+    trend_vectors: np.ndarray, past, n_brands: int, threshold: float | None = None
+) -> np.ndarray:
+    """T × B: the similarity-weighted mean reward / 5 of each brand's past posts whose trend is
+    similar (cosine ≥ threshold) to each trend; NEUTRAL_REWARD where a brand has none.
+
+    The past posts are sorted by brand, so each brand's sums are one np.add.reduceat over its
+    columns of the T × P similarity matrix: no loop over brands."""
+    from apps.analytics.learning import REWARD_MAX, SIMILAR_TREND_COSINE
+
+    threshold = SIMILAR_TREND_COSINE if threshold is None else threshold
+    reward = np.full((trend_vectors.shape[0], n_brands), NEUTRAL_REWARD, dtype=np.float32)
+    if past is None or len(past.rewards) == 0 or trend_vectors.shape[0] == 0:
+        return reward
+    similarity = trend_vectors.astype(np.float32) @ past.vectors.T  # T × P
+    weights = np.where(similarity >= threshold, similarity, 0).astype(np.float64)
+    brands, starts = np.unique(past.brands, return_index=True)
+    weight_sums = np.add.reduceat(weights, starts, axis=1)  # T × brands-with-posts
+    reward_sums = np.add.reduceat(weights * past.rewards[None, :], starts, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        learned = np.where(weight_sums > 0, reward_sums / weight_sums / REWARD_MAX, NEUTRAL_REWARD)
+    reward[:, brands] = np.clip(learned, 0, 1)
+    return reward
+
+
 def score(trends: TrendBatch, brands: BrandBatch) -> Scores:
     relevance = relevance_matrix(trends.vectors, brands.vectors).astype(np.float32)
     opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments).astype(np.float32)
     fit, best_format = format_fit_matrix(trends.categories, brands.platforms)
-    if brands.rewards is None:
+    if brands.past is not None:
+        reward = learned_reward_matrix(trends.vectors, brands.past, relevance.shape[1])
+    elif brands.rewards is None:
         reward = np.full(relevance.shape, NEUTRAL_REWARD, dtype=np.float32)
     else:
         reward = brands.rewards.astype(np.float32)[:, trends.categories].T  # T × B

@@ -266,7 +266,7 @@ def brand_batch_build(
         brand__in=brands, status=ConnectionStatus.CONNECTED
     ).values_list("brand_id", "platform"):
         platforms[brand_id].add(platform)
-    from apps.analytics.learning import brand_category_rewards
+    from apps.analytics.learning import brand_past_rewards
 
     return BrandBatch(
         vectors=np.vstack([vector_from_bytes(embeddings[b.pk].vector) for b in brands]),
@@ -274,7 +274,7 @@ def brand_batch_build(
             [column.get(b.industry.slug, -1) if b.industry_id else -1 for b in brands], dtype=np.int64
         ),
         platforms=np.vstack([platform_mask(platforms[b.pk]) for b in brands]),
-        rewards=brand_category_rewards([b.pk for b in brands]),
+        past=brand_past_rewards([b.pk for b in brands]),
     )
 
 
