@@ -179,14 +179,19 @@ def post_generate_execute(*, post: Post, platforms: list[str], regenerate: bool 
     try:
         for i, platform in enumerate(platforms):
             post_format = _format_on(platform, post.post_format)
-            result = copy_generate(
-                brand=brand,
-                trend=trend,
-                platform=platform,
-                post_format=post_format,
-                tone=post.tone,
-                regenerate=regenerate,
-            )
+            if post.ab_parent_id:  # variant B of an A/B test: a different hook, never A's text
+                from .ab import copy_generate_variant
+
+                result = copy_generate_variant(post=post, platform=platform, post_format=post_format)
+            else:
+                result = copy_generate(
+                    brand=brand,
+                    trend=trend,
+                    platform=platform,
+                    post_format=post_format,
+                    tone=post.tone,
+                    regenerate=regenerate,
+                )
             PostCopy.objects.update_or_create(
                 post=post,
                 platform=platform,

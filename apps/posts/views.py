@@ -190,6 +190,8 @@ def _platform_view(post, copy, *, approve_errors=None, edit_errors=None) -> dict
 def _review_context(request, post, *, approve_errors=None, reject_form=None, notice="", publish=None) -> dict:
     from apps.publishing.selectors import publish_panel_context
 
+    from .ab import ab_panel_context
+
     approve_errors = approve_errors or {}
     graphics = list(post.graphics.all())
     return {
@@ -209,6 +211,7 @@ def _review_context(request, post, *, approve_errors=None, reject_form=None, not
         "notice": notice,
         # Once approved: publish now, schedule, queue, and the post's publications.
         "publish": publish or publish_panel_context(post=post),
+        "ab": ab_panel_context(post=post),  # the A/B test card (apps.posts.ab)
     }
 
 
