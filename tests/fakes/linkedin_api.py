@@ -7,6 +7,13 @@ format, so LinkedInPublisher runs for real against it:
 - POST /rest/images?action=initializeUpload {"initializeUploadRequest": {"owner"}}
                                             -> {"value": {"uploadUrl", "uploadUrlExpiresAt", "image"}}
 - PUT  <uploadUrl>                          the image bytes (served by the fake itself) -> 201
+- GET  /rest/socialActions/<encoded URN>     {"likesSummary": {"totalLikes", …}, "commentsSummary":
+                                            {"aggregatedTotalComments", …}, "target"} (r_member_social)
+- GET  /rest/memberCreatorPostAnalytics?q=entity&entity=(share:<encoded URN>)&queryType=IMPRESSION|
+       REACTION|COMMENT|RESHARE|MEMBERS_REACHED&aggregation=TOTAL
+                                            {"paging", "elements": [{"count", "metricType": {…}}]}
+                                            (r_member_postAnalytics; 403 ACCESS_DENIED without it:
+                                            `can_read_analytics`)
 
 Like LinkedIn: /rest calls need `LinkedIn-Version` (400 VERSION_MISSING without it, 426
 NONEXISTENT_VERSION for one not active) and `X-Restli-Protocol-Version: 2.0.0` (LinkedIn documents
@@ -30,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from tests.fakes.x_api import Answer, FakeRequest, PublishingFake, Record
 
@@ -45,6 +53,15 @@ ELEMENT = re.compile(
     r"|#(?P<word>\w+)"
 )
 UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
+POST_METRICS = ("reactions", "comments", "reshares", "impressions", "members_reached")
+ANALYTICS_TYPES = {
+    "IMPRESSION": "impressions",
+    "MEMBERS_REACHED": "members_reached",
+    "RESHARE": "reshares",
+    "REACTION": "reactions",
+    "COMMENT": "comments",
+}
+METRIC_TYPE_KEY = "com.linkedin.adsexternalapi.memberanalytics.v1.CreatorPostAnalyticsMetricTypeV1"
 
 
 def error(status: int, message: str, code: str | None = None, service_code: int | None = None) -> dict:
@@ -103,6 +120,8 @@ class LinkedInPost(Record):
     text: str  # as a reader sees it
     created_at: datetime
     body: dict = field(default_factory=dict)  # the request body, as sent
+    # reactions, comments, reshares, impressions, members_reached: `set_metrics` changes them
+    metrics: dict[str, int] = field(default_factory=lambda: dict.fromkeys(POST_METRICS, 0))
 
     @property
     def content(self) -> dict | None:
@@ -129,6 +148,7 @@ class FakeLinkedIn(PublishingFake):
         self.active_versions: set[str] | None = None  # None: every well-formed YYYYMM is active
         self.duplicate_window = timedelta(hours=24)
         self.can_read_posts = True  # the app has r_member_social (restricted) to list a member's posts
+        self.can_read_analytics = True  # the app has r_member_postAnalytics (memberCreatorPostAnalytics)
         self._next_share = 7_250_000_000_000_000_000
         super().__init__()
 
@@ -153,6 +173,21 @@ class FakeLinkedIn(PublishingFake):
         """A post the member already has (commentary in little format, as LinkedIn keeps it)."""
         with self.lock:
             return self._create(f"urn:li:person:{member_id}", commentary, {}, created_at or datetime.now(UTC))
+
+    def set_metrics(self, urn: str, **counts: int) -> None:
+        """A post's numbers from now on: reactions=…, comments=…, reshares=…, impressions=…."""
+        unknown = set(counts) - set(POST_METRICS)
+        if unknown:
+            raise ValueError(f"Unknown post metrics {sorted(unknown)}")
+        with self.lock:
+            self._post(urn).metrics.update(counts)
+
+    def delete_post(self, urn: str) -> None:
+        with self.lock:
+            self.posts.remove(self._post(urn))
+
+    def _post(self, urn: str) -> LinkedInPost:
+        return next(p for p in self.posts if p.id == urn)
 
     def posts_by(self, member_id: str = MEMBER_ID) -> list[LinkedInPost]:
         with self.lock:
@@ -214,8 +249,14 @@ class FakeLinkedIn(PublishingFake):
         if request.header("X-Restli-Protocol-Version") != "2.0.0":
             return Answer(400, error(400, "This resource needs the header X-Restli-Protocol-Version: 2.0.0"))
         endpoint = f"{request.method} {request.path}"
+        if request.path.startswith("/rest/socialActions/"):
+            endpoint = f"{request.method} /rest/socialActions"
         if not self._rate_window(token.member_id, endpoint)[3]:
             return Answer(429, _throttled())
+        if endpoint == "GET /rest/socialActions":
+            return self._social_actions(request, token)
+        if endpoint == "GET /rest/memberCreatorPostAnalytics":
+            return self._post_analytics(request, token)
         if endpoint == "POST /rest/posts":
             return self._create_post(request, token)
         if endpoint == "GET /rest/posts":
@@ -308,6 +349,72 @@ class FakeLinkedIn(PublishingFake):
                 "elements": [_post_json(p) for p in page],
             },
         )
+
+    def _own_post(self, urn: str, token: LinkedInToken) -> LinkedInPost | Answer:
+        with self.lock:
+            post = next((p for p in self.posts if p.id == urn), None)
+        if post is None:
+            return Answer(404, error(404, f"Not Found: {urn}", "NOT_FOUND"))
+        if post.author != f"urn:li:person:{token.member_id}":
+            return Answer(403, error(403, f"Not enough permissions to access: {urn}", "ACCESS_DENIED", 100))
+        return post
+
+    def _social_actions(self, request: FakeRequest, token: LinkedInToken) -> Answer:
+        raw = request.path[len("/rest/socialActions/") :]
+        if ":" in raw:  # Rest.li 2.0: a URN in the path must be URL-encoded
+            return Answer(400, error(400, "Invalid key: the URN must be URL-encoded", "ILLEGAL_ARGUMENT"))
+        if not self.can_read_posts:
+            message = "Not enough permissions to access: socialActions.GET.20251001"
+            return Answer(403, error(403, message, "ACCESS_DENIED", 100))
+        post = self._own_post(unquote(raw), token)
+        if isinstance(post, Answer):
+            return post
+        m = post.metrics
+        return Answer(
+            200,
+            {
+                "likesSummary": {
+                    "selectedLikes": [],
+                    "aggregatedTotalLikes": m["reactions"],
+                    "likedByCurrentUser": False,
+                    "totalLikes": m["reactions"],
+                },
+                "commentsSummary": {
+                    "selectedComments": [],
+                    "totalFirstLevelComments": m["comments"],
+                    "commentsState": "OPEN",
+                    "aggregatedTotalComments": m["comments"],
+                },
+                "target": post.id,
+            },
+        )
+
+    def _post_analytics(self, request: FakeRequest, token: LinkedInToken) -> Answer:
+        query = request.query
+        if query.get("q") != "entity":
+            return Answer(400, error(400, "Invalid query parameter q", "ILLEGAL_ARGUMENT"))
+        if not self.can_read_analytics:
+            message = "Not enough permissions to access: memberCreatorPostAnalytics.FINDER-entity.20251001"
+            return Answer(403, error(403, message, "ACCESS_DENIED", 100))
+        raw_entity = next((p[7:] for p in request.raw_query.split("&") if p.startswith("entity=")), "")
+        match = re.fullmatch(r"\((share|ugcPost):([^)]*)\)", raw_entity)
+        if match is None or ":" in match[2]:
+            return Answer(
+                400, error(400, "Invalid param: entity must be (share:<encoded URN>)", "ILLEGAL_ARGUMENT")
+            )
+        query_type = query.get("queryType", "")
+        if query_type not in ANALYTICS_TYPES:
+            return Answer(400, error(400, f"Invalid queryType {query_type}", "ILLEGAL_ARGUMENT"))
+        if query.get("aggregation", "TOTAL") not in ("TOTAL", "DAILY"):
+            return Answer(400, error(400, "Invalid aggregation", "ILLEGAL_ARGUMENT"))
+        post = self._own_post(unquote(match[2]), token)
+        if isinstance(post, Answer):
+            return post
+        element = {
+            "count": post.metrics[ANALYTICS_TYPES[query_type]],
+            "metricType": {METRIC_TYPE_KEY: query_type},
+        }
+        return Answer(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": [element]})
 
     def _initialize(self, request: FakeRequest, token: LinkedInToken) -> Answer:
         if request.query.get("action") != "initializeUpload":

@@ -6,6 +6,10 @@ and the token refresh run for real against it:
 - GET  /2/users/:id/tweets             start_time, end_time, max_results (5-100), exclude,
                                        pagination_token, tweet.fields; newest first
 - GET  /2/users/me
+- GET  /2/tweets?ids=<1-100 ids>&tweet.fields=public_metrics
+                                       {"data": [{"id", "text", "public_metrics": {like_count, reply_count,
+                                       retweet_count, quote_count, bookmark_count, impression_count}}],
+                                       "errors": [Not Found Error per deleted/unknown id]}; set_metrics()
 - POST /2/media/upload/initialize      {"media_type", "total_bytes", "media_category"}
 - POST /2/media/upload/:id/append      multipart: media (bytes), segment_index
 - POST /2/media/upload/:id/finalize    processing_info while "processing" (see processing_polls)
@@ -113,6 +117,17 @@ def parse_rfc3339(value: str) -> datetime | None:
         return None
     return moment if moment.tzinfo else None
 
+
+PUBLIC_METRICS = (
+    "retweet_count",
+    "reply_count",
+    "like_count",
+    "quote_count",
+    "bookmark_count",
+    "impression_count",
+)
+LOOKUP_MAX_IDS = 100
+PROBLEM_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 parse_multipart = multipart_parts  # (the name the rest of this module uses)
 
@@ -326,6 +341,8 @@ class Tweet(Record):
     reply_to: str | None = None
     media_ids: list[str] = field(default_factory=list)
     deleted: bool = False
+    # public_metrics as X gives them (GET /2/tweets); `set_metrics` changes them
+    metrics: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PUBLIC_METRICS, 0))
 
 
 @dataclass
@@ -412,6 +429,15 @@ class FakeX(PublishingFake):
         with self.lock:
             return [t for t in self._by_author.get(user_id, []) if not t.deleted]
 
+    def set_metrics(self, tweet_id: str, **counts: int) -> None:
+        """A post's public_metrics from now on: like_count=…, reply_count=…, retweet_count=…,
+        quote_count=…, bookmark_count=…, impression_count=…."""
+        unknown = set(counts) - set(PUBLIC_METRICS)
+        if unknown:
+            raise ValueError(f"Unknown public metrics {sorted(unknown)}")
+        with self.lock:
+            self._by_id[tweet_id].metrics.update(counts)
+
     def tweet(self, tweet_id: str) -> Tweet | None:
         with self.lock:
             return self._by_id.get(tweet_id)
@@ -488,6 +514,8 @@ class FakeX(PublishingFake):
             return self._create_tweet(request, token)
         if endpoint == "GET /2/users/:id/tweets":
             return self._timeline(request, path.split("/")[3])
+        if endpoint == "GET /2/tweets":
+            return self._lookup(request)
         if endpoint == "GET /2/users/me":
             return Answer(
                 200, {"data": {"id": token.user_id, "name": token.handle, "username": token.handle}}
@@ -648,6 +676,53 @@ class FakeX(PublishingFake):
             meta["next_token"] = str(offset + max_results)
         return Answer(200, {"data": [_tweet_json(t, fields) for t in page], "meta": meta})
 
+    def _lookup(self, request: FakeRequest) -> Answer:
+        """GET /2/tweets?ids=…: the posts found in `data`, each id X cannot give (deleted or never
+        existed) as a "Not Found Error" in `errors`, still HTTP 200."""
+        ids = [i for i in request.query.get("ids", "").split(",") if i]
+        if not 1 <= len(ids) <= LOOKUP_MAX_IDS:
+            return Answer(
+                400,
+                invalid_request(
+                    f"The number of values in the `ids` query parameter list [{len(ids)}] is not between 1 and 100",
+                    {"ids": [request.query.get("ids", "")]},
+                ),
+            )
+        bad = [i for i in ids if not i.isdigit()]
+        if bad:
+            return Answer(
+                400,
+                invalid_request(
+                    f"The `ids` query parameter value [{bad[0]}] does not match ^[0-9]{{1,19}}$",
+                    {"ids": [bad[0]]},
+                ),
+            )
+        fields = set(filter(None, request.query.get("tweet.fields", "").split(",")))
+        data, errors = [], []
+        with self.lock:
+            for tweet_id in ids:
+                tweet = self._by_id.get(tweet_id)
+                if tweet is None or tweet.deleted:
+                    errors.append(
+                        {
+                            "value": tweet_id,
+                            "detail": f"Could not find tweet with ids: [{tweet_id}].",
+                            "title": "Not Found Error",
+                            "resource_type": "tweet",
+                            "parameter": "ids",
+                            "resource_id": tweet_id,
+                            "type": PROBLEM_NOT_FOUND,
+                        }
+                    )
+                else:
+                    data.append(_tweet_json(tweet, fields))
+        body: dict[str, Any] = {}
+        if data:
+            body["data"] = data
+        if errors:
+            body["errors"] = errors
+        return Answer(200, body)
+
     def _initialize(self, request: FakeRequest, token: XToken) -> Answer:
         body = request.json
         if not isinstance(body, dict):
@@ -784,6 +859,8 @@ def _tweet_json(tweet: Tweet, fields: set[str]) -> dict:
         data["referenced_tweets"] = [{"type": "replied_to", "id": tweet.reply_to}]
     if "attachments" in fields and tweet.media_ids:
         data["attachments"] = {"media_keys": [f"3_{m}" for m in tweet.media_ids]}
+    if "public_metrics" in fields:
+        data["public_metrics"] = dict(tweet.metrics)
     return data
 
 

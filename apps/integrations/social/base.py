@@ -99,3 +99,44 @@ class SocialPublisher(Protocol):
     def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
         """The account's post with exactly this text created at or after `since`, if the platform
         has it: how an unknown outcome is reconciled before anything is sent again."""
+
+
+# --- engagement metrics (apps.analytics fetches them every 4 hours) ---------------------------------
+
+
+@dataclass(frozen=True)
+class PostMetrics:
+    """One post's numbers as the platform gave them; `estimated` names those it did not give
+    (filled by a documented rule instead)."""
+
+    likes: int = 0
+    comments: int = 0  # comments or replies
+    shares: int = 0  # shares or reposts
+    quotes: int = 0
+    bookmarks: int = 0
+    impressions: int = 0
+    estimated: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricsBatch:
+    """The answer to one metrics request: numbers per post id, and the ids the platform could not
+    give (deleted, not visible) with its reason."""
+
+    metrics: dict[str, PostMetrics] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+    rate: RateInfo = field(default_factory=RateInfo)
+
+
+class MetricsRateLimited(ServiceError):
+    """429 on a metrics request: stop asking for this account until `reset_at` (None: the platform
+    did not say; try again on the next run)."""
+
+    def __init__(self, message: str, *, reset_at: datetime | None = None, rate: RateInfo | None = None, **kw):
+        super().__init__(message, status=429, **kw)
+        self.reset_at = reset_at
+        self.rate = rate or RateInfo()
+
+
+class MetricsAuthError(ServiceError):
+    """401 on a metrics request: the account's sign-in is no longer accepted."""

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import httpx
 from django.conf import settings
@@ -24,7 +25,17 @@ from django.core.cache import cache
 
 from apps.integrations.http import ServiceError, retry_after_seconds, send
 
-from .base import CreatedPost, MediaItem, PublishAccount, PublishError, PublishErrorKind, RateInfo
+from .base import (
+    CreatedPost,
+    MediaItem,
+    MetricsAuthError,
+    MetricsRateLimited,
+    PostMetrics,
+    PublishAccount,
+    PublishError,
+    PublishErrorKind,
+    RateInfo,
+)
 from .x import CLOCK_SKEW, publish_timeout, unanswered_error
 
 logger = logging.getLogger(__name__)
@@ -260,3 +271,137 @@ class LinkedInPublisher:
             if commentary == sent or _comparable(plain_text(commentary)) == wanted:
                 return CreatedPost(external_id=post["id"], url=linkedin_post_url(post["id"]), rate=RateInfo())
         return None
+
+
+# --- engagement metrics ----------------------------------------------------------------------------
+#
+# Member posts have two sources. With r_member_postAnalytics (LinkedIn's Community Management
+# API), GET /rest/memberCreatorPostAnalytics?q=entity&entity=(share:<encoded URN>)&queryType=…
+# &aggregation=TOTAL gives IMPRESSION, REACTION, COMMENT and RESHARE (one request each;
+# {"elements": [{"count", "metricType": {…: "IMPRESSION"}}]}): nothing is estimated. Without it
+# (403), GET /rest/socialActions/<encoded URN> gives reactions (likesSummary.totalLikes) and
+# comments (commentsSummary.aggregatedTotalComments) only; shares and impressions are then
+# estimated by apps.analytics.rewards.linkedin_estimate and named in `estimated`. LinkedIn has no
+# quotes or bookmarks. Limits are daily (reset at midnight UTC), answered with a bare 429.
+
+ANALYTICS_QUERIES = {
+    "IMPRESSION": "impressions",
+    "REACTION": "likes",
+    "COMMENT": "comments",
+    "RESHARE": "shares",
+}
+
+
+class LinkedInAnalyticsDenied(ServiceError):
+    """403 from memberCreatorPostAnalytics: the app lacks r_member_postAnalytics for this member."""
+
+
+def _metrics_call(path: str, what: str, access_token: str) -> httpx.Response | None:
+    """One metrics GET; None for a post LinkedIn no longer has (404)."""
+    response = send(
+        "GET",
+        f"{settings.LINKEDIN_API_BASE_URL}{path}",
+        what=f"LinkedIn: {what}",
+        fail_from=600,
+        headers={
+            "Authorization": f"Bearer {access_token}",
+            "LinkedIn-Version": settings.LINKEDIN_API_VERSION,
+            "X-Restli-Protocol-Version": "2.0.0",
+        },
+    )
+    status = response.status_code
+    if status == 429:
+        now = datetime.now(UTC)
+        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        raise MetricsRateLimited(
+            "LinkedIn's daily limit for this account or app was reached; it resets at midnight UTC.",
+            reset_at=midnight,
+            retry_after=retry_after_seconds(response),
+            body=response.text[:2000],
+        )
+    if status == 401:
+        raise MetricsAuthError(
+            f"LinkedIn no longer accepts this account's sign-in ({_message(response)}).", status=401
+        )
+    if status == 404:
+        return None
+    if status == 403 and path.startswith("/rest/memberCreatorPostAnalytics"):
+        raise LinkedInAnalyticsDenied(f"LinkedIn: {_message(response)}", status=403)
+    if status >= 400:
+        raise ServiceError(
+            f"LinkedIn: {what} failed ({status}): {_message(response)}",
+            status=status,
+            body=response.text[:2000],
+        )
+    return response
+
+
+def _entity(urn: str) -> str:
+    """A post URN as the Rest.li union memberCreatorPostAnalytics takes: (share:…) or (ugcPost:…)."""
+    kind = "ugcPost" if urn.startswith("urn:li:ugcPost:") else "share"
+    return f"({kind}:{quote(urn, safe='')})"
+
+
+def linkedin_post_analytics(*, access_token: str, urn: str) -> dict[str, int] | None:
+    """Impressions, reactions, comments and reshares of a member's post (memberCreatorPostAnalytics,
+    TOTAL aggregation). None: LinkedIn no longer has the post. LinkedInAnalyticsDenied without
+    the r_member_postAnalytics permission."""
+    numbers: dict[str, int] = {}
+    for query_type, name in ANALYTICS_QUERIES.items():
+        path = (
+            f"/rest/memberCreatorPostAnalytics?q=entity&entity={_entity(urn)}"
+            f"&queryType={query_type}&aggregation=TOTAL"
+        )
+        response = _metrics_call(path, "post analytics", access_token)
+        if response is None:
+            return None
+        try:
+            elements = response.json().get("elements") or []
+            numbers[name] = sum(max(0, int(e.get("count") or 0)) for e in elements if isinstance(e, dict))
+        except (ValueError, AttributeError, TypeError):
+            raise ServiceError("LinkedIn: post analytics returned a malformed body") from None
+    return numbers
+
+
+def linkedin_social_actions(*, access_token: str, urn: str) -> dict[str, int] | None:
+    """Reactions and comments of a post (socialActions). None: LinkedIn no longer has the post."""
+    response = _metrics_call(f"/rest/socialActions/{quote(urn, safe='')}", "post reactions", access_token)
+    if response is None:
+        return None
+    try:
+        body = response.json()
+        likes = body.get("likesSummary") or {}
+        comments = body.get("commentsSummary") or {}
+        return {
+            "likes": int(likes.get("totalLikes") or likes.get("aggregatedTotalLikes") or 0),
+            "comments": int(
+                comments.get("aggregatedTotalComments") or comments.get("totalFirstLevelComments") or 0
+            ),
+        }
+    except (ValueError, AttributeError, TypeError):
+        raise ServiceError("LinkedIn: socialActions returned a malformed body") from None
+
+
+def linkedin_post_metrics(
+    *, access_token: str, urn: str, analytics: bool = True
+) -> tuple[PostMetrics | None, bool]:
+    """A post's numbers and whether post analytics are available for this member (the caller
+    stops asking for them after the first 403). Without analytics, shares and impressions are
+    estimated (apps.analytics.rewards.linkedin_estimate) and named in `estimated`. None: LinkedIn
+    no longer has the post."""
+    from apps.analytics.rewards import linkedin_estimate
+
+    if analytics:
+        try:
+            numbers = linkedin_post_analytics(access_token=access_token, urn=urn)
+        except LinkedInAnalyticsDenied:
+            analytics = False
+        else:
+            if numbers is None:
+                return None, True
+            return PostMetrics(**numbers), True
+    counts = linkedin_social_actions(access_token=access_token, urn=urn)
+    if counts is None:
+        return None, analytics
+    numbers, estimated = linkedin_estimate(likes=counts["likes"], comments=counts["comments"])
+    return PostMetrics(**numbers, estimated=tuple(estimated)), analytics

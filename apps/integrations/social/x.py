@@ -26,7 +26,18 @@ from django.utils import timezone
 
 from apps.integrations.http import ServiceError, retry_after_seconds, send
 
-from .base import CreatedPost, MediaItem, PublishAccount, PublishError, PublishErrorKind, RateInfo
+from .base import (
+    CreatedPost,
+    MediaItem,
+    MetricsAuthError,
+    MetricsBatch,
+    MetricsRateLimited,
+    PostMetrics,
+    PublishAccount,
+    PublishError,
+    PublishErrorKind,
+    RateInfo,
+)
 
 
 @dataclass
@@ -372,3 +383,86 @@ def _created_at(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+# --- engagement metrics ----------------------------------------------------------------------------
+
+METRICS_BATCH = 100  # GET /2/tweets takes up to 100 ids
+
+
+def _metrics_of(public: dict) -> PostMetrics:
+    def count(name: str) -> int:
+        try:
+            return max(0, int(public.get(name) or 0))
+        except (TypeError, ValueError):
+            return 0
+
+    return PostMetrics(
+        likes=count("like_count"),
+        comments=count("reply_count"),
+        shares=count("retweet_count"),
+        quotes=count("quote_count"),
+        bookmarks=count("bookmark_count"),
+        impressions=count("impression_count"),
+    )
+
+
+def x_posts_metrics(*, access_token: str, ids: list[str]) -> MetricsBatch:
+    """The public_metrics of up to 100 posts in one GET /2/tweets?ids=…: likes, replies, reposts,
+    quotes, bookmarks and impressions (X gives them all). A deleted or hidden post comes back in the
+    `errors` array (HTTP 200, "Not Found Error" / "Authorization Error") and is listed in `missing`.
+    A 429 raises MetricsRateLimited with the window's reset; a 401 MetricsAuthError; other failures
+    ServiceError. The rate-limit headers of the answer are in `rate`."""
+    if not ids:
+        return MetricsBatch()
+    if len(ids) > METRICS_BATCH:
+        raise ValueError(f"X takes at most {METRICS_BATCH} ids a request ({len(ids)} given)")
+    response = send(
+        "GET",
+        f"{settings.X_API_BASE_URL}/2/tweets",
+        what="X: post metrics",
+        describe=_detail,
+        fail_from=600,  # classified below
+        params={"ids": ",".join(str(i) for i in ids), "tweet.fields": "public_metrics"},
+        headers={"Authorization": f"Bearer {access_token}"},
+    )
+    rate = x_rate_info(response)
+    status = response.status_code
+    if status == 429:
+        when = f"; it resets at {rate.reset_at:%H:%M} UTC" if rate.reset_at else ""
+        raise MetricsRateLimited(
+            f"X's rate limit for post metrics was reached for this account{when}.",
+            reset_at=rate.reset_at,
+            rate=rate,
+            retry_after=retry_after_seconds(response),
+            body=response.text[:2000],
+        )
+    if status == 401:
+        raise MetricsAuthError(
+            f"X no longer accepts this account's sign-in ({_detail(response)}).", status=401
+        )
+    if status >= 400:
+        raise ServiceError(
+            f"X: post metrics failed ({status}): {_detail(response)}",
+            status=status,
+            body=response.text[:2000],
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        raise ServiceError("X: post metrics returned a malformed body", status=status) from None
+    metrics: dict[str, PostMetrics] = {}
+    for post in body.get("data") or []:
+        if isinstance(post, dict) and post.get("id"):
+            metrics[str(post["id"])] = _metrics_of(post.get("public_metrics") or {})
+    missing: dict[str, str] = {}
+    for err in body.get("errors") or []:
+        if not isinstance(err, dict):
+            continue
+        post_id = str(err.get("resource_id") or err.get("value") or "")
+        if post_id and post_id not in metrics:
+            missing[post_id] = err.get("detail") or err.get("title") or "not found"
+    for post_id in ids:  # an id X said nothing about counts as missing, not as zero
+        if str(post_id) not in metrics and str(post_id) not in missing:
+            missing[str(post_id)] = "X did not return this post."
+    return MetricsBatch(metrics=metrics, missing=missing, rate=rate)

@@ -1,0 +1,316 @@
+"""Engagement tracking: every 4 hours, the numbers of every post published in the last 30 days
+whose reward is not final yet, one MetricsSnapshot per fetch, the latest numbers and the reward
+on the Publication (SPEC section 7).
+
+- X: GET /2/tweets with up to 100 ids a request (public_metrics), per account; a 429 stops that
+  account's requests until the window's reset (x-rate-limit-reset, kept in the cache) and its
+  posts keep their old numbers: they are simply fetched on the next run. When a batch says
+  x-rate-limit-remaining is 0, the account's later batches wait for the reset the same way.
+- LinkedIn: memberCreatorPostAnalytics when the app may read it, else socialActions with shares
+  and impressions estimated (apps.analytics.rewards, "LinkedIn estimate"); a 429 blocks the account
+  until midnight UTC (LinkedIn's limits are daily).
+- Sandbox: apps.sandbox.selectors.sandbox_post_metrics at `now` (replies are comments, reposts
+  are shares; the sandbox has no quotes or bookmarks).
+
+A thread (several part_ids) counts as one post: its numbers are the sums over its parts (every
+part's likes, replies … and impressions), so its reward is the thread's as a whole. A part the
+platform no longer has counts as nothing; a post none of whose parts it has gets no snapshot.
+
+The reward is final once a fetch happens 7 days or more after publishing; a final reward is never
+changed afterwards (the update is compare-and-set on reward_final=False, and final posts are not
+fetched again).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.integrations.http import ServiceError
+from apps.integrations.social.base import MetricsAuthError, MetricsRateLimited, PostMetrics
+from apps.publishing.models import Publication, PublicationStatus
+
+from .models import MetricsSnapshot
+from .rewards import METRIC_NAMES, METRICS_WINDOW, REWARD_FINAL_AFTER, engagement_rate_of, reward_of
+
+logger = logging.getLogger(__name__)
+
+X_BATCH = 100
+# A run that follows another within this long does not fetch the same posts again (a task
+# delivered twice stores one snapshot, not two).
+REFETCH_AFTER = timedelta(minutes=30)
+
+
+@dataclass
+class MetricsFetchSummary:
+    """What one run did, per outcome; `problems` says in words why accounts were skipped."""
+
+    due: int = 0
+    fetched: int = 0
+    finalized: int = 0
+    missing: int = 0  # the platform no longer has the post
+    rate_limited: int = 0  # posts left for the next run because of a rate limit
+    skipped: int = 0  # posts of accounts we could not ask (sign-in, errors)
+    requests: int = 0
+    handled: int = 0  # stored or found missing (the others were left for a later run)
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _blocked_key(platform: str, connection_id: int | None) -> str:
+    return f"analytics:metrics-blocked:{platform}:{connection_id}"
+
+
+def metrics_blocked_until(
+    *, platform: str, connection_id: int | None, now: datetime | None = None
+) -> datetime | None:
+    """When an account's earlier 429 stops blocking its metrics requests (None: not blocked)."""
+    until = cache.get(_blocked_key(platform, connection_id))
+    return until if until and until > (now or timezone.now()) else None
+
+
+def _block(platform: str, connection_id: int | None, until: datetime | None, now: datetime) -> None:
+    # No reset given: nothing is blocked; the next run (4 hours later) simply tries again.
+    if until is None or until <= now:
+        return
+    cache.set(_blocked_key(platform, connection_id), until, timeout=int((until - now).total_seconds()) + 1)
+
+
+def metrics_due(*, now: datetime) -> list[Publication]:
+    """Published in the last 30 days, reward not final, not fetched in the last half hour."""
+    return list(
+        Publication.objects.filter(
+            status=PublicationStatus.PUBLISHED,
+            published_at__gte=now - METRICS_WINDOW,
+            published_at__lte=now,
+            reward_final=False,
+        )
+        .exclude(metrics_fetched_at__gt=now - REFETCH_AFTER)
+        .select_related("connection", "connection__social_account")
+        .order_by("published_at", "pk")
+    )
+
+
+def _part_ids(publication: Publication) -> list[str]:
+    return [str(i) for i in publication.part_ids or []] or (
+        [publication.external_id] if publication.external_id else []
+    )
+
+
+def _sum(parts: Iterable[PostMetrics]) -> PostMetrics:
+    parts = list(parts)
+    estimated = tuple(name for name in METRIC_NAMES if any(name in p.estimated for p in parts))
+    return PostMetrics(
+        likes=sum(p.likes for p in parts),
+        comments=sum(p.comments for p in parts),
+        shares=sum(p.shares for p in parts),
+        quotes=sum(p.quotes for p in parts),
+        bookmarks=sum(p.bookmarks for p in parts),
+        impressions=sum(p.impressions for p in parts),
+        estimated=estimated,
+    )
+
+
+def publication_metrics_record(
+    *, publication: Publication, metrics: PostMetrics, now: datetime
+) -> MetricsSnapshot | None:
+    """Store one fetch: a snapshot and the latest numbers, engagement rate and reward on the
+    publication. None when its reward was already final (it is never changed)."""
+    published_at = publication.published_at or now
+    final = published_at <= now - REWARD_FINAL_AFTER
+    numbers = {
+        "likes": metrics.likes,
+        "comments": metrics.comments,
+        "shares": metrics.shares,
+        "quotes": metrics.quotes,
+        "bookmarks": metrics.bookmarks,
+        "impressions": metrics.impressions,
+    }
+    reward = reward_of(
+        likes=metrics.likes, comments=metrics.comments, shares=metrics.shares, impressions=metrics.impressions
+    )
+    rate = engagement_rate_of(**numbers)
+    estimated = list(metrics.estimated)
+    with transaction.atomic():
+        updated = Publication.objects.filter(pk=publication.pk, reward_final=False).update(
+            **numbers,
+            engagement_rate=rate,
+            reward=reward,
+            reward_final=final,
+            metrics_estimated=estimated,
+            metrics_fetched_at=now,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            return None
+        snapshot = MetricsSnapshot.objects.create(
+            publication=publication,
+            brand_id=publication.brand_id,
+            platform=publication.platform,
+            fetched_at=now,
+            age_hours=max(0.0, (now - published_at).total_seconds() / 3600),
+            estimated=estimated,
+            engagement_rate=rate,
+            reward=reward,
+            final=final,
+            **numbers,
+        )
+    return snapshot
+
+
+def metrics_fetch_due(*, now: datetime | None = None) -> MetricsFetchSummary:
+    """Fetch and store the numbers of every publication that is due (see the module docstring)."""
+    now = now or timezone.now()
+    summary = MetricsFetchSummary()
+    groups: dict[tuple[str, int | None], list[Publication]] = defaultdict(list)
+    for publication in metrics_due(now=now):
+        groups[(publication.platform, publication.connection_id)].append(publication)
+        summary.due += 1
+    for (platform, connection_id), publications in groups.items():
+        fetch = _FETCHERS.get(platform)
+        if fetch is None:
+            summary.skipped += len(publications)
+            continue
+        blocked = (
+            None
+            if platform == "sandbox"
+            else metrics_blocked_until(platform=platform, connection_id=connection_id, now=now)
+        )
+        if blocked:
+            summary.rate_limited += len(publications)
+            summary.problems.append(
+                f"{platform} account {connection_id}: rate limited until {blocked:%Y-%m-%d %H:%M} UTC; "
+                f"{len(publications)} posts wait for the next run."
+            )
+            continue
+        handled = summary.handled
+        try:
+            fetch(publications, now, summary)
+        except (ValidationError, MetricsAuthError, ServiceError) as exc:
+            # The account cannot be asked now (reconnect needed, platform down): its posts keep
+            # their numbers and are tried again on the next run.
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            logger.warning("metrics: %s account %s skipped: %s", platform, connection_id, message)
+            summary.problems.append(f"{platform} account {connection_id}: {message}")
+            summary.skipped += len(publications) - (summary.handled - handled)
+    logger.info("metrics fetch: %s", summary.as_dict())
+    return summary
+
+
+def _store(publication: Publication, parts: list[PostMetrics], now: datetime, summary: MetricsFetchSummary):
+    summary.handled += 1
+    if not parts:
+        summary.missing += 1
+        return
+    snapshot = publication_metrics_record(publication=publication, metrics=_sum(parts), now=now)
+    if snapshot is not None:
+        summary.fetched += 1
+        summary.finalized += int(snapshot.final)
+
+
+def _access_token(publication: Publication) -> str:
+    from apps.brands.connections import connection_access_token
+
+    if publication.connection is None:
+        raise ValidationError("The account this post went out on is no longer connected.")
+    return connection_access_token(connection=publication.connection)
+
+
+def _fetch_x(publications: list[Publication], now: datetime, summary: MetricsFetchSummary) -> None:
+    from apps.integrations.social.x import x_posts_metrics
+
+    token = _access_token(publications[0])
+    connection_id = publications[0].connection_id
+    # Batches of up to 100 ids; a thread's parts stay in one batch so it is stored whole or not at all.
+    batches: list[list[Publication]] = []
+    size = 0
+    for publication in publications:
+        n = len(_part_ids(publication))
+        if not batches or size + n > X_BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append(publication)
+        size += n
+    for index, batch in enumerate(batches):
+        ids = [i for p in batch for i in _part_ids(p)]
+        if not ids:
+            for publication in batch:
+                _store(publication, [], now, summary)
+            continue
+        summary.requests += 1
+        try:
+            answer = x_posts_metrics(access_token=token, ids=ids)
+        except MetricsRateLimited as exc:
+            left = sum(len(b) for b in batches[index:])
+            _block("x", connection_id, exc.reset_at, now)
+            summary.rate_limited += left
+            summary.problems.append(f"x account {connection_id}: {exc} {left} posts wait for the next run.")
+            logger.warning("metrics: X account %s rate limited; %s posts left for later", connection_id, left)
+            return
+        for publication in batch:
+            parts = [answer.metrics[i] for i in _part_ids(publication) if i in answer.metrics]
+            _store(publication, parts, now, summary)
+        rate = answer.rate
+        if rate.remaining == 0 and index + 1 < len(batches):
+            # The window is spent: asking again would only earn a 429.
+            left = sum(len(b) for b in batches[index + 1 :])
+            _block("x", connection_id, rate.reset_at, now)
+            summary.rate_limited += left
+            summary.problems.append(
+                f"x account {connection_id}: no requests left in this rate-limit window; {left} posts wait."
+            )
+            return
+
+
+def _fetch_linkedin(publications: list[Publication], now: datetime, summary: MetricsFetchSummary) -> None:
+    from apps.integrations.social.linkedin import linkedin_post_metrics
+
+    token = _access_token(publications[0])
+    connection_id = publications[0].connection_id
+    analytics = True  # until LinkedIn says (403) this app may not read this member's post analytics
+    for index, publication in enumerate(publications):
+        parts = []
+        try:
+            for urn in _part_ids(publication):
+                summary.requests += 1
+                metrics, analytics = linkedin_post_metrics(access_token=token, urn=urn, analytics=analytics)
+                if metrics is not None:
+                    parts.append(metrics)
+        except MetricsRateLimited as exc:
+            left = len(publications) - index
+            _block("linkedin", connection_id, exc.reset_at, now)
+            summary.rate_limited += left
+            summary.problems.append(
+                f"linkedin account {connection_id}: {exc} {left} posts wait for the next run."
+            )
+            return
+        _store(publication, parts, now, summary)
+
+
+def _fetch_sandbox(publications: list[Publication], now: datetime, summary: MetricsFetchSummary) -> None:
+    from apps.sandbox.selectors import sandbox_post_metrics
+
+    for publication in publications:
+        parts = []
+        for external_id in _part_ids(publication):
+            m = sandbox_post_metrics(external_id=external_id, at=now)
+            if m is not None:
+                parts.append(
+                    PostMetrics(
+                        likes=m.likes, comments=m.replies, shares=m.reposts, impressions=m.impressions
+                    )
+                )
+        _store(publication, parts, now, summary)
+
+
+_FETCHERS = {"x": _fetch_x, "linkedin": _fetch_linkedin, "sandbox": _fetch_sandbox}

@@ -1,0 +1,18 @@
+"""Celery tasks of engagement tracking: the 4-hourly metrics fetch. Thin: the service does the work."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    name="analytics.fetch_metrics",
+    acks_late=True,  # a worker lost mid-run leaves the message for another; posts already
+    reject_on_worker_lost=True,  # stored this run are not fetched again for half an hour
+    ignore_result=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def metrics_fetch() -> dict:
+    """Every 4 hours: the numbers of every post published in the last 30 days (not final yet)."""
+    return services.metrics_fetch_due().as_dict()
