@@ -50,7 +50,7 @@ def state_key(state: dict) -> str:
 
 
 def state_from_key(key: str) -> dict:
-    parts = (key.split("|") + ["", "", "", ""])[:4]
+    parts = ([*key.split("|"), "", "", "", ""])[:4]
     return dict(zip(("industry", "category", "format", "tone"), parts, strict=True))
 
 
@@ -75,7 +75,7 @@ class Action:
 
     @classmethod
     def from_key(cls, key: str) -> Action:
-        tone, platform, post_format = (key.split("|") + ["", "", ""])[:3]
+        tone, platform, post_format = ([*key.split("|"), "", "", ""])[:3]
         return cls(tone, platform, post_format)
 
     def describe(self) -> str:

@@ -1,0 +1,97 @@
+"""The Learning page: what was learned in words, the skip reason, the next training, Train now,
+404 for another brand's page, and a query count that does not grow with the data."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.analytics.models import TrainingRun
+from apps.analytics.training import policy_train
+from tests.analytics.learning_factories import learning_brand, published, trend_with
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owned(brand_user, client):
+    brand = learning_brand(timezone="Europe/Paris")
+    MembershipFactory(brand=brand, user=brand_user)
+    client.force_login(brand_user)
+    return brand
+
+
+def test_a_brand_with_nothing_published_sees_what_to_do(owned, client):
+    response = client.get(reverse("learning:page", args=[owned.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nothing published yet, so nothing learned" in body
+    assert "Not trained yet" in body
+    assert "15 %" in body
+
+
+def test_a_skipped_run_shows_its_reason_and_the_bandit(owned, client):
+    for reward in (1.0, 3.0, 2.0):
+        published(owned, reward=reward)
+    policy_train(brand=owned)
+    body = client.get(reverse("learning:page", args=[owned.pk])).content.decode()
+    assert "Only 3 published posts with a reward in the last 30 days; training needs 10." in body
+    assert "Bandit (little data)" in body
+    assert "Witty threads on X: average reward 2.0 over 3 posts" in body
+    assert "Nothing published yet" not in body
+
+
+def test_a_trained_model_says_what_it_learned_in_words(owned, client):
+    tech = trend_with(category="product")
+    for i in range(12):
+        published(owned, reward=2.3, trend=tech, at=timezone.now() - timedelta(days=1 + i))
+    published(owned, reward=1.0, tone="bold", post_format="post", platform="linkedin", trend=tech)
+    policy_train(brand=owned)
+    body = client.get(reverse("learning:page", args=[owned.pk])).content.decode()
+    assert "Witty threads on X on product trends: average reward 2.3 over 12 posts" in body
+    assert "Q-learning" in body
+    assert "product trends · witty thread · tech" in body
+    assert "Sunday" in body and "Europe/Paris" in body  # next training, brand-local
+
+
+def test_train_now_runs_the_training_and_says_so(owned, client):
+    response = client.post(reverse("learning:train", args=[owned.pk]), follow=True)
+    assert TrainingRun.objects.filter(brand=owned, status="skipped").count() == 1
+    assert "Training skipped. Only 0 published posts" in response.content.decode()
+
+
+def test_another_brands_learning_page_is_not_found(owned, client):
+    other = learning_brand()
+    assert client.get(reverse("learning:page", args=[other.pk])).status_code == 404
+    assert client.post(reverse("learning:train", args=[other.pk])).status_code == 404
+    assert not TrainingRun.objects.filter(brand=other).exists()
+
+
+def test_the_nav_link_opens_the_current_brands_learning_page(owned, client):
+    response = client.get(reverse("learning:current"))
+    assert response.status_code == 302 and response["Location"] == reverse("learning:page", args=[owned.pk])
+
+
+def test_the_page_query_count_does_not_grow_with_posts_and_runs(owned, client, django_assert_max_num_queries):
+    url = reverse("learning:page", args=[owned.pk])
+    for i in range(3):
+        published(owned, reward=1.0 + i)
+    policy_train(brand=owned)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    tones = ("professional", "friendly", "witty", "bold", "educational", "inspirational")
+    for i in range(30):
+        published(
+            owned,
+            reward=i % 5,
+            tone=tones[i % 6],
+            trend=trend_with(category=("product", "research", "markets")[i % 3]),
+            at=timezone.now() - timedelta(hours=5 + i),
+        )
+    for _ in range(5):
+        policy_train(brand=owned)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
