@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from apps.accounts.api import router as accounts_router
+from apps.analytics.api import router as analytics_router
 from apps.brands.api import router as brands_router
 from apps.core.api import API_AUTH, install_error_handlers
 from apps.memes.api import router as memes_router
@@ -33,3 +34,4 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/", trends_router)
 api.add_router("/", posts_router)
 api.add_router("/", publishing_router)
+api.add_router("/", analytics_router)
