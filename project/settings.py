@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "apps.core.metrics.PrometheusAfterMiddleware",  # the per-view series only (see the module)
 ]
 
 # Benchmarks mount extra views (bench/urls.py) on top of the site; nothing else sets this.
