@@ -260,3 +260,33 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- The meme pages' site: a server whose MEDIA_ROOT holds the starter templates --------------
+
+
+@pytest.fixture(scope="module")
+def meme_media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("meme-media")
+
+
+@pytest.fixture(scope="module")
+def meme_site_server(
+    django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server, meme_media_root
+):
+    """A server of its own, so the template images a test imports are the ones it reads. A module
+    uses it by overriding ``site_server`` with it."""
+    with run_site_server(
+        tmp_path_factory, fake_oauth_server, extra_env={"MEDIA_ROOT": str(meme_media_root)}
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def meme_starter(settings, meme_media_root):
+    """The starter templates, imported into the test database and the meme site's media."""
+    from apps.memes.services import template_import
+
+    settings.MEDIA_ROOT = meme_media_root
+    report = template_import()
+    assert not report.skipped or all("already exists" in why for _, why in report.skipped)

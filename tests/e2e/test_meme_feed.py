@@ -6,8 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from apps.memes.services import template_import
-from tests.e2e.conftest import run_site_server, screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import InfluencerFactory, StaffFactory
 
@@ -15,24 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="module")
-def media_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("meme-media")
-
-
-@pytest.fixture(scope="module")
-def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server, media_root):
-    # A server of its own, so the template images imported here are the ones it reads.
-    with run_site_server(
-        tmp_path_factory, fake_oauth_server, extra_env={"MEDIA_ROOT": str(media_root)}
-    ) as server:
-        yield server
-
-
-@pytest.fixture
-def starter(settings, media_root):
-    settings.MEDIA_ROOT = media_root
-    report = template_import()
-    assert not report.skipped or all("already exists" in why for _, why in report.skipped)
+def site_server(meme_site_server):
+    return meme_site_server
 
 
 def wait_for_feed_socket(page):
@@ -40,7 +23,7 @@ def wait_for_feed_socket(page):
     page.wait_for_function("() => document.getElementById('meme-live').dataset.live === 'open'")
 
 
-def test_a_new_meme_its_votes_and_its_removal_reach_another_browser_live(new_page, starter):
+def test_a_new_meme_its_votes_and_its_removal_reach_another_browser_live(new_page, meme_starter):
     maker = InfluencerFactory(display_name="Mia Maker")
     watcher = InfluencerFactory(display_name="Walt Watcher")
     staff = StaffFactory(display_name="Sam Staff")
@@ -113,7 +96,7 @@ def test_a_new_meme_its_votes_and_its_removal_reach_another_browser_live(new_pag
     expect(page3.locator(f"#hidden-{meme_id}")).to_contain_text("Testing the hide button.")
 
 
-def test_anonymous_visitors_watch_the_feed_and_are_sent_to_log_in_to_vote(new_page, starter):
+def test_anonymous_visitors_watch_the_feed_and_are_sent_to_log_in_to_vote(new_page, meme_starter):
     author = InfluencerFactory(display_name="Ann Author")
     visitor, page_author = new_page(), new_page()
     visitor.goto("/memes/")

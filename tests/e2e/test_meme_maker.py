@@ -11,8 +11,6 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from apps.memes.models import Meme, MemeTemplate
-from apps.memes.services import template_import
-from tests.e2e.conftest import run_site_server
 from tests.e2e.conftest import screenshot as save_screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import UserFactory
@@ -21,24 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="module")
-def media_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("maker-media")
-
-
-@pytest.fixture(scope="module")
-def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server, media_root):
-    # A server of its own, so the template images imported here are the ones it reads.
-    with run_site_server(
-        tmp_path_factory, fake_oauth_server, extra_env={"MEDIA_ROOT": str(media_root)}
-    ) as server:
-        yield server
-
-
-@pytest.fixture
-def starter(settings, media_root):
-    settings.MEDIA_ROOT = media_root
-    report = template_import()
-    assert not report.skipped or all("already exists" in why for _, why in report.skipped)
+def site_server(meme_site_server):
+    return meme_site_server
 
 
 def screenshot(page, name):
@@ -56,7 +38,7 @@ def preview_loaded(page) -> str:
     return page.get_attribute("[data-preview-image]", "src")
 
 
-def test_search_pick_type_preview_and_create_a_meme(page, starter):
+def test_search_pick_type_preview_and_create_a_meme(page, meme_starter):
     user = UserFactory(display_name="Maya Maker")
     log_in(page, user.email)
     page.goto("/memes/make/")
@@ -122,7 +104,7 @@ def test_search_pick_type_preview_and_create_a_meme(page, starter):
     )
 
 
-def test_caption_ideas_fill_the_text_boxes(page, starter):
+def test_caption_ideas_fill_the_text_boxes(page, meme_starter):
     user = UserFactory()
     log_in(page, user.email)
     page.goto("/memes/make/?template=change-my-mind")
@@ -140,7 +122,7 @@ def test_caption_ideas_fill_the_text_boxes(page, starter):
     preview_loaded(page)
 
 
-def test_upload_a_template_place_its_boxes_and_find_it_pending(page, starter):
+def test_upload_a_template_place_its_boxes_and_find_it_pending(page, meme_starter):
     user = UserFactory()
     log_in(page, user.email)
     page.goto("/memes/make/")
