@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 
+from apps.core.redis import cache_key, cache_redis_client
 from apps.memes.models import Meme
 
 logger = logging.getLogger(__name__)
@@ -62,19 +63,12 @@ def redis_client():
     if not settings.USE_REDIS:
         return None
     if _client is None:
-        import redis
-
-        cache = settings.CACHES["default"]
-        location = cache.get("LOCATION") or settings.REDIS_URL
-        if isinstance(location, list | tuple):
-            location = location[0]
-        _client = redis.Redis.from_url(location, socket_timeout=2, socket_connect_timeout=2)
+        _client = cache_redis_client(timeout=2)
     return _client
 
 
 def _key(name: str) -> str:
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-    return f"{prefix}:{name}" if prefix else name
+    return cache_key(name)
 
 
 def _feed_queryset():

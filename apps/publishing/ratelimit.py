@@ -465,17 +465,10 @@ _buckets_lock = threading.Lock()
 
 
 def redis_buckets_from_settings() -> RedisBuckets:
-    """A redis-py client of our own on the cache's LOCATION (so tests use their own database) with
-    the cache's KEY_PREFIX. Not Django's cache object: its client is a private attribute and it
-    pickles values, while the scripts need plain keys and one connection pool we control."""
-    import redis
+    """Buckets on the cache's Redis with the cache's KEY_PREFIX (apps.core.redis)."""
+    from apps.core.redis import cache_key_prefix, cache_redis_client
 
-    cache = settings.CACHES["default"]
-    location = cache.get("LOCATION") or settings.REDIS_URL
-    if isinstance(location, list | tuple):
-        location = location[0]
-    client = redis.Redis.from_url(location, socket_timeout=5, socket_connect_timeout=5)
-    return RedisBuckets(client, prefix=cache.get("KEY_PREFIX", ""))
+    return RedisBuckets(cache_redis_client(timeout=5), prefix=cache_key_prefix())
 
 
 def buckets() -> RedisBuckets | LocalBuckets:
