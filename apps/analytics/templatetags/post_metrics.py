@@ -23,3 +23,13 @@ def pm_percent(value) -> str:
     if value is None:
         return "—"
     return f"{float(value) * 100:.2f} %"
+
+
+@register.filter
+def pm_age(hours) -> str:
+    """A publication's age at a fetch: "16 h" under two days, else "6 d 16 h"."""
+    hours = round(float(hours or 0))
+    if hours < 48:
+        return f"{hours} h"
+    days, rest = divmod(hours, 24)
+    return f"{days} d {rest} h" if rest else f"{days} d"
