@@ -22,9 +22,8 @@
     return { text: get("--muted", "#5b6275"), grid: get("--border", "#e3e6ef") };
   }
 
-  function dayLabel(date, bucket) {
-    var text = date.getDate() + " " + MONTHS[date.getMonth()];
-    return bucket === "week" ? "wk " + text : text;
+  function dayLabel(date) {
+    return date.getDate() + " " + MONTHS[date.getMonth()];
   }
 
   function build(el, spec) {
@@ -34,7 +33,7 @@
     var yFormat = spec.series.length ? spec.series[0].format : "number";
     var bars = spec.kind === "bars";
     var count = spec.series.length;
-    var series = [{ label: spec.bucket === "week" ? "Week of" : "Day", value: function (u, ts) { return ts == null ? "—" : dayLabel(toDate(ts), "day"); } }];
+    var series = [{ label: spec.bucket === "week" ? "Week of" : "Day", value: function (u, ts) { return ts == null ? "—" : dayLabel(toDate(ts)); } }];
     spec.series.forEach(function (s, i) {
       var entry = {
         label: s.label,
@@ -74,9 +73,9 @@
       },
       axes: [
         Object.assign({}, axis, {
-          space: 56,
-          values: function (u, splits) { return splits.map(function (ts) { return dayLabel(toDate(ts), spec.bucket); }); },
-          incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY],
+          space: 64,
+          values: function (u, splits) { return splits.map(function (ts) { return dayLabel(toDate(ts)); }); },
+          incrs: spec.bucket === "week" ? [7 * DAY, 14 * DAY, 28 * DAY, 56 * DAY] : [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY],
         }),
         Object.assign({}, axis, {
           size: 56,

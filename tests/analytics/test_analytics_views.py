@@ -128,6 +128,8 @@ def test_htmx_gets_the_body_alone(site, brand):
     html = site.get(page(brand, days=7, data="real"), **HX).content.decode()
     assert html.lstrip().startswith('<div id="analytics-body"')
     assert "<html" not in html and 'aria-current="page">7 days<' in html
+    export = reverse("analytics:export", args=[brand.pk])
+    assert f"{export}?days=7&amp;data=real" in html  # the export link follows the period
 
 
 def test_another_brands_analytics_are_not_found(outsider, brand):
