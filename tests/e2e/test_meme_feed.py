@@ -118,3 +118,26 @@ def test_anonymous_visitors_watch_the_feed_and_are_sent_to_log_in_to_vote(new_pa
     expect(card).to_be_visible()
     card.get_by_role("link", name="Log in to vote up").click()
     expect(visitor).to_have_url(re.compile(r"/accounts/login/\?next=/memes/"))
+
+
+def test_after_a_reconnect_the_feed_fetches_what_it_missed(new_page, meme_starter, monkeypatch):
+    from apps.memes import events
+    from apps.memes.generation import spec_from_input
+    from apps.memes.models import MemeTemplate
+    from apps.memes.services import meme_create
+
+    visitor = new_page()
+    visitor.goto("/memes/")
+    wait_for_feed_socket(visitor)
+    # A meme made while this page's socket is down: its live event never reaches the page.
+    monkeypatch.setattr(events, "meme_published", lambda meme_id: None)
+    author = InfluencerFactory(display_name="Offline Olga")
+    template = MemeTemplate.objects.get(slug="this-is-fine")
+    spec = spec_from_input(template=template, texts=["Made while", "you were offline"])
+    meme, _ = meme_create(user=author, spec=spec, is_public=True)
+    visitor.evaluate("() => htmx.trigger(document.getElementById('meme-live'), 'htmx:wsClose')")
+    expect(visitor.locator(f"#meme-{meme.pk}")).to_have_count(0)
+    # The socket comes back: the list is fetched again and the missed meme is there.
+    visitor.evaluate("() => htmx.trigger(document.getElementById('meme-live'), 'htmx:wsOpen')")
+    expect(visitor.locator(f"#meme-{meme.pk}")).to_be_visible()
+    expect(visitor.locator("#feed-latest > article").first).to_have_id(f"meme-{meme.pk}")
