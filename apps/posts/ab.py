@@ -119,14 +119,18 @@ def ab_variant_create(*, post: Post, user) -> Post:
     locked.variant_label = "A"
     locked.save(update_fields=["variant_label", "updated_at"])
     PostEdit.objects.create(
-        post=variant, user=user, field="created", after={"platforms": platforms, "ab_variant_of": locked.pk}
+        post=variant,
+        user=user,
+        field="A/B test",
+        after={"platforms": platforms, "ab_variant_of": locked.pk},
+        note=f"created as variant B of post #{locked.pk}",
     )
     PostEdit.objects.create(
         post=locked,
         user=user,
-        field="ab_variant",
+        field="A/B test",
         after={"variant": variant.pk},
-        note="A/B variant B created",
+        note=f"variant B created (post #{variant.pk})",
     )
     transaction.on_commit(lambda: post_generate.delay(variant.pk, platforms))
     post.refresh_from_db()
@@ -387,9 +391,10 @@ def ab_schedule(*, post: Post, user, mode: str = "slots", now: datetime | None =
         b_publications = post_schedule(
             post=b, user=user, at=b_at, connection_ids=[c.pk for c in b_connections], queued_by="queue"
         )
-        PostEdit.objects.create(
-            post=b, user=user, field="ab_schedule", note=f"A/B: {MODES[mode].lower()}"[:300]
-        )
+        for variant in (a, b):
+            PostEdit.objects.create(
+                post=variant, user=user, field="A/B test", note=f"both scheduled: {MODES[mode].lower()}"
+            )
     return ABSchedule(mode=mode, a=a_publications, b=b_publications)
 
 
@@ -448,6 +453,14 @@ class VariantResult:
         return self.engagements / self.impressions if self.impressions else None
 
     @property
+    def impressions_text(self) -> str:
+        return _number(self.impressions)
+
+    @property
+    def engagements_text(self) -> str:
+        return _number(self.engagements)
+
+    @property
     def engagement_percent(self) -> str:
         rate = self.engagement_rate
         return "" if rate is None else f"{rate * 100:.2f} %"
@@ -466,6 +479,17 @@ class ABResult:
     @property
     def variants(self) -> list[VariantResult]:
         return [self.a, self.b]
+
+    @property
+    def started(self) -> bool:
+        return self.a.published or self.b.published
+
+    @property
+    def body(self) -> str:
+        """The detail without the headline it repeats ("B wins: reward …" under "B wins")."""
+        prefix = f"{self.headline}: "
+        rest = self.detail.removeprefix(prefix)
+        return rest[:1].upper() + rest[1:] if rest != self.detail else self.detail
 
     @property
     def confidence_percent(self) -> str:

@@ -180,7 +180,8 @@ def test_the_post_page_shows_the_winner_and_the_numbers(pair, member):
     client = Client()
     client.force_login(member)
     page = client.get(reverse("posts:review", args=[a.pk])).content.decode()
-    assert "B wins: reward 2.4 vs 1.1; 97 % confident B&#x27;s engagement rate is higher" in page
+    assert "<h3>B wins</h3>" in page
+    assert "Reward 2.4 vs 1.1; 97 % confident B&#x27;s engagement rate is higher (1,920 vs 1,850" in page
     assert "4.00 %" in page and "5.31 %" in page  # 74/1850 and 102/1920
     assert 'class="ab-variant is-winner" data-variant="B"' in page
     assert "Simulated engagement from the sandbox network" in page
