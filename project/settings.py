@@ -458,6 +458,9 @@ MEME_GENERATE_PER_IP = env("MEME_GENERATE_PER_IP", default="120/minute")
 # How many proxies of ours stand in front of the app (e.g. 1 behind nginx): the client IP is then
 # read that many entries from the right of X-Forwarded-For; 0 uses REMOTE_ADDR only.
 MEME_TRUSTED_PROXIES = env.int("MEME_TRUSTED_PROXIES", default=0)
+# Stored renders no meme uses (URL renders, previews, deleted memes) are deleted this many days
+# after they were made; a meme's own files are kept (and re-rendered if ever missing).
+MEME_RENDER_CACHE_DAYS = env.int("MEME_RENDER_CACHE_DAYS", default=30)
 
 # --- Email --------------------------------------------------------------------------------
 

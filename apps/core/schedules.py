@@ -57,4 +57,11 @@ PERIODIC_TASKS: list[dict] = [
         "description": "Hourly: trains every brand whose Sunday 00:00 in its own time zone has passed with "
         "no training run since (Q-learning from 10 rewarded posts, else the bandit and a logged skip).",
     },
+    {
+        "name": "memes: prune unused stored renders",
+        "task": "memes.prune_renders",
+        "crontab": "40 3 * * *",
+        "description": "Deletes stored meme renders no meme uses (URL renders, previews, deleted memes) "
+        "older than MEME_RENDER_CACHE_DAYS (30).",
+    },
 ]

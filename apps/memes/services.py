@@ -7,13 +7,17 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F
 from django.http import Http404
+from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
 
@@ -589,3 +593,45 @@ def template_review(*, template: MemeTemplate, user, approve: bool, note: str = 
                 url="/memes/make/",
             )
     return template
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    kept: int
+    deleted: int
+    deleted_bytes: int
+
+
+def stored_renders_prune(*, older_than: timedelta | None = None, now: datetime | None = None) -> PruneReport:
+    """Delete stored renders that no meme uses and that were made more than `older_than` ago
+    (settings.MEME_RENDER_CACHE_DAYS): URL renders and previews nobody kept, and deleted memes'
+    files. A meme's own files stay. Safe beside live traffic: a file deleted just as someone asks
+    for it again is rendered again (the file view re-renders a known meme's missing size, and a
+    render URL renders what is not stored)."""
+    older_than = older_than or timedelta(days=settings.MEME_RENDER_CACHE_DAYS)
+    cutoff = (now or timezone.now()) - older_than
+    used: set[str] = set()
+    for images in Meme.objects.values_list("images", flat=True).iterator(chunk_size=2000):
+        used.update(name for name in (images or {}).values() if isinstance(name, str))
+    storage = default_storage
+    kept = deleted = deleted_bytes = 0
+    try:
+        folders, _ = storage.listdir(generation.RENDERED_DIR)
+    except FileNotFoundError:
+        return PruneReport(0, 0, 0)
+    for folder in folders:
+        _, files = storage.listdir(f"{generation.RENDERED_DIR}/{folder}")
+        for file in files:
+            name = f"{generation.RENDERED_DIR}/{folder}/{file}"
+            try:
+                if name in used or storage.get_modified_time(name) >= cutoff:
+                    kept += 1
+                    continue
+                size = storage.size(name)
+                storage.delete(name)
+            except FileNotFoundError:  # deleted meanwhile
+                continue
+            deleted += 1
+            deleted_bytes += size
+    logger.info("memes: pruned %s stored renders (%s bytes), kept %s", deleted, deleted_bytes, kept)
+    return PruneReport(kept, deleted, deleted_bytes)
