@@ -1,5 +1,6 @@
 """X (Twitter) API v2: OAuth 2.0 token refresh, the signed-in user, a user's latest posts, and
-publishing (XPublisher: posts, thread replies, images, finding a post whose outcome was unknown).
+publishing (XPublisher: posts, thread replies, images, finding a post whose outcome was unknown),
+and the public metrics of up to 100 posts a request (GET /2/tweets?ids=…, x_posts_metrics).
 
 Endpoints and error shapes follow X's documentation: tokens at POST /2/oauth2/token (client
 credentials in HTTP Basic auth for confidential clients; refresh tokens rotate and are
