@@ -8,7 +8,8 @@ How an action is chosen
   - no model yet (mode none): the brand's default tone with the format that fits the trend's
     category best on its platforms (the recommendation card's suggestion);
   - an action the brand has never published (no reward yet) is tried before any is exploited
-    (an optimistic start, so the bandit sees every action once);
+    (an optimistic start, so the bandit sees every action once); one already being tried by a
+    post written since the last training is not picked again until the next training;
   - bandit mode (fewer than 10 rewarded posts in 30 days): the action with the best mean reward;
   - Q-learning mode: the action with the highest Q for the trend's state. At choice time the
     state's format and tone are not known yet (they are what is being chosen), so the learned
@@ -133,6 +134,27 @@ def _model_of(brand):
     return PolicyModel.objects.filter(brand_id=brand.pk).first()
 
 
+def _actions_since(*, brand, since) -> set[str]:
+    """Action keys of the brand's posts created after `since` (one query)."""
+    if getattr(brand, "pk", None) is None or since is None:
+        return set()
+    from apps.posts.models import Post
+
+    keys = set()
+    for tone, post_format, action in Post.objects.filter(brand_id=brand.pk, created_at__gt=since).values_list(
+        "tone", "post_format", "learning_action"
+    ):
+        for platform in (action or {}).get("platforms") or []:
+            keys.add(Action(tone, platform, _format_on(platform, post_format)).key)
+    return keys
+
+
+def _format_on(platform: str, post_format: str) -> str:
+    """The format a platform carries: a thread on LinkedIn is a post, a carousel on X is a post."""
+    carried = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}.get(platform)
+    return post_format if carried is None or post_format in carried else "post"
+
+
 @dataclass(frozen=True)
 class Estimate:
     action: Action
@@ -195,6 +217,11 @@ def policy_choose_action(
     if model is not None and model.mode in ("bandit", "q") and model.bandit:
         estimates = action_estimates(model=model, state=state, actions=actions)
         untried = [a for a in actions if a not in estimates]
+        if untried and estimates:
+            # Posts written since the model last trained have no reward yet: an action one of them
+            # tries is not tried again before the next training (the model learns weekly).
+            pending = _actions_since(brand=brand, since=model.updated_at)
+            untried = [a for a in untried if a.key not in pending]
         if untried:
             best = rng.choice(untried)
             reason = f"trying {best.describe()}: never published yet ({len(untried)} actions left to try)"

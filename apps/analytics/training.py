@@ -31,13 +31,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .learning import TRAINING_MIN_POSTS, TRAINING_WINDOW_DAYS, Action, state_key
+from .learning import TRAINING_MIN_POSTS, TRAINING_WINDOW_DAYS, Action, _format_on, state_key
 from .models import PolicyMode, PolicyModel, TrainingRun, TrainingStatus
 
 logger = logging.getLogger(__name__)
 
 ALPHA_FLOOR = 0.1
-FORMATS_ON = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,6 @@ def q_update(q: float, reward: float, alpha: float) -> float:
 def alpha_for(visit: int) -> float:
     """α of the n-th visit (n ≥ 1): 1/n for the first ten, then ALPHA_FLOOR."""
     return max(1.0 / visit, ALPHA_FLOOR)
-
-
-def _format_on(platform: str, post_format: str) -> str:
-    return post_format if post_format in FORMATS_ON.get(platform, (post_format,)) else "post"
 
 
 def training_samples(*, brand, now: datetime) -> list[Sample]:

@@ -1,0 +1,342 @@
+"""The learning benchmark's simulation (bench/learning.py runs it on a fresh database; the smoke test
+in tests/test_bench_learning.py runs a tiny one in the test database).
+
+Each simulated brand has a hidden best action that only the simulator knows: a per-brand table of
+engagement multipliers per (tone, sandbox format), put in place of the sandbox model's tone ×
+format engagement factors through `hidden_engagement` (a simulator-only hook: the product's code
+is not changed, the bench swaps `apps.sandbox.engagement.engagement_multiplier` while it runs).
+The rest is the product: every week, on a simulated clock (time-machine), trends are scored for
+the brands (recommend), the best recommendations become posts through the posts services
+(template copy, no LLM; graphics drawn), are approved and published to the sandbox through the
+publishing services (eager Celery: dispatcher, worker, sandbox publisher), their metrics are
+fetched by the analytics services (the 4-hourly job's service) and the weekly training runs
+(the hourly task's service, after every brand's Sunday 00:00).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+TONES = ("professional", "friendly", "witty", "bold", "educational", "inspirational")
+SANDBOX_FORMATS = ("post", "thread", "carousel")
+ZONES = ("Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney", "America/Los_Angeles")
+CATEGORIES = ("product", "research", "markets", "how_to", "opinion", "breaking")
+BEST_MULTIPLIER = 1.35  # the hidden best action's engagement factor
+OTHERS = (0.45, 0.95)  # every other action's, drawn uniformly
+START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday; week k starts START + k weeks
+
+
+@dataclass
+class SimBrand:
+    brand: object
+    user: object
+    connection_id: int
+    platform: str  # whose copy the brand writes (X: posts and threads; LinkedIn: posts and carousels)
+    hidden: dict[tuple[str, str], float]  # (tone, sandbox format) → engagement multiplier
+    best: tuple[str, str] = ("", "")
+    expected: dict[str, float] = field(default_factory=dict)  # action key → expected reward
+    weekly: list[list[float]] = field(default_factory=list)  # rewards of each week's posts
+
+    @property
+    def oracle(self) -> float:
+        return max(self.expected.values())
+
+    @property
+    def random_expected(self) -> float:
+        return sum(self.expected.values()) / len(self.expected)
+
+
+PLATFORM_FORMATS = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}
+
+
+def hidden_table(rng: random.Random, platform: str) -> tuple[dict[tuple[str, str], float], tuple[str, str]]:
+    table = {(t, f): rng.uniform(*OTHERS) for t in TONES for f in SANDBOX_FORMATS}
+    best = (rng.choice(TONES), rng.choice(PLATFORM_FORMATS[platform]))
+    table[best] = BEST_MULTIPLIER
+    return table, best
+
+
+@contextlib.contextmanager
+def hidden_engagement(by_audience: dict[int, dict[tuple[str, str], float]]):
+    """Swap the sandbox model's tone × format engagement factors for each brand's hidden table.
+
+    The sandbox freezes the account's audience on each post and the audience is fixed per brand,
+    so it tells the brands apart (the bench makes sure no two share one)."""
+    from apps.sandbox import engagement
+
+    original = engagement.engagement_multiplier
+
+    def multiplier(inputs):
+        table = by_audience.get(inputs.audience)
+        if table is None:
+            return original(inputs)
+        key = (engagement.tone_of(inputs.tone), engagement.format_of(inputs.post_format))
+        return table[key] * engagement.image_effect(inputs.media_count).engagement
+
+    engagement.engagement_multiplier = multiplier
+    try:
+        yield
+    finally:
+        engagement.engagement_multiplier = original
+
+
+THREAD_PARTS = 5  # template threads run 4-7 parts; the fetch sums every part's numbers
+
+
+def slots(week_start: datetime, posts_per_week: int) -> list[datetime]:
+    """When the bench publishes a week's posts: weekdays, spread over 08:00-17:00 UTC."""
+    return [
+        week_start + timedelta(days=(i * 5) // posts_per_week, hours=8 + (i * 7) % 10)
+        for i in range(posts_per_week)
+    ]
+
+
+def expected_reward(brand, tone: str, post_format: str, posts_per_week: int, draws: int = 40) -> float:
+    """The mean reward of an action as the bench posts it (the brand's audience, its local posting
+    hours and weekdays, a trend momentum of 0.5, an image on the first part, a thread's parts
+    summed as the metrics fetch sums them), over the sandbox's noise, with the hidden factors in
+    place. Counts are whole numbers, so small posts lose a little to rounding down: the expected
+    value has to be taken the same way."""
+    from zoneinfo import ZoneInfo
+
+    from apps.analytics.rewards import reward_of
+    from apps.sandbox import engagement
+
+    audience, zone = engagement.brand_audience(brand.pk), ZoneInfo(brand.timezone)
+    parts = THREAD_PARTS if post_format == "thread" else 1
+    total, n = 0.0, 0
+    for at in slots(START, posts_per_week):
+        local = at.astimezone(zone)
+        for seed in range(draws):
+            likes = comments = shares = impressions = 0
+            for position in range(1, parts + 1):
+                inputs = engagement.PostInputs(
+                    audience,
+                    tone,
+                    post_format,
+                    1 if position == 1 else 0,
+                    engagement.local_hour_of(local),
+                    local.weekday(),
+                    0.5,
+                    position,
+                    seed * 100 + position,
+                )
+                m = engagement.metrics_at_age(inputs, 24 * 7)
+                likes, comments, shares = likes + m.likes, comments + m.replies, shares + m.reposts
+                impressions += m.impressions
+            total += reward_of(likes=likes, comments=comments, shares=shares, impressions=impressions)
+            n += 1
+    return total / n
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def make_brands(n: int, rng: random.Random) -> tuple[list[SimBrand], np.ndarray]:
+    from django.utils import timezone
+
+    from apps.accounts.models import Role, User
+    from apps.brands.models import (
+        Brand,
+        BrandMembership,
+        Industry,
+        MembershipRole,
+        Platform,
+        SocialConnection,
+    )
+    from apps.sandbox.engagement import brand_audience
+    from apps.trends.models import BrandEmbedding, vector_to_bytes
+    from apps.trends.pipeline import text_digest
+    from apps.trends.services import brand_profile_text
+
+    industry, _ = Industry.objects.get_or_create(slug="tech", defaults={"name": "Tech"})
+    topic = _unit(np.random.default_rng(rng.randrange(2**32)).normal(size=384))
+    brands, audiences = [], set()
+    while len(brands) < n:
+        i = len(brands)
+        tag = f"{rng.randrange(10**9):09d}"
+        brand = Brand.objects.create(
+            name=f"Sim brand {i + 1}",
+            slug=f"sim-{tag}",
+            industry=industry,
+            timezone=ZONES[i % len(ZONES)],
+            default_tone="professional",
+            pillars=["Developer tools", "Cloud costs"],
+            audience_roles=["CTOs"],
+            onboarding_completed_at=timezone.now(),
+        )
+        audience = brand_audience(brand.pk)
+        if audience in audiences:  # the hidden hook tells brands apart by audience
+            brand.delete()
+            continue
+        audiences.add(audience)
+        user = User.objects.create(
+            email=f"sim-{tag}@bench-learning.example", role=Role.BRAND, email_notifications=False
+        )
+        BrandMembership.objects.create(brand=brand, user=user, role=MembershipRole.OWNER)
+        connection, _ = SocialConnection.objects.get_or_create(
+            brand=brand,
+            platform=Platform.SANDBOX,
+            defaults={"handle": brand.slug, "display_name": brand.name},
+        )
+        vector = _unit(topic + 0.3 * np.random.default_rng(brand.pk).normal(size=384) / np.sqrt(384))
+        BrandEmbedding.objects.create(
+            brand=brand,
+            vector=vector_to_bytes(vector),
+            pillar_vectors=vector_to_bytes(np.vstack([vector, vector])),
+            pillars=list(brand.pillars),
+            text_digest=text_digest(brand_profile_text(brand), json.dumps(brand.pillars)),
+            computed_at=timezone.now(),
+        )
+        platform = ("x", "linkedin")[i % 2]
+        table, best = hidden_table(rng, platform)
+        brands.append(SimBrand(brand, user, connection.pk, platform, table, best))
+    return brands, topic
+
+
+def make_trends(week: int, count: int, topic: np.ndarray, rng: random.Random) -> list:
+    from django.utils import timezone
+
+    from apps.trends.models import Trend, vector_to_bytes
+
+    now = timezone.now()
+    noise = np.random.default_rng(rng.randrange(2**32))
+    trends = []
+    for i in range(count):
+        vector = _unit(topic + 0.8 * _unit(noise.normal(size=384)))
+        trends.append(
+            Trend(
+                title=f"Week {week + 1} story {i + 1}: cloud bills fall as teams adopt new tooling",
+                summary="Engineering teams report lower cloud costs after switching build tools.",
+                category=CATEGORIES[i % len(CATEGORIES)],
+                industries=["tech"],
+                embedding=vector_to_bytes(vector),
+                first_seen_at=now - timedelta(hours=6),
+                last_seen_at=now,
+                expires_at=now + timedelta(days=6),
+                volume=100 + rng.randrange(5000),
+                momentum=rng.uniform(0.1, 0.9),
+                sentiment_label="positive",
+                sentiment_score=0.4,
+            )
+        )
+    return Trend.objects.bulk_create(trends)
+
+
+def recommended(brand, count: int) -> list:
+    from apps.trends.models import BrandTrendScore
+
+    rows = (
+        BrandTrendScore.objects.filter(brand=brand)
+        .select_related("trend")
+        .order_by("-decision", "-final")[: count * 2]
+    )
+    trends = [r.trend for r in rows]
+    return [trends[i % len(trends)] for i in range(count)] if trends else []
+
+
+def publish_one(sim: SimBrand, trend) -> object:
+    from apps.posts.services import post_approve, post_generate_request
+    from apps.publishing.models import PublicationStatus
+    from apps.publishing.services import post_publish_now
+
+    post = post_generate_request(brand=sim.brand, trend=trend, user=sim.user, platforms=[sim.platform])
+    post.refresh_from_db()
+    post = post_approve(post=post, user=sim.user)
+    publications = post_publish_now(post=post, user=sim.user, connection_ids=[sim.connection_id])
+    for publication in publications:
+        publication.refresh_from_db()
+        if publication.status != PublicationStatus.PUBLISHED:
+            raise RuntimeError(
+                f"publication {publication.pk} is {publication.status}: {publication.last_error}"
+            )
+    return post
+
+
+def simulate(*, brands: int, weeks: int, posts_per_week: int, seed: int = 7, log=print) -> dict:
+    """Run the weeks and return the figures (see bench/learning.py)."""
+    import time_machine
+    from django.db.models import Avg
+
+    from apps.analytics.services import metrics_fetch_due
+    from apps.analytics.training import policy_train_due
+    from apps.publishing.models import Publication
+    from apps.trends.services import trends_score_brands
+
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    with time_machine.travel(START - timedelta(days=1), tick=True):
+        sims, topic = make_brands(brands, rng)
+    by_audience = {}
+    from apps.sandbox.engagement import brand_audience
+
+    for sim in sims:
+        by_audience[brand_audience(sim.brand.pk)] = sim.hidden
+    with hidden_engagement(by_audience):
+        for sim in sims:
+            for tone in TONES:
+                for post_format in PLATFORM_FORMATS[sim.platform]:
+                    key = f"{tone}|{sim.platform}|{post_format}"
+                    sim.expected[key] = expected_reward(sim.brand, tone, post_format, posts_per_week)
+        for week in range(weeks):
+            week_start = START + timedelta(weeks=week)
+            with time_machine.travel(week_start + timedelta(hours=1), tick=True):
+                make_trends(week, max(12, posts_per_week * 2), topic, rng)
+                trends_score_brands(brand_ids=[s.brand.pk for s in sims])
+                picks = {s.brand.pk: recommended(s.brand, posts_per_week) for s in sims}
+            post_ids = {s.brand.pk: [] for s in sims}
+            for i, at in enumerate(slots(week_start, posts_per_week)):
+                with time_machine.travel(at, tick=True):
+                    for sim in sims:
+                        post_ids[sim.brand.pk].append(publish_one(sim, picks[sim.brand.pk][i]).pk)
+            # Sunday noon UTC: every brand's Sunday 00:00 (UTC−8 … UTC+11) has passed.
+            sunday = week_start + timedelta(days=6, hours=12)
+            with time_machine.travel(sunday, tick=True):
+                fetched = metrics_fetch_due()
+                runs = policy_train_due()
+            rewards = dict(
+                Publication.objects.filter(post_id__in=[p for ids in post_ids.values() for p in ids])
+                .values_list("post_id")
+                .annotate(r=Avg("reward"))
+            )
+            ratios = []
+            for sim in sims:
+                week_rewards = [rewards[p] for p in post_ids[sim.brand.pk] if rewards.get(p) is not None]
+                sim.weekly.append(week_rewards)
+                ratios.append(np.mean(week_rewards) / sim.oracle if week_rewards else 0.0)
+            modes = sorted({r.mode for r in runs})
+            log(
+                f"week {week + 1}: {sum(len(v) for v in post_ids.values())} posts published, "
+                f"{fetched.handled if hasattr(fetched, 'handled') else '?'} metrics fetched, "
+                f"{len(runs)} trainings ({', '.join(modes) or 'none'}); mean reward / oracle "
+                f"{np.mean(ratios):.3f} ({time.perf_counter() - started:.0f} s)"
+            )
+    per_week = [
+        float(np.mean([np.mean(s.weekly[w]) / s.oracle for s in sims if s.weekly[w]])) for w in range(weeks)
+    ]
+    last = min(4, weeks) - 1
+    for sim in sims:
+        best_key = max(sim.expected, key=sim.expected.get)
+        log(
+            f"  {sim.brand.name} ({sim.brand.timezone}, {sim.platform} copy): hidden best {sim.best[0]} {sim.best[1]} "
+            f"(expected reward {sim.oracle:.2f}, e.g. {best_key}); random {sim.random_expected:.2f}; "
+            f"week rewards " + ", ".join(f"{np.mean(w):.2f}" for w in sim.weekly if w)
+        )
+    return {
+        "brands": len(sims),
+        "weeks": weeks,
+        "posts_per_week": posts_per_week,
+        "oracle_ratio_week4": round(per_week[last], 3),
+        "oracle_ratio_by_week": [round(r, 3) for r in per_week],
+        "random_ratio": round(float(np.mean([s.random_expected / s.oracle for s in sims])), 3),
+        "oracle_reward_mean": round(float(np.mean([s.oracle for s in sims])), 3),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
