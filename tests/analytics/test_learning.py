@@ -263,3 +263,24 @@ def test_the_hourly_task_is_registered_and_scheduled():
 
     assert tasks_learning.policy_train_due.name == "analytics.policy_train_due"
     assert any(t["task"] == "analytics.policy_train_due" for t in PERIODIC_TASKS)
+
+
+def test_an_action_already_being_tried_since_the_last_training_is_not_tried_again():
+    from apps.posts.models import Post
+
+    brand = learning_brand()
+    tones = ("professional", "friendly", "witty", "bold", "educational", "inspirational")
+    bandit = {f"{t}|x|{f}": {"n": 1, "mean": 2.0} for t in tones for f in ("post", "thread")}
+    del bandit["bold|x|post"], bandit["witty|x|thread"]
+    bandit["friendly|x|post"] = {"n": 3, "mean": 4.0}
+    PolicyModel.objects.create(brand=brand, mode="bandit", bandit=bandit)
+    state = {"industry": "tech", "category": "product"}
+    first = policy_choose_action(brand=brand, state=state, platforms=["x"], rng=exploit_only())
+    assert first.action in (Action("bold", "x", "post"), Action("witty", "x", "thread"))
+    for tone, post_format in (("bold", "post"), ("witty", "thread")):  # written, no reward yet
+        Post.objects.create(
+            brand=brand, tone=tone, post_format=post_format, learning_action={"platforms": ["x"]}
+        )
+    then = policy_choose_action(brand=brand, state=state, platforms=["x"], rng=exploit_only())
+    assert then.action == Action("friendly", "x", "post")
+    assert then.reason.startswith("highest learned reward (4.0 over 3 posts")
