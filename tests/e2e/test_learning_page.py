@@ -37,7 +37,7 @@ def test_the_learning_page_explains_the_model_and_trains_on_demand(page):
     policy_train(brand=brand, now=now - timedelta(days=1))
 
     log_in(page, "lena@orbit.example")
-    page.get_by_role("link", name="Learning").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Learning").click()
     expect(page.get_by_role("heading", name="What Orbit Cloud's posts taught us")).to_be_visible()
     expect(page.locator("#ln-mode")).to_have_text("Bandit (little data)")
     expect(page.locator("#ln-skip")).to_contain_text(
