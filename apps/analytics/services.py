@@ -1,6 +1,6 @@
-"""Engagement tracking: every 4 hours, the numbers of every post published in the last 30 days
-whose reward is not final yet, one MetricsSnapshot per fetch, the latest numbers and the reward
-on the Publication (SPEC section 7).
+"""Engagement tracking: every 4 hours, the numbers of every post published in the last 30 days,
+one MetricsSnapshot per fetch, the latest numbers and the reward on the Publication (SPEC
+section 7).
 
 - X: GET /2/tweets with up to 100 ids a request (public_metrics), per account; a 429 stops that
   account's requests until the window's reset (x-rate-limit-reset, kept in the cache) and its
@@ -17,8 +17,10 @@ part's likes, replies … and impressions), so its reward is the thread's as a w
 platform no longer has counts as nothing; a post none of whose parts it has gets no snapshot.
 
 The reward is final once a fetch happens 7 days or more after publishing; a final reward is never
-changed afterwards (the update is compare-and-set on reward_final=False, and final posts are not
-fetched again).
+changed afterwards (the update is compare-and-set on reward_final=False). The numbers and the
+engagement rate keep being fetched until the post is 30 days old, so analytics and the post's page
+show them growing; each later snapshot carries the reward of its own numbers, while the post's
+reward (the one the learning loop and A/B tests use) stays the one fixed at 7 days.
 """
 
 from __future__ import annotations
@@ -87,13 +89,12 @@ def _block(platform: str, connection_id: int | None, until: datetime | None, now
 
 
 def metrics_due(*, now: datetime) -> list[Publication]:
-    """Published in the last 30 days, reward not final, not fetched in the last half hour."""
+    """Published in the last 30 days and not fetched in the last half hour."""
     return list(
         Publication.objects.filter(
             status=PublicationStatus.PUBLISHED,
             published_at__gte=now - METRICS_WINDOW,
             published_at__lte=now,
-            reward_final=False,
         )
         .exclude(metrics_fetched_at__gt=now - REFETCH_AFTER)
         .select_related("connection", "connection__social_account")
@@ -125,7 +126,7 @@ def publication_metrics_record(
     *, publication: Publication, metrics: PostMetrics, now: datetime
 ) -> MetricsSnapshot | None:
     """Store one fetch: a snapshot and the latest numbers, engagement rate and reward on the
-    publication. None when its reward was already final (it is never changed)."""
+    publication. A reward that is already final is not changed; the numbers still are."""
     published_at = publication.published_at or now
     final = published_at <= now - REWARD_FINAL_AFTER
     numbers = {
@@ -141,18 +142,19 @@ def publication_metrics_record(
     )
     rate = engagement_rate_of(**numbers)
     estimated = list(metrics.estimated)
+    latest = {
+        **numbers,
+        "engagement_rate": rate,
+        "metrics_estimated": estimated,
+        "metrics_fetched_at": now,
+        "updated_at": timezone.now(),
+    }
     with transaction.atomic():
         updated = Publication.objects.filter(pk=publication.pk, reward_final=False).update(
-            **numbers,
-            engagement_rate=rate,
-            reward=reward,
-            reward_final=final,
-            metrics_estimated=estimated,
-            metrics_fetched_at=now,
-            updated_at=timezone.now(),
+            **latest, reward=reward, reward_final=final
         )
-        if not updated:
-            return None
+        if not updated and not Publication.objects.filter(pk=publication.pk).update(**latest):
+            return None  # deleted meanwhile
         snapshot = MetricsSnapshot.objects.create(
             publication=publication,
             brand_id=publication.brand_id,
@@ -215,7 +217,7 @@ def _store(publication: Publication, parts: list[PostMetrics], now: datetime, su
     snapshot = publication_metrics_record(publication=publication, metrics=_sum(parts), now=now)
     if snapshot is not None:
         summary.fetched += 1
-        summary.finalized += int(snapshot.final)
+        summary.finalized += int(snapshot.final and not publication.reward_final)
 
 
 def _access_token(publication: Publication) -> str:

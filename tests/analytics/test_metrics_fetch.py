@@ -158,11 +158,18 @@ def test_reward_becomes_final_after_7_days_and_is_never_changed(brand, x_account
     assert pub.reward == pytest.approx(3.0) and pub.reward_final is True
     assert pub.snapshots.order_by("fetched_at").last().final
 
+    # Fetched on until 30 days: the numbers and engagement rate grow, the reward stays.
     fake_x.set_metrics(tweet.id, like_count=4)
     summary = metrics_fetch_due(now=now + timedelta(hours=8))
     pub.refresh_from_db()
-    assert summary.due == 0
-    assert pub.reward == pytest.approx(3.0) and pub.snapshots.count() == 2
+    assert summary.due == 1 and summary.fetched == 1 and summary.finalized == 0
+    assert pub.likes == 4 and pub.engagement_rate == pytest.approx(0.04)
+    assert pub.reward == pytest.approx(3.0) and pub.reward_final is True
+    last = pub.snapshots.order_by("fetched_at").last()
+    assert pub.snapshots.count() == 3 and last.final and last.reward == pytest.approx(4.0)
+
+    # After 30 days it is no longer fetched.
+    assert metrics_fetch_due(now=now + timedelta(days=24)).due == 0
 
 
 def test_a_run_delivered_twice_stores_one_snapshot(brand, x_account, fake_x):
