@@ -97,7 +97,14 @@ class LearningPage:
         )
 
 
+# Lessons are ranked by their average pulled toward the brand's overall average as if each had this
+# many more posts at the overall average: one lucky post does not outrank a steady five.
+LESSON_SHRINKAGE_POSTS = 2
+
+
 def _lessons(model: PolicyModel) -> list[Lesson]:
+    """What was learned, per action on each kind of trend and per action over all trends (the
+    latter has more posts behind it), ranked by the shrunk average; the text states the plain one."""
     if model.mode == PolicyMode.Q:
         pooled: dict[tuple[str, str], tuple[float, int]] = {}
         for skey, row in (model.q_values or {}).items():
@@ -105,8 +112,9 @@ def _lessons(model: PolicyModel) -> list[Lesson]:
             visits = (model.visits or {}).get(skey, {})
             for akey, q in row.items():
                 n = int(visits.get(akey, 1))
-                total, count = pooled.get((category, akey), (0.0, 0))
-                pooled[(category, akey)] = (total + n * float(q), count + n)
+                for where in {category, ""}:
+                    total, count = pooled.get((where, akey), (0.0, 0))
+                    pooled[(where, akey)] = (total + n * float(q), count + n)
         lessons = [
             Lesson(Action.from_key(akey), category, total / count, count)
             for (category, akey), (total, count) in pooled.items()
@@ -118,7 +126,15 @@ def _lessons(model: PolicyModel) -> list[Lesson]:
             for akey, arm in (model.bandit or {}).items()
             if arm.get("n")
         ]
-    return sorted(lessons, key=lambda lesson: (-lesson.value, -lesson.posts))[:LESSONS_SHOWN]
+    overall = [lesson for lesson in lessons if not lesson.category]
+    posts = sum(lesson.posts for lesson in overall)
+    mean = sum(lesson.value * lesson.posts for lesson in overall) / posts if posts else 0.0
+    k = LESSON_SHRINKAGE_POSTS
+
+    def shrunk(lesson: Lesson) -> float:
+        return (lesson.value * lesson.posts + mean * k) / (lesson.posts + k)
+
+    return sorted(lessons, key=lambda lesson: (-shrunk(lesson), -lesson.posts))[:LESSONS_SHOWN]
 
 
 def _states(model: PolicyModel) -> list[StateRow]:

@@ -95,3 +95,29 @@ def test_the_page_query_count_does_not_grow_with_posts_and_runs(owned, client, d
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_lessons_rank_steady_results_above_one_lucky_post(owned):
+    from apps.analytics.selectors_learning import learning_page_get
+
+    tech, news = trend_with(category="product"), trend_with(category="breaking")
+    now = timezone.now()
+    for i in range(5):  # witty threads: steady 3.0 on product trends
+        published(owned, reward=3.0, trend=tech, at=now - timedelta(days=1 + i))
+    published(owned, reward=3.4, tone="bold", post_format="post", trend=news, at=now - timedelta(days=7))
+    for i in range(5):
+        published(
+            owned,
+            reward=1.0,
+            tone="professional",
+            post_format="post",
+            trend=news,
+            at=now - timedelta(days=8 + i),
+        )
+    policy_train(brand=owned)
+    texts = [lesson.text for lesson in learning_page_get(brand=owned).lessons]
+    # The action over all trends has a lesson of its own; a single 3.4 does not come first.
+    assert texts[0].startswith("Witty threads on X") and "over 5 posts" in texts[0]
+    assert "Bold posts on X on breaking trends: average reward 3.4 over 1 post" in texts
+    assert texts.index("Bold posts on X on breaking trends: average reward 3.4 over 1 post") > 1
+    assert "Professional posts on X: average reward 1.0 over 5 posts" in texts

@@ -75,10 +75,22 @@ def test_seed_demo_is_idempotent():
     assert brand.is_onboarded and brand.voice_profile
     assert brand.connections.filter(platform="sandbox").exists()
     # the calendar has something on it: two publishing now, two in the queue, one approved
+    from apps.analytics.models import MetricsSnapshot, PolicyModel, TrainingRun
+    from apps.core.management.commands.seed_demo import DEMO_HISTORY
     from apps.publishing.models import Publication
 
-    assert sorted(Publication.objects.values_list("queued_by", flat=True)) == ["now", "now", "queue", "queue"]
-    assert brand.posts.count() == 5
+    calendar = Publication.objects.exclude(queued_by="time")
+    assert sorted(calendar.values_list("queued_by", flat=True)) == ["now", "now", "queue", "queue"]
+    assert brand.posts.count() == 5 + len(DEMO_HISTORY)
+    # four weeks of sandbox history with its metrics, and the model trained on it
+    history = Publication.objects.filter(queued_by="time", platform="sandbox")
+    assert history.count() == len(DEMO_HISTORY)
+    older_than_a_week = sum(1 for days_ago, *_ in DEMO_HISTORY if days_ago > 7)
+    assert not history.filter(reward=None).exists()
+    assert history.filter(reward_final=True).count() >= older_than_a_week
+    assert MetricsSnapshot.objects.filter(publication__in=history).count() > 10 * len(DEMO_HISTORY)
+    assert PolicyModel.objects.get(brand=brand).mode == "q"
+    assert TrainingRun.objects.filter(brand=brand).count() == 1
 
 
 def test_heartbeat_task_records_time():

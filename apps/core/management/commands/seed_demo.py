@@ -209,6 +209,125 @@ def seed_publishing(stdout, brand: Brand, owner: User) -> None:
     stdout.write(f"Demo posts: 2 publishing to the sandbox, 2 in the queue, {len(posts) - 4} approved.")
 
 
+# Four weeks of demo history: (days ago, brand-local hour, tone, format). Varied on purpose, so the
+# analytics heatmap, the best topics and the learned model have something to say.
+DEMO_HISTORY = [
+    (27, 9, "professional", "post"),
+    (26, 14, "witty", "post"),
+    (25, 10, "educational", "thread"),
+    (23, 9, "friendly", "post"),
+    (22, 18, "professional", "thread"),
+    (21, 10, "witty", "thread"),
+    (20, 14, "bold", "post"),
+    (19, 9, "educational", "post"),
+    (17, 10, "professional", "post"),
+    (16, 12, "witty", "post"),
+    (15, 9, "educational", "thread"),
+    (14, 18, "inspirational", "post"),
+    (13, 10, "professional", "thread"),
+    (12, 9, "witty", "thread"),
+    (10, 14, "friendly", "post"),
+    (9, 10, "educational", "thread"),
+    (8, 9, "professional", "post"),
+    (7, 15, "witty", "post"),
+    (6, 10, "educational", "post"),
+    (5, 9, "bold", "thread"),
+    (4, 10, "witty", "thread"),
+    (3, 14, "professional", "post"),
+    (2, 9, "educational", "thread"),
+    (1, 10, "witty", "post"),
+]
+
+
+def seed_history(stdout, brand: Brand, owner: User) -> None:
+    """Four weeks of published sandbox posts (DEMO_HISTORY) with their metrics fetched every 12
+    hours as the 4-hourly job would have, and the weekly training run on them: the post pages,
+    Analytics (Sandbox) and Learning show real numbers from the first visit."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from apps.analytics.learning import learning_state
+    from apps.analytics.services import metrics_fetch_due
+    from apps.analytics.training import policy_train
+    from apps.integrations.social.sandbox import sandbox_post_url
+    from apps.posts.generation import copy_template
+    from apps.posts.models import Post, PostCopy, PostStatus
+    from apps.publishing.models import Publication, PublicationStatus
+    from apps.sandbox.services import sandbox_post_create
+    from apps.trends.models import BrandTrendScore, Trend
+
+    now = timezone.now()
+    if Publication.objects.filter(brand=brand, published_at__lt=now - timedelta(hours=12)).exists():
+        stdout.write("Demo history: already there.")
+        return
+    trends = [s.trend for s in BrandTrendScore.objects.filter(brand=brand).select_related("trend")[:6]]
+    trends = trends or list(Trend.objects.order_by("-last_seen_at")[:6])
+    if not trends:
+        stdout.write("Demo history: no trends yet (run without --no-trends).")
+        return
+    connection = brand.connections.get(platform="sandbox")
+    zone = ZoneInfo(brand.timezone or "UTC")
+    for i, (days_ago, hour, tone, post_format) in enumerate(DEMO_HISTORY):
+        trend = trends[i % len(trends)]
+        local = (now - timedelta(days=days_ago)).astimezone(zone)
+        at = local.replace(hour=hour, minute=5 * (i % 6), second=0, microsecond=0)
+        copy = copy_template(brand=brand, trend=trend, platform="x", post_format=post_format, tone=tone)
+        state = learning_state(brand=brand, trend=trend, post_format=post_format, tone=tone)
+        post = Post.objects.create(
+            brand=brand,
+            trend=trend,
+            created_by=owner,
+            post_format=post_format,
+            tone=tone,
+            status=PostStatus.PUBLISHED,
+            approved_by=owner,
+            approved_at=at - timedelta(hours=2),
+            scheduled_for=at,
+            published_at=at,
+            generation_state="ready",
+            generation_progress=100,
+            learning_state=state,
+            learning_action={"tone": tone, "post_format": post_format, "platforms": ["x"]},
+        )
+        Post.objects.filter(pk=post.pk).update(created_at=at - timedelta(hours=3))
+        PostCopy.objects.create(post=post, platform="x", parts=copy.parts, source=copy.source)
+        meta = {"tone": tone, "post_format": post_format, "post_id": post.pk, "trend_momentum": 0.3}
+        part_ids, previous = [], None
+        for text in copy.parts:
+            made = sandbox_post_create(brand_id=brand.pk, text=text, reply_to=previous, meta=meta, now=at)
+            previous = made.external_id
+            part_ids.append(made.external_id)
+        Publication.objects.create(
+            post=post,
+            brand=brand,
+            connection=connection,
+            platform="sandbox",
+            copy_platform="x",
+            status=PublicationStatus.PUBLISHED,
+            scheduled_for=at,
+            due_at=at,
+            queued_by="time",
+            external_id=part_ids[0],
+            external_url=sandbox_post_url(brand_id=brand.pk, external_id=part_ids[0]),
+            part_ids=part_ids,
+            published_at=at,
+            created_by=owner,
+        )
+    first = now - timedelta(days=DEMO_HISTORY[0][0] + 1)
+    fetches, moment = 0, first
+    while moment <= now:
+        metrics_fetch_due(now=moment)
+        fetches += 1
+        moment += timedelta(hours=12)
+    run = policy_train(brand=brand, now=now)
+    stdout.write(
+        f"Demo history: {len(DEMO_HISTORY)} sandbox posts over four weeks, metrics fetched {fetches} times, "
+        f"model {run.get_status_display().lower()} ({run.posts_used} posts)."
+    )
+
+
 # Demo memes: (author email, template slug, captions). Made through the same services as the maker
 # page, so running again finds each one (same user, same pixels) instead of copying it.
 DEMO_MEMES = [
@@ -297,11 +416,9 @@ class Command(BaseCommand):
         seed_memes(self.stdout, users)
         if not options["no_trends"]:
             seed_trends(self.stdout)
-            seed_publishing(
-                self.stdout,
-                Brand.objects.get(slug="northwind-analytics"),
-                users["brand@demo.socialmedai.local"],
-            )
+            brand = Brand.objects.get(slug="northwind-analytics")
+            seed_publishing(self.stdout, brand, users["brand@demo.socialmedai.local"])
+            seed_history(self.stdout, brand, users["brand@demo.socialmedai.local"])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
