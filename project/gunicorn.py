@@ -10,14 +10,22 @@ Every knob comes from the environment:
   at a time and our requests wait little (Redis, PostgreSQL on the same network), so a couple per
   core keeps the cores busy; ``python -m bench.memes`` measured 2, 4 and 6 on 2 cores;
 - ``GUNICORN_TIMEOUT`` (default 30 s): a worker stuck longer is killed and replaced;
-- ``GUNICORN_MAX_REQUESTS`` (default 5000, with up to 10 % jitter so the workers do not all
-  restart at once): recycles workers, which bounds slow leaks;
+- ``GUNICORN_MAX_REQUESTS`` (default 100,000, with up to 10 % jitter so the workers do not all
+  restart at once): recycles workers, which bounds slow leaks. A new worker's first requests are
+  slower (database and Redis connections, process caches), so recycling every few thousand
+  requests (seconds, at full load: 5,000 put 850 ms into the p99 of ``bench.memes``) costs more
+  than the leaks it guards against;
 - ``GUNICORN_ACCESS_LOG``: off by default (the front logs requests); ``-`` logs to stdout;
 - ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1): the front whose X-Forwarded-* headers are trusted.
 
-The application is loaded once in the master and forked (``preload_app``): workers start in
-milliseconds and share the imported code's memory. A database connection or pool opened during the
-import (none is expected) is closed in the master before forking, so no socket is shared.
+The application is loaded once in the master, warmed (``when_ready``: URL patterns compiled) and
+forked (``preload_app``): workers start in milliseconds, warm, and share the imported code's
+memory. A database connection or pool opened during the import (none is expected) is closed in the
+master before forking, so no socket is shared.
+
+``GUNICORN_WORKER_CLASS`` and ``GUNICORN_THREADS`` exist for measuring others; ``bench.memes`` on 2
+cores (wrk -c64 on the same cores) gave sync × 4 about 2,800–3,400 req/s with p99 26–33 ms, and
+gthread 2 × 4 threads 1,600–3,100 req/s with p99 85–500 ms (the GIL between threads).
 """
 
 import os
@@ -33,7 +41,7 @@ graceful_timeout = 20
 # Sync workers answer one request per connection ("Connection: close"); the front keeps its own
 # keep-alive connections to the browsers. The setting matters for other worker classes only.
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 100_000))
 max_requests_jitter = max_requests // 10
 preload_app = True
 backlog = 2048
@@ -57,3 +65,21 @@ def pre_fork(server, worker):
         connection.close()
         if hasattr(connection, "close_pool"):
             connection.close_pool()
+
+
+def when_ready(server):
+    """Warm the preloaded application in the master, once, before any worker is forked: compile
+    the URL patterns (Django compiles them lazily on a process's first request, about 150 ms here,
+    the bulk of a cold request) and build the API's routes. Every worker, including those that
+    replace recycled ones (``max_requests``), is forked warm. Nothing here opens a connection."""
+    from django.urls import get_resolver, reverse
+
+    from project.warmup import WARM_PATHS
+
+    resolver = get_resolver()
+    for path in WARM_PATHS:
+        try:
+            resolver.resolve(path)
+        except Exception:  # warming is best effort; the request itself will say what is wrong
+            server.log.warning("warm-up: %s did not resolve", path)
+    reverse("healthz")  # builds the reverse lookup tables too
