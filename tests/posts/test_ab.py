@@ -278,3 +278,14 @@ def test_another_brands_post_is_404_on_the_page_and_the_api(
     assert outsider_client.post(f"/api/v1/posts/{a.pk}/ab-variant").status_code == 404
     assert outsider_client.get(f"/api/v1/posts/{a.pk}/ab-result").status_code == 404
     assert not Post.objects.filter(ab_parent=a).exists()
+
+
+def test_the_posts_list_marks_both_variants(
+    brand, trend, no_llm, member_client, django_capture_on_commit_callbacks
+):
+    a = _generate(brand, trend, django_capture_on_commit_callbacks)
+    b = _variant(a, django_capture_on_commit_callbacks)
+    html = member_client.get(reverse("posts:list")).content.decode()
+    assert html.count("A/B · ") == 2
+    assert 'title="A/B test: variant A"' in html and 'title="A/B test: variant B"' in html
+    assert b.pk != a.pk
