@@ -206,14 +206,10 @@ def variant_prompt(*, hook: str, a_text: str) -> str:
 
 def copy_generate_variant(*, post: Post, platform: str, post_format: str):
     """Variant B's copy for one platform (see the module docstring); a CopyResult."""
-    from apps.integrations.http import ServiceError
     from apps.integrations.llm import LLMNotConfigured, Message, llm_client
 
-    from .generation import MAX_REGENERATIONS, CopyResult, _fit
-    from .limits import over_limit
-    from .models import CopySource
-    from .prompts import UnreadableAnswer, parse_answer, system_prompt, user_prompt
-    from .safety import copy_check
+    from .generation import copy_from_llm
+    from .prompts import system_prompt, user_prompt
 
     brand, trend, tone = post.brand, post.trend, post.tone
     a_copy = PostCopy.objects.filter(post_id=post.ab_parent_id, platform=platform).first()
@@ -235,48 +231,25 @@ def copy_generate_variant(*, post: Post, platform: str, post_format: str):
             + variant_prompt(hook=hook, a_text=avoid)
         ),
     ]
-    tokens, model = [0, 0], ""
-    for attempt in range(1, MAX_REGENERATIONS + 2):
-        try:
-            completion = client.complete(
-                messages=messages, purpose=f"post_copy_variant:{platform}:{post_format}", brand_id=brand.pk
-            )
-        except ServiceError as exc:
-            notes.append(f"the AI model failed: {exc}")
-            logger.warning("LLM failed for variant %s, using a template: %s", post.pk, exc)
-            break
-        tokens[0] += completion.prompt_tokens
-        tokens[1] += completion.completion_tokens
-        model = completion.model
-        try:
-            parts, caption = parse_answer(completion.text)
-            parts, caption = _fit(platform, post_format, parts, caption)
-            problems = over_limit(platform, post_format, parts, caption=caption or None)
-            if not problems:
-                problems = copy_check(text=copy_text(parts, caption), brand=brand).reasons
-            if not problems and too_similar(avoid, copy_text(parts, caption)):
-                problems = ["it reads almost the same as variant A"]
-        except UnreadableAnswer as exc:
-            problems = [str(exc)]
-        if not problems:
-            return CopyResult(
-                parts=parts,
-                caption=caption,
-                source=CopySource.LLM,
-                llm_model=model,
-                prompt_tokens=tokens[0],
-                completion_tokens=tokens[1],
-                attempts=attempt,
-                notes=[f"variant B: asked to {hook}", *notes],
-            )
-        notes.append(f"answer {attempt} was not used: " + "; ".join(problems))
-        messages = [
-            *messages,
-            Message.assistant(completion.text),
-            Message.user(
-                "That answer cannot be used: " + "; ".join(problems) + ". Write it again, fixing this."
-            ),
-        ]
+
+    def differs_from_a(parts: list[str], caption: str) -> list[str]:
+        return (
+            ["it reads almost the same as variant A"] if too_similar(avoid, copy_text(parts, caption)) else []
+        )
+
+    result, model, tokens = copy_from_llm(
+        client=client,
+        brand=brand,
+        messages=messages,
+        platform=platform,
+        post_format=post_format,
+        purpose=f"post_copy_variant:{platform}:{post_format}",
+        notes=notes,
+        extra_check=differs_from_a,
+    )
+    if result is not None:
+        result.notes = [f"variant B: asked to {hook}", *notes]
+        return result
     result = _variant_template(**template, avoid=avoid, notes=notes)
     result.llm_model, result.prompt_tokens, result.completion_tokens = model, tokens[0], tokens[1]
     result.attempts = len([n for n in notes if n.startswith("answer")])

@@ -101,16 +101,60 @@ def copy_generate(
         Message.user(user_prompt(platform=platform, post_format=post_format, tone=tone, trend=trend)),
     ]
     notes: list[str] = []
-    tokens = [0, 0]
-    model = ""
+    result, model, tokens = copy_from_llm(
+        client=client,
+        brand=brand,
+        messages=messages,
+        platform=platform,
+        post_format=post_format,
+        purpose=f"post_copy:{platform}:{post_format}",
+        notes=notes,
+    )
+    if result is not None:
+        GeneratedCopy.objects.update_or_create(
+            brand=brand,
+            trend=trend,
+            platform=platform,
+            post_format=post_format,
+            tone=tone,
+            defaults={
+                "parts": result.parts,
+                "caption": result.caption,
+                "source": CopySource.LLM,
+                "llm_model": model,
+            },
+        )
+        return result
+    result = copy_template(
+        brand=brand, trend=trend, platform=platform, post_format=post_format, tone=tone, notes=notes
+    )
+    result.llm_model, result.prompt_tokens, result.completion_tokens = model, tokens[0], tokens[1]
+    result.attempts = len([n for n in notes if n.startswith("answer")])
+    return result
+
+
+def copy_from_llm(
+    *,
+    client,
+    brand,
+    messages,
+    platform: str,
+    post_format: str,
+    purpose: str,
+    notes: list[str],
+    extra_check=None,
+) -> tuple[CopyResult | None, str, list[int]]:
+    """Ask the LLM for copy and check the answer (platform limits, brand safety, then
+    `extra_check(parts, caption) -> [problems]`), asking again with the reasons up to
+    MAX_REGENERATIONS times. Returns (the copy, or None when no answer could be used; the model;
+    [prompt tokens, completion tokens]); `notes` gets why each unused answer was not used."""
+    tokens, model = [0, 0], ""
     for attempt in range(1, MAX_REGENERATIONS + 2):
         try:
-            completion = client.complete(
-                messages=messages, purpose=f"post_copy:{platform}:{post_format}", brand_id=brand.pk
-            )
+            completion = client.complete(messages=messages, purpose=purpose, brand_id=brand.pk)
         except ServiceError as exc:
             notes.append(f"the AI model failed: {exc}")
-            logger.warning("LLM failed for brand %s, using a template: %s", brand.pk, exc)
+            logger.warning("LLM failed (%s, brand %s), using a template: %s", purpose, brand.pk, exc)
             break
         tokens[0] += completion.prompt_tokens
         tokens[1] += completion.completion_tokens
@@ -122,6 +166,8 @@ def copy_generate(
             problems = over_limit(platform, post_format, parts, caption=caption or None)
             if not problems:
                 problems = copy_check(text="\n\n".join([*parts, caption]), brand=brand).reasons
+            if not problems and extra_check is not None:
+                problems = list(extra_check(parts, caption))
         except UnreadableAnswer as exc:
             problems = [str(exc)]
         if not problems:
@@ -135,15 +181,7 @@ def copy_generate(
                 attempts=attempt,
                 notes=notes,
             )
-            GeneratedCopy.objects.update_or_create(
-                brand=brand,
-                trend=trend,
-                platform=platform,
-                post_format=post_format,
-                tone=tone,
-                defaults={"parts": parts, "caption": caption, "source": CopySource.LLM, "llm_model": model},
-            )
-            return result
+            return result, model, tokens
         notes.append(f"answer {attempt} was not used: " + "; ".join(problems))
         messages = [
             *messages,
@@ -152,9 +190,4 @@ def copy_generate(
                 "That answer cannot be used: " + "; ".join(problems) + ". Write it again, fixing this."
             ),
         ]
-    result = copy_template(
-        brand=brand, trend=trend, platform=platform, post_format=post_format, tone=tone, notes=notes
-    )
-    result.llm_model, result.prompt_tokens, result.completion_tokens = model, tokens[0], tokens[1]
-    result.attempts = len([n for n in notes if n.startswith("answer")])
-    return result
+    return None, model, tokens
