@@ -33,7 +33,6 @@ says "too early to call" with the numbers so far.
 from __future__ import annotations
 
 import difflib
-import logging
 import math
 import re
 from dataclasses import dataclass, field
@@ -44,8 +43,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import GenerationState, Post, PostCopy, PostEdit, PostStatus
-
-logger = logging.getLogger(__name__)
 
 CONFIDENCE_TO_CALL = 0.90
 MONTE_CARLO_DRAWS = 20_000
