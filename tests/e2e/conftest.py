@@ -255,7 +255,9 @@ def pytest_runtest_makereport(item, call):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot as a test artifact (test-artifacts/<name>.png)."""
+    """Save a full-page screenshot as a test artifact (test-artifacts/<name>.png). The page is
+    scrolled to the top first: full-page shots draw sticky bars where the window is."""
+    page.evaluate("window.scrollTo(0, 0)")
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -290,3 +292,25 @@ def meme_starter(settings, meme_media_root):
     settings.MEDIA_ROOT = meme_media_root
     report = template_import()
     assert not report.skipped or all("already exists" in why for _, why in report.skipped)
+
+
+# --- A site whose worker writes copy with the real LLM client against a local fake server --------
+
+
+@pytest.fixture(scope="module")
+def fake_llm_server():
+    from tests.fakes.llm import FakeLLMServer
+
+    server = FakeLLMServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def llm_site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server, fake_llm_server):
+    """A server of its own with the LLM settings pointing at ``fake_llm_server``. A module uses it
+    by overriding ``site_server`` with it."""
+    from tests.fakes.llm import llm_env
+
+    with run_site_server(tmp_path_factory, fake_oauth_server, extra_env=llm_env(fake_llm_server)) as server:
+        yield server

@@ -17,11 +17,9 @@ from playwright.sync_api import expect
 from apps.brands.models import Industry
 from apps.posts.models import Post, PostCopy, PostStatus
 from apps.publishing.models import Publication, PublicationStatus
-from tests.e2e.conftest import run_site_server
-from tests.e2e.conftest import screenshot as save_screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import BrandFactory, BrandUserFactory, MembershipFactory
-from tests.fakes.llm import FakeLLMServer, llm_env
 from tests.trends.conftest import make_trend
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,21 +32,8 @@ B_TEXT = (
 
 
 @pytest.fixture(scope="module")
-def fake_llm_server():
-    server = FakeLLMServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server, fake_llm_server):
-    with run_site_server(tmp_path_factory, fake_oauth_server, extra_env=llm_env(fake_llm_server)) as server:
-        yield server
-
-
-def screenshot(page, name):
-    page.evaluate("window.scrollTo(0, 0)")
-    return save_screenshot(page, name)
+def site_server(llm_site_server):
+    return llm_site_server
 
 
 def test_create_a_variant_see_both_schedule_them_and_read_the_winner(page, site_server, fake_llm_server):

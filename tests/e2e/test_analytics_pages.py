@@ -18,17 +18,12 @@ from playwright.sync_api import expect
 
 from apps.analytics.rewards import engagement_rate_of, reward_of
 from tests.analytics.analytics_data import meme, published, trend
-from tests.e2e.conftest import screenshot as save_screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import BrandFactory, BrandUserFactory, MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ZONE = "Europe/Berlin"
-
-
-def screenshot(page, name):
-    page.evaluate("window.scrollTo(0, 0)")  # the sticky top bar is drawn where the window is
-    return save_screenshot(page, name)
 
 
 def post_numbers(rng: random.Random, rate: float) -> dict:

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from apps.memes.models import Meme, MemeTemplate
-from tests.e2e.conftest import screenshot as save_screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import UserFactory
 
@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(scope="module")
 def site_server(meme_site_server):
     return meme_site_server
-
-
-def screenshot(page, name):
-    page.evaluate("window.scrollTo(0, 0)")  # full-page shots draw sticky bars where the window is
-    return save_screenshot(page, name)
 
 
 def preview_loaded(page) -> str:

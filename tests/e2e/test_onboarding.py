@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from apps.brands.models import Brand, BrandInvitation, Industry
-from tests.e2e.conftest import screenshot as save_screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import BrandUserFactory
 
@@ -33,12 +33,6 @@ def make_logo(path):
     image.paste((245, 158, 11), (20, 175, 220, 220))  # amber bar
     image.save(path, format="PNG")
     return path
-
-
-def screenshot(page, name):
-    # Full-page shots draw the sticky top bar where the window is scrolled to: start at the top.
-    page.evaluate("window.scrollTo(0, 0)")
-    return save_screenshot(page, name)
 
 
 def next_button(page):

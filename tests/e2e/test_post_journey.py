@@ -16,11 +16,9 @@ from playwright.sync_api import expect
 from apps.brands.models import Industry
 from apps.posts.limits import x_weighted_length
 from apps.posts.models import Post, PostStatus
-from tests.e2e.conftest import run_site_server
-from tests.e2e.conftest import screenshot as save_screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import BrandFactory, BrandUserFactory, MembershipFactory
-from tests.fakes.llm import FakeLLMServer, llm_env
 from tests.trends.conftest import make_score, make_trend
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,21 +28,8 @@ EDITED = "Euro transfers now land in ten seconds. What would you do with cash th
 
 
 @pytest.fixture(scope="module")
-def fake_llm_server():
-    server = FakeLLMServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth_server, fake_llm_server):
-    with run_site_server(tmp_path_factory, fake_oauth_server, extra_env=llm_env(fake_llm_server)) as server:
-        yield server
-
-
-def screenshot(page, name):
-    page.evaluate("window.scrollTo(0, 0)")
-    return save_screenshot(page, name)
+def site_server(llm_site_server):
+    return llm_site_server
 
 
 def ledgerly():

@@ -95,7 +95,8 @@ def test_the_post_page_shows_each_publications_metrics_and_reward(page, site_ser
         expect(card).to_contain_text("provisional")
         expect(card).to_contain_text("est.")
         expect(card).to_contain_text("Sandbox")
-        expect(card.locator(f"#post-metrics-{on_x.pk} tbody tr")).to_have_count(3)  # final after the third
+        # Fetched on after the reward became final (at the third fetch): eight rows.
+        expect(card.locator(f"#post-metrics-{on_x.pk} tbody tr")).to_have_count(8)
         card.locator(f"#post-metrics-{on_li.pk} .pm-more").click()
         expect(card.locator(f"#pm-older-{on_li.pk}")).to_be_visible()
         card.scroll_into_view_if_needed()

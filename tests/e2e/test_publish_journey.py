@@ -21,8 +21,7 @@ from playwright.sync_api import expect
 from apps.posts.models import Post, PostCopy, PostStatus
 from apps.publishing.models import Publication, PublicationStatus
 from apps.publishing.services import post_schedule
-from tests.e2e.conftest import run_site_server
-from tests.e2e.conftest import screenshot as save_screenshot
+from tests.e2e.conftest import run_site_server, screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import BrandFactory, BrandUserFactory, MembershipFactory
 
@@ -87,11 +86,6 @@ def dispatcher_ticks(site_server):
     yield
     stop.set()
     thread.join(timeout=5)
-
-
-def screenshot(page, name):
-    page.evaluate("window.scrollTo(0, 0)")
-    return save_screenshot(page, name)
 
 
 def midday_zone() -> str:

@@ -16,8 +16,7 @@ from playwright.sync_api import expect
 
 from apps.brands.models import Industry
 from apps.trends.models import BrandTrendScore, Decision, RunStatus, TrendRefreshRun
-from tests.e2e.conftest import run_site_server
-from tests.e2e.conftest import screenshot as save_screenshot
+from tests.e2e.conftest import run_site_server, screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import BrandFactory, BrandUserFactory, MembershipFactory, StaffFactory
 
@@ -37,12 +36,6 @@ def site_server(django_db_setup, django_db_blocker, tmp_path_factory, fake_oauth
         tmp_path_factory, fake_oauth_server, extra_env={"TREND_SOURCES": "offline"}
     ) as server:
         yield server
-
-
-def screenshot(page, name):
-    # Full-page shots draw the sticky top bar where the window is scrolled to: start at the top.
-    page.evaluate("window.scrollTo(0, 0)")
-    return save_screenshot(page, name)
 
 
 def fintech_brand():
