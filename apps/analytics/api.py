@@ -1,8 +1,11 @@
-"""API of engagement tracking: a post's metrics over time (GET /api/v1/posts/{id}/metrics)."""
+"""API of engagement tracking and learning: a post's metrics over time
+(GET /api/v1/posts/{id}/metrics), a brand's analytics (GET /api/v1/brands/{id}/analytics) and
+its learned model (GET /api/v1/brands/{id}/learning, POST …/learning/train)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from apps.accounts.access import api_require_role
 from apps.accounts.models import Role
@@ -82,3 +85,208 @@ def post_metrics_get(request, post_id: int):
             }
         )
     return {"post_id": post.pk, "publications": publications}
+
+
+# --- a brand's analytics --------------------------------------------------------------------------
+
+
+class TotalsOut(Schema):
+    posts: int = Field(description="Publications (a post on X and on LinkedIn counts once per platform).")
+    measured: int = Field(description="Publications with metrics fetched.")
+    impressions: int
+    engagements: int = Field(description="likes + comments + shares + quotes + bookmarks")
+    engagement_rate: float | None = Field(description="Mean of the publications' engagement rates.")
+    reward: float | None = Field(description="Mean reward (0–5).")
+    final: int = Field(description="Publications whose reward is final.")
+
+
+class TimePointOut(Schema):
+    start: date = Field(description="The day, or the Monday of the week, in the brand's time zone.")
+    posts: int
+    engagement_rate: float | None
+    reward: float | None
+
+
+class TopicOut(Schema):
+    label: str
+    category: str
+    posts: int
+    engagement_rate: float | None
+    reward: float | None
+    trend_id: int | None
+
+
+class PlatformOut(Schema):
+    platform: str
+    posts: int
+    impressions: int
+    engagement_rate: float | None
+    reward: float | None
+
+
+class SlotOut(Schema):
+    weekday: int = Field(description="0 = Monday, brand-local.")
+    hour: int
+    posts: int
+    score: float | None = Field(description="Mean engagement rate shrunk toward the brand's mean.")
+
+
+class BestHoursOut(Schema):
+    platform: str
+    posts: int
+    from_history: bool = Field(description="False: too few posts, the platform's default best times.")
+    slots: list[SlotOut] = Field(description="Every weekday × hour with at least one post.")
+    suggestions: list[SlotOut] = Field(description="The scheduler's best-time suggestions, best first.")
+
+
+class FrequencyOut(Schema):
+    sentence: str
+    trend: str = Field(description="rising, falling, steady or unknown")
+    per_week: float
+    suggested: int | None
+    recent_rate: float | None
+    previous_rate: float | None
+    change: float | None
+
+
+class AnalyticsOut(Schema):
+    brand_id: int
+    days: int
+    data: str = Field(description="real (X and LinkedIn) or sandbox (simulated, never mixed in).")
+    start: datetime
+    end: datetime
+    bucket: str = Field(description="day or week")
+    time_zone: str
+    totals: TotalsOut
+    over_time: list[TimePointOut]
+    categories: list[TopicOut]
+    trends: list[TopicOut]
+    platforms: list[PlatformOut]
+    best_hours: list[BestHoursOut]
+    frequency: FrequencyOut
+
+
+def _brand_for(request, brand_id: int):
+    from apps.brands.selectors import brand_get_for_user
+
+    return brand_get_for_user(user=api_require_role(request, Role.BRAND), brand_id=brand_id)
+
+
+@router.get("/brands/{brand_id}/analytics", response=AnalyticsOut)
+def brand_analytics_get(request, brand_id: int, days: int = Query(30), data: str = Query("real")):
+    """The numbers of the brand's analytics page for the last `days` (7, 30 or 90) days of its
+    real or sandbox publications."""
+    from .selectors_analytics import DATASETS, PERIOD_DAYS, analytics_window, brand_analytics_report
+
+    brand = _brand_for(request, brand_id)
+    if days not in PERIOD_DAYS:
+        raise HttpError(422, f"days: use one of {', '.join(map(str, PERIOD_DAYS))}.")
+    if data not in DATASETS:
+        raise HttpError(422, f"data: use one of {', '.join(DATASETS)}.")
+    report = brand_analytics_report(brand=brand, window=analytics_window(days=days, data=data))
+    window = report.window
+    return {
+        "brand_id": brand.pk,
+        "days": window.days,
+        "data": window.data,
+        "start": window.start,
+        "end": window.end,
+        "bucket": window.bucket,
+        "time_zone": report.zone,
+        "totals": report.totals,
+        "over_time": report.over_time,
+        "categories": report.categories,
+        "trends": report.trends,
+        "platforms": report.platforms,
+        "best_hours": [
+            {
+                "platform": heatmap.platform,
+                "posts": heatmap.posts,
+                "from_history": heatmap.from_history,
+                "slots": [cell for row in heatmap.rows for cell in row if cell.posts],
+                "suggestions": heatmap.suggestions,
+            }
+            for heatmap in report.heatmaps
+        ],
+        "frequency": report.frequency,
+    }
+
+
+# --- a brand's learned model ----------------------------------------------------------------------
+
+
+class ActionOut(Schema):
+    tone: str
+    platform: str
+    post_format: str
+
+
+class LessonOut(Schema):
+    text: str
+    action: ActionOut
+    category: str = Field(description="The trend category; empty: over all trends.")
+    average_reward: float
+    posts: int
+
+
+class TrainingRunOut(Schema):
+    started_at: datetime
+    status: str = Field(description="trained, skipped or failed")
+    mode: str
+    posts_used: int
+    reason: str
+
+
+class LearningOut(Schema):
+    brand_id: int
+    mode: str = Field(description="none, bandit (fewer than 10 rewarded posts) or q (Q-learning)")
+    mode_reason: str
+    exploration_rate: float
+    trained_at: datetime | None
+    next_training: datetime = Field(description="Sunday 00:00 in the brand's time zone.")
+    posts_used: int
+    lessons: list[LessonOut]
+    runs: list[TrainingRunOut]
+
+
+def _learning(brand) -> dict:
+    from .selectors_learning import learning_page_get
+
+    page = learning_page_get(brand=brand)
+    return {
+        "brand_id": brand.pk,
+        "mode": page.mode,
+        "mode_reason": page.mode_reason,
+        "exploration_rate": page.exploration_rate,
+        "trained_at": page.last_trained,
+        "next_training": page.next_training,
+        "posts_used": page.model.posts_used if page.model else 0,
+        "lessons": [
+            {
+                "text": lesson.text,
+                "action": lesson.action.as_dict(),
+                "category": lesson.category,
+                "average_reward": lesson.value,
+                "posts": lesson.posts,
+            }
+            for lesson in page.lessons
+        ],
+        "runs": page.runs,
+    }
+
+
+@router.get("/brands/{brand_id}/learning", response=LearningOut)
+def brand_learning_get(request, brand_id: int):
+    """What the brand's model has learned, its mode and why, and its training runs."""
+    return _learning(_brand_for(request, brand_id))
+
+
+@router.post("/brands/{brand_id}/learning/train", response=LearningOut)
+def brand_learning_train(request, brand_id: int):
+    """Run the weekly training now (the same service as the Sunday job); the runs list says
+    whether it trained or why it skipped."""
+    from .training import policy_train
+
+    brand = _brand_for(request, brand_id)
+    policy_train(brand=brand)
+    return _learning(brand)
