@@ -797,3 +797,44 @@ def staff_analytics_report(*, window: Window) -> StaffReport:
         trends=platform_top_trends(window=window),
         memes=platform_meme_activity(window=window),
     )
+
+
+# --- the dashboard's strip ------------------------------------------------------------------------------
+
+
+def brand_recent_totals(*, brand: Brand, days: int = 30, now: datetime | None = None) -> tuple[str, Totals]:
+    """The last `days` of the brand's real publications, or of its sandbox ones when it published
+    nothing real in that time: (dataset, totals). One query, grouped by platform."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    rows = (
+        Publication.objects.filter(brand=brand, status=PUBLISHED, published_at__gte=since)
+        .values("platform")
+        .annotate(
+            posts=Count("id"),
+            measured=Count("id", filter=Q(engagement_rate__isnull=False)),
+            impressions=Sum("impressions"),
+            engagements=Sum(ENGAGEMENTS),
+            rate_sum=Sum("engagement_rate"),
+            reward_sum=Sum("reward"),
+            rewarded=Count("id", filter=Q(reward__isnull=False)),
+            final=Count("id", filter=Q(reward_final=True)),
+        )
+    )
+    by_platform = {row["platform"]: row for row in rows}
+    real = [by_platform[p] for p in DATASETS[REAL] if p in by_platform]
+    data = REAL if real else SANDBOX
+    chosen = real or [by_platform[p] for p in DATASETS[SANDBOX] if p in by_platform]
+
+    def total(name: str) -> float:
+        return sum(row[name] or 0 for row in chosen)
+
+    measured, rewarded = total("measured"), total("rewarded")
+    return data, Totals(
+        posts=int(total("posts")),
+        measured=int(measured),
+        impressions=int(total("impressions")),
+        engagements=int(total("engagements")),
+        engagement_rate=total("rate_sum") / measured if measured else None,
+        reward=total("reward_sum") / rewarded if rewarded else None,
+        final=int(total("final")),
+    )

@@ -328,3 +328,13 @@ def _primary_platform(connections: list[SocialConnection], ticked: list[int]) ->
         if not connection.is_sandbox:
             return connection.platform
     return Platform.SANDBOX
+
+
+def upcoming_publications(*, brand, limit: int = 5) -> list[Publication]:
+    """The brand's next publications still to go out (scheduled, queued or being sent), soonest
+    first, with their posts and trends: the dashboard's "Scheduled queue"."""
+    return list(
+        Publication.objects.filter(brand=brand, status__in=PENDING)
+        .select_related("post", "post__trend", "connection")
+        .order_by("scheduled_for", "pk")[:limit]
+    )

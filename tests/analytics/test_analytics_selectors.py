@@ -383,3 +383,32 @@ def test_meme_activity_counts_memes_votes_and_reactions_per_day(settings, tmp_pa
         2,
     )
     assert by_day[date(2026, 3, 15)].reactions == 1 and by_day[date(2026, 3, 13)].memes == 0
+
+
+def test_recent_totals_prefer_real_posts_and_fall_back_to_the_sandbox(brand):
+    published(brand, at=NOW - timedelta(days=2), platform="sandbox", rate=0.08, reward=4.0, impressions=100)
+    data, totals = selectors.brand_recent_totals(brand=brand, now=NOW)
+    assert data == "sandbox" and totals.posts == 1 and totals.reward == pytest.approx(4.0)
+
+    published(
+        brand, at=NOW - timedelta(days=3), platform="x", rate=0.02, reward=1.0, impressions=400, likes=8
+    )
+    published(brand, at=NOW - timedelta(days=4), platform="linkedin", rate=0.04, reward=3.0, impressions=600)
+    published(brand, at=NOW - timedelta(days=5), platform="x", rate=None, reward=None, impressions=0)
+    published(brand, at=NOW - timedelta(days=40), platform="x", rate=0.5, reward=5.0, impressions=9999)
+    data, totals = selectors.brand_recent_totals(brand=brand, now=NOW)
+    assert data == "real"
+    assert (totals.posts, totals.measured, totals.impressions, totals.engagements) == (3, 2, 1000, 8)
+    assert totals.engagement_rate == pytest.approx(0.03) and totals.reward == pytest.approx(2.0)
+    # The same as the analytics page's totals for 30 days of real posts.
+    page = selectors.brand_totals(
+        brand=brand, window=selectors.analytics_window(days=30, data="real", now=NOW)
+    )
+    assert (page.posts, page.impressions, page.engagements) == (
+        totals.posts,
+        totals.impressions,
+        totals.engagements,
+    )
+    assert page.engagement_rate == pytest.approx(totals.engagement_rate) and page.reward == pytest.approx(
+        totals.reward
+    )

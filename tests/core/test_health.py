@@ -91,6 +91,12 @@ def test_seed_demo_is_idempotent():
     assert MetricsSnapshot.objects.filter(publication__in=history).count() > 10 * len(DEMO_HISTORY)
     assert PolicyModel.objects.get(brand=brand).mode == "q"
     assert TrainingRun.objects.filter(brand=brand).count() == 1
+    # rescored: the trends the history was about now carry a learned reward other than neutral
+    from apps.trends.models import BrandTrendScore
+
+    history_trends = history.values_list("post__trend_id", flat=True)
+    scores = BrandTrendScore.objects.filter(brand=brand, trend_id__in=history_trends)
+    assert scores.exists() and all(score.reward != 0.5 for score in scores)
 
 
 def test_heartbeat_task_records_time():

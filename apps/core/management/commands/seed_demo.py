@@ -257,6 +257,7 @@ def seed_history(stdout, brand: Brand, owner: User) -> None:
     from apps.publishing.models import Publication, PublicationStatus
     from apps.sandbox.services import sandbox_post_create
     from apps.trends.models import BrandTrendScore, Trend
+    from apps.trends.services import trends_score_brands
 
     now = timezone.now()
     if Publication.objects.filter(brand=brand, published_at__lt=now - timedelta(hours=12)).exists():
@@ -322,6 +323,8 @@ def seed_history(stdout, brand: Brand, owner: User) -> None:
         fetches += 1
         moment += timedelta(hours=12)
     run = policy_train(brand=brand, now=now)
+    # The trend scores' learned-reward part now has the brand's past posts to go on.
+    trends_score_brands(brand_ids=[brand.pk], now=now)
     stdout.write(
         f"Demo history: {len(DEMO_HISTORY)} sandbox posts over four weeks, metrics fetched {fetches} times, "
         f"model {run.get_status_display().lower()} ({run.posts_used} posts)."

@@ -1,0 +1,17 @@
+"""Template helpers of publishing for other pages: the dashboard's "Scheduled queue"."""
+
+from django import template
+
+from apps.publishing.selectors import platform_label, upcoming_publications
+
+register = template.Library()
+
+
+@register.simple_tag
+def brand_upcoming(brand) -> list:
+    return upcoming_publications(brand=brand) if brand is not None else []
+
+
+@register.filter
+def platform_name(platform: str) -> str:
+    return platform_label(platform)
