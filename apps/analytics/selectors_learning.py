@@ -97,6 +97,11 @@ class LearningPage:
         )
 
 
+def _mean(lessons: list[Lesson]) -> float:
+    posts = sum(lesson.posts for lesson in lessons)
+    return sum(lesson.value * lesson.posts for lesson in lessons) / posts if posts else 0.0
+
+
 # Lessons are ranked by their average pulled toward the brand's overall average as if each had this
 # many more posts at the overall average: one lucky post does not outrank a steady five.
 LESSON_SHRINKAGE_POSTS = 2
@@ -120,15 +125,19 @@ def _lessons(model: PolicyModel) -> list[Lesson]:
             for (category, akey), (total, count) in pooled.items()
             if count
         ]
+        mean = _mean([lesson for lesson in lessons if not lesson.category])
+        # An action whose posts were all on one kind of trend: its overall lesson says less.
+        specific = {(lesson.action, lesson.posts) for lesson in lessons if lesson.category}
+        lessons = [
+            lesson for lesson in lessons if lesson.category or (lesson.action, lesson.posts) not in specific
+        ]
     else:
         lessons = [
             Lesson(Action.from_key(akey), "", float(arm["mean"]), int(arm["n"]))
             for akey, arm in (model.bandit or {}).items()
             if arm.get("n")
         ]
-    overall = [lesson for lesson in lessons if not lesson.category]
-    posts = sum(lesson.posts for lesson in overall)
-    mean = sum(lesson.value * lesson.posts for lesson in overall) / posts if posts else 0.0
+        mean = _mean(lessons)
     k = LESSON_SHRINKAGE_POSTS
 
     def shrunk(lesson: Lesson) -> float:
