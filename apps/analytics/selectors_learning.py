@@ -146,6 +146,13 @@ def _lessons(model: PolicyModel) -> list[Lesson]:
     return sorted(lessons, key=lambda lesson: (-shrunk(lesson), -lesson.posts))[:LESSONS_SHOWN]
 
 
+def top_lesson(*, brand_id: int) -> Lesson | None:
+    """The first thing the Learning page says the brand's model learned, or None."""
+    model = PolicyModel.objects.filter(brand_id=brand_id).first()
+    lessons = _lessons(model) if model is not None else []
+    return lessons[0] if lessons else None
+
+
 def _states(model: PolicyModel) -> list[StateRow]:
     rows = []
     for skey, row in (model.q_values or {}).items():

@@ -213,5 +213,36 @@ def policy_train_due(*, now: datetime | None = None) -> list[TrainingRun]:
             PolicyModel.objects.select_for_update().get(brand=brand)
             if TrainingRun.objects.filter(brand=brand, started_at__gte=instant).exists():
                 continue
-            runs.append(policy_train(brand=brand, now=now))
+            run = policy_train(brand=brand, now=now)
+            runs.append(run)
+            training_notify(run=run)
     return runs
+
+
+def training_notify(*, run: TrainingRun) -> None:
+    """Tell the brand's members what this week's training did (in-app, live, and by email for
+    those who want it): what it learned best, or why it skipped. Nothing for a brand that has
+    not published anything yet (its skip says nothing new)."""
+    from apps.brands.models import BrandMembership
+    from apps.notifications.services import notification_create
+
+    from .selectors_learning import top_lesson
+
+    if run.status != TrainingStatus.TRAINED and not run.posts_used:
+        return
+    if run.status == TrainingStatus.TRAINED:
+        lesson = top_lesson(brand_id=run.brand_id)
+        title = f"This week's learning: trained on {run.posts_used} posts"
+        body = (f"Best so far: {lesson.text}. " if lesson else "") + "New posts use what it learned."
+        level = "success"
+    else:
+        title = "This week's learning was skipped"
+        body = f"{run.reason} Until then the best tone and format so far is picked (the bandit)."
+        level = "info"
+    members = BrandMembership.objects.filter(brand_id=run.brand_id, user__is_active=True).select_related(
+        "user"
+    )
+    for membership in members:
+        notification_create(
+            user=membership.user, title=title, body=body, url=f"/brand/{run.brand_id}/learning/", level=level
+        )

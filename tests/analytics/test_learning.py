@@ -284,3 +284,30 @@ def test_an_action_already_being_tried_since_the_last_training_is_not_tried_agai
     then = policy_choose_action(brand=brand, state=state, platforms=["x"], rng=exploit_only())
     assert then.action == Action("friendly", "x", "post")
     assert then.reason.startswith("highest learned reward (4.0 over 3 posts")
+
+
+def test_the_weekly_run_tells_the_brand_what_it_learned_or_why_it_skipped():
+    from apps.notifications.models import Notification
+    from tests.factories import MembershipFactory
+
+    sunday = datetime(2026, 3, 15, 0, 1, tzinfo=UTC)  # just after Sunday 00:00 UTC
+    learner, starter, silent = (learning_brand(timezone="UTC") for _ in range(3))
+    owner = MembershipFactory(brand=learner).user
+    newcomer = MembershipFactory(brand=starter).user
+    quiet = MembershipFactory(brand=silent).user
+    tech = trend_with(category="product")
+    for i in range(10):
+        published(learner, reward=2.3, trend=tech, at=sunday - timedelta(days=1 + i))
+    for i in range(3):
+        published(starter, reward=1.0, at=sunday - timedelta(days=1 + i))
+
+    policy_train_due(now=sunday)
+
+    (trained,) = Notification.objects.filter(user=owner)
+    assert trained.title == "This week's learning: trained on 10 posts" and trained.level == "success"
+    assert trained.body.startswith("Best so far: Witty threads on X on product trends: average reward 2.3")
+    assert trained.url == f"/brand/{learner.pk}/learning/"
+    (skipped,) = Notification.objects.filter(user=newcomer)
+    assert skipped.title == "This week's learning was skipped"
+    assert "Only 3 published posts with a reward in the last 30 days; training needs 10." in skipped.body
+    assert not Notification.objects.filter(user=quiet).exists()  # nothing published: nothing to say
