@@ -132,6 +132,17 @@ class _Echo:
         return value
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP);
+# trend titles come from outside sources, so text cells that do are prefixed with an apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 @brand_user_required
 @require_GET
 def brand_analytics_csv(request, brand_id: int):
@@ -145,7 +156,7 @@ def brand_analytics_csv(request, brand_id: int):
     def lines():
         yield writer.writerow(selectors.CSV_COLUMNS)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([csv_safe(cell) for cell in row])
 
     name = f"{brand.slug}-analytics-{window.data}-{window.days}d-{window.end:%Y%m%d}.csv"
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

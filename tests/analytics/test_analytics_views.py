@@ -212,6 +212,17 @@ def test_the_sandbox_csv_holds_only_sandbox_rows(site, brand):
     assert [row[1] for row in rows[1:]] == ["Sandbox"]
 
 
+def test_a_trend_title_that_looks_like_a_formula_is_not_run_by_a_spreadsheet(site, brand):
+    published(
+        brand, at=NOW - timedelta(days=1), rate=0.02, topic=trend('=HYPERLINK("http://evil.example","x")')
+    )
+    published(brand, at=NOW - timedelta(days=2), rate=0.02, topic=trend("-5% rates, +3 banks"))
+    response = site.get(reverse("analytics:export", args=[brand.pk]) + "?days=7&data=real")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    titles = [row[6] for row in rows[1:]]
+    assert titles == ["'-5% rates, +3 banks", '\'=HYPERLINK("http://evil.example","x")']
+
+
 # --- the staff page ------------------------------------------------------------------------------------------
 
 
