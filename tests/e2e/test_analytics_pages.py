@@ -122,6 +122,15 @@ def test_a_brand_reads_its_analytics_and_staff_read_the_platforms(new_page, site
     assert rows[0][:3] == ["published_at", "platform", "post_id"]
     assert len(rows) > 5 and {row[1] for row in rows[1:]} <= {"X", "LinkedIn"}
 
+    # On a phone the page fits the screen: wide tables scroll inside their cards.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (f"/brand/{brand.pk}/analytics/?days=30&data=real", f"/brand/{brand.pk}/learning/"):
+        page.goto(path)
+        expect(page.locator("main h1")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto(f"/brand/{brand.pk}/analytics/?days=30&data=real")
+    screenshot(page, "analytics-brand-phone")
+
     # Staff: the platform's numbers, with memes.
     from tests.analytics.analytics_data import meme_template
 
