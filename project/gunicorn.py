@@ -16,7 +16,9 @@ Every knob comes from the environment:
   requests (seconds, at full load: 5,000 put 850 ms into the p99 of ``bench.memes``) costs more
   than the leaks it guards against;
 - ``GUNICORN_ACCESS_LOG``: off by default (the front logs requests); ``-`` logs to stdout;
-- ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1): the front whose X-Forwarded-* headers are trusted.
+- ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1): the front whose X-Forwarded-* headers are trusted;
+- ``PROMETHEUS_MULTIPROC_DIR``: where the workers' metrics files go (default: a new directory in
+  /dev/shm), so ``/metrics`` adds up every worker's numbers.
 
 The application is loaded once in the master, warmed (``when_ready``: URL patterns compiled) and
 forked (``preload_app``): workers start in milliseconds, warm, and share the imported code's
@@ -28,9 +30,24 @@ cores (wrk -c64 on the same cores) gave sync × 4 about 2,800–3,400 req/s with
 gthread 2 × 4 threads 1,600–3,100 req/s with p99 85–500 ms (the GIL between threads).
 """
 
+import glob
 import os
+import tempfile
 
 _cores = os.cpu_count() or 1
+
+# Prometheus across the workers: each process writes its samples to files in this directory and
+# /metrics adds them up (prometheus_client's multiprocess mode), so a scrape sees every worker,
+# not whichever one answered it. Set here, before the app (and prometheus_client) is imported.
+# The directory is emptied at start: an earlier run's files would be counted again.
+_SHM = "/dev/shm"  # noqa: S108 (in memory; mkdtemp makes a private directory in it)
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+    prefix="smai-prometheus-", dir=_SHM if os.path.isdir(_SHM) else None
+)
+os.makedirs(_metrics_dir, exist_ok=True)
+for _stale in glob.glob(os.path.join(_metrics_dir, "*.db")):
+    os.remove(_stale)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores))
@@ -83,3 +100,10 @@ def when_ready(server):
         except Exception:  # warming is best effort; the request itself will say what is wrong
             server.log.warning("warm-up: %s did not resolve", path)
     reverse("healthz")  # builds the reverse lookup tables too
+
+
+def child_exit(server, worker):
+    """A worker's live gauges leave with it (its counters and histograms stay counted)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
