@@ -37,6 +37,16 @@ def card_ids(html: str) -> list[int]:
 # --- Feed -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", ["/memes/", "/memes/trending/"])
+def test_feed_page_shows_no_template_comment_to_visitors(client, starter, author, path):
+    make(starter["this-is-fine"], author, ("public", "one"))
+
+    html = client.get(path).content.decode()
+
+    assert "{#" not in html
+    assert "#}" not in html
+
+
 def test_anonymous_visitors_see_public_visible_memes_only(client, starter, author):
     public = make(starter["this-is-fine"], author, ("public", "one"))
     private = make(starter["this-is-fine"], author, ("private", "one"), is_public=False)
