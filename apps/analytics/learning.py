@@ -194,12 +194,20 @@ def action_estimates(*, model, state: dict, actions: Sequence[Action]) -> dict[A
 
 
 def policy_choose_action(
-    *, brand, state: dict, platforms: Sequence[str] | None, rng: random.Random | None = None, model=None
+    *,
+    brand,
+    state: dict,
+    platforms: Sequence[str] | None,
+    rng: random.Random | None = None,
+    model=None,
+    explore: bool = True,
 ) -> Choice:
     """The tone and format to generate with (see the module docstring for the rule).
 
     `platforms` defaults to the brand's connected ones; a brand with only the sandbox may use all.
     `model` is the brand's PolicyModel when the caller has it already (read here otherwise).
+    `explore=False` gives the policy's own pick without the 15 % exploration (what a page suggests);
+    it is said outright rather than with a rigged `Random`, whose `choice` could then never end.
     """
     rng = rng or random.Random()  # noqa: S311 (exploration, not security)
     if platforms is None:
@@ -236,7 +244,7 @@ def policy_choose_action(
     if best is None:
         best = _default_action(brand=brand, state=state, usable=usable)
         reason = "the brand's default tone with the format that fits this kind of trend best"
-    if rng.random() < EXPLORATION_RATE:
+    if explore and rng.random() < EXPLORATION_RATE:
         others = [a for a in actions if a != best]
         if others:
             return Choice(rng.choice(others), True, "exploring another tone or format (15 % of the time)")

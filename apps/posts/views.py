@@ -4,8 +4,6 @@ and the graphics' files for members of the post's brand."""
 
 from __future__ import annotations
 
-import random
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -68,20 +66,14 @@ def _brand(request, brand_id=None):
 # --- Generate -------------------------------------------------------------------------------------
 
 
-class _NoExploration(random.Random):
-    """The page suggests the policy's own pick, never one of its 15 % explorations (the service
-    still explores when the user takes the defaults)."""
-
-    def random(self) -> float:
-        return 1.0
-
-
 def _suggestion(*, brand, trend) -> dict:
-    """What the learning policy would pick for this brand and trend, to preselect and label."""
+    """What the learning policy would pick for this brand and trend, to preselect and label: its own
+    pick, never one of its 15 % explorations (the service still explores when the user takes the
+    defaults)."""
     from apps.analytics.learning import learning_state, policy_choose_action
 
     choice = policy_choose_action(
-        brand=brand, state=learning_state(brand=brand, trend=trend), platforms=None, rng=_NoExploration()
+        brand=brand, state=learning_state(brand=brand, trend=trend), platforms=None, explore=False
     )
     return {
         "platform": choice.action.platform,

@@ -71,3 +71,15 @@ def test_the_policy_suggests_the_same_format_as_the_recommendation_card(platform
             category
         )
     assert FORMAT_FIT_MATRIX.shape[0] == len(CATEGORIES)
+
+
+def test_without_exploration_it_never_explores_even_when_the_dice_say_so():
+    always_explore = random.Random(0)
+    always_explore.random = lambda: 0.0
+    state = {"category": "breaking"}
+    choices = [
+        policy_choose_action(brand=brand(), state=state, platforms=["x"], rng=always_explore, explore=False)
+        for _ in range(50)
+    ]
+    assert not any(c.explored for c in choices)
+    assert {c.action for c in choices} == {choices[0].action}

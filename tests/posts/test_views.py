@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from apps.analytics.models import PolicyModel
 from apps.brands.models import BrandMembership
 from apps.posts.models import Post, PostCopy, PostEdit, PostStatus
 from apps.posts.services import post_generate_request
@@ -50,6 +51,21 @@ def generate(brand, trend, user, platforms=("x", "linkedin"), post_format="post"
 
 
 # --- Generate -------------------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(30)
+def test_generate_panel_answers_for_a_brand_whose_model_has_untried_actions(client, member, brand, trend):
+    # The demo brand after seed_demo, and most brands after their first training: the suggestion
+    # picks among never-published actions (a rigged Random once made that pick loop forever).
+    make_score(brand, trend)
+    PolicyModel.objects.create(
+        brand=brand,
+        mode="bandit",
+        bandit={"witty|x|thread": {"n": 2, "mean": 4.0}},
+    )
+    response = client.get(reverse("posts:generate", args=[trend.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "never published yet" in response.content.decode()
 
 
 def test_generate_panel_preselects_and_labels_the_suggestion(client, member, brand, trend):
