@@ -5,12 +5,13 @@ tokens that cannot be refreshed expire (LinkedIn), disconnect, and import voice 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -179,10 +180,25 @@ def connection_access_token(*, connection: SocialConnection) -> str:
         token = _token(connection.social_account)
     if token is None:
         raise ValidationError("No token is stored for this account.")
-    if connection.last_used_at is None or now - connection.last_used_at > LAST_USED_PRECISION:
-        SocialConnection.objects.filter(pk=connection.pk).update(last_used_at=now)
-        connection.last_used_at = now
+    connection_mark_used(connection=connection, at=now)
     return decrypt(token.token)
+
+
+def connection_mark_used(*, connection: SocialConnection, at: datetime | None = None) -> None:
+    """Record that the account was just used to publish (Linked accounts' "Last used").
+
+    Called by whatever publishes through the account: the token lookup for X and LinkedIn, the
+    sandbox when it takes a post (it needs no token). `at` is the publishing time, so back-dated
+    demo history does not move "last used" backwards or to now."""
+    at = at or timezone.now()
+    last = connection.last_used_at
+    if last is not None and at - last <= LAST_USED_PRECISION:
+        return
+    SocialConnection.objects.filter(pk=connection.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=at)
+    ).update(last_used_at=at)
+    if last is None or at > last:
+        connection.last_used_at = at
 
 
 def connections_refresh_expiring(*, within: timedelta = timedelta(hours=1)) -> int:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from apps.brands.connections import connection_mark_used
 from apps.brands.models import Brand, Platform, SocialConnection
 
 from . import engagement
@@ -155,10 +156,14 @@ def sandbox_post_create(
     )
     if not media:
         post.save(force_insert=True)
-        return post
-    with transaction.atomic():  # a post is never seen without its images
-        post.save(force_insert=True)
-        SandboxAttachment.objects.bulk_create(
-            SandboxAttachment(post=post, media=item, position=i) for i, item in enumerate(media)
-        )
+    else:
+        with transaction.atomic():  # a post is never seen without its images
+            post.save(force_insert=True)
+            SandboxAttachment.objects.bulk_create(
+                SandboxAttachment(post=post, media=item, position=i) for i, item in enumerate(media)
+            )
+    if connection is not None:
+        # The sandbox takes no token, so the token lookup that marks X and LinkedIn accounts
+        # used never runs for it: mark it here, where the post is made.
+        connection_mark_used(connection=connection, at=posted_at)
     return post
