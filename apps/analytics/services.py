@@ -1,6 +1,7 @@
 """Engagement tracking: every 4 hours, the numbers of every post published in the last 30 days,
 one MetricsSnapshot per fetch, the latest numbers and the reward on the Publication (SPEC
-section 7).
+section 7). A new post does not wait up to 4 hours for its first numbers: a short periodic run
+fetches every post never fetched yet once it is FIRST_FETCH_AFTER (15 minutes) old.
 
 - X: GET /2/tweets with up to 100 ids a request (public_metrics), per account; a 429 stops that
   account's requests until the window's reset (x-rate-limit-reset, kept in the cache) and its
@@ -49,6 +50,9 @@ X_BATCH = 100
 # A run that follows another within this long does not fetch the same posts again (a task
 # delivered twice stores one snapshot, not two).
 REFETCH_AFTER = timedelta(minutes=30)
+# A post's first numbers are fetched this long after publishing (by the frequent first-fetch run),
+# so its page and analytics are not empty for the hours until the next 4-hourly run.
+FIRST_FETCH_AFTER = timedelta(minutes=15)
 
 
 @dataclass
@@ -88,15 +92,18 @@ def _block(platform: str, connection_id: int | None, until: datetime | None, now
     cache.set(_blocked_key(platform, connection_id), until, timeout=int((until - now).total_seconds()) + 1)
 
 
-def metrics_due(*, now: datetime) -> list[Publication]:
-    """Published in the last 30 days and not fetched in the last half hour."""
+def metrics_due(*, now: datetime, first_only: bool = False) -> list[Publication]:
+    """Published in the last 30 days and not fetched in the last half hour; with `first_only`,
+    only the posts never fetched that are at least FIRST_FETCH_AFTER old."""
+    published = Publication.objects.filter(
+        status=PublicationStatus.PUBLISHED,
+        published_at__gte=now - METRICS_WINDOW,
+        published_at__lte=now - FIRST_FETCH_AFTER if first_only else now,
+    )
+    if first_only:
+        published = published.filter(metrics_fetched_at__isnull=True)
     return list(
-        Publication.objects.filter(
-            status=PublicationStatus.PUBLISHED,
-            published_at__gte=now - METRICS_WINDOW,
-            published_at__lte=now,
-        )
-        .exclude(metrics_fetched_at__gt=now - REFETCH_AFTER)
+        published.exclude(metrics_fetched_at__gt=now - REFETCH_AFTER)
         .select_related("connection", "connection__social_account")
         .order_by("published_at", "pk")
     )
@@ -170,12 +177,13 @@ def publication_metrics_record(
     return snapshot
 
 
-def metrics_fetch_due(*, now: datetime | None = None) -> MetricsFetchSummary:
-    """Fetch and store the numbers of every publication that is due (see the module docstring)."""
+def metrics_fetch_due(*, now: datetime | None = None, first_only: bool = False) -> MetricsFetchSummary:
+    """Fetch and store the numbers of every publication that is due (see the module docstring);
+    with `first_only`, of the new posts due their first fetch only."""
     now = now or timezone.now()
     summary = MetricsFetchSummary()
     groups: dict[tuple[str, int | None], list[Publication]] = defaultdict(list)
-    for publication in metrics_due(now=now):
+    for publication in metrics_due(now=now, first_only=first_only):
         groups[(publication.platform, publication.connection_id)].append(publication)
         summary.due += 1
     for (platform, connection_id), publications in groups.items():
@@ -205,7 +213,8 @@ def metrics_fetch_due(*, now: datetime | None = None) -> MetricsFetchSummary:
             logger.warning("metrics: %s account %s skipped: %s", platform, connection_id, message)
             summary.problems.append(f"{platform} account {connection_id}: {message}")
             summary.skipped += len(publications) - (summary.handled - handled)
-    logger.info("metrics fetch: %s", summary.as_dict())
+    if summary.due or not first_only:  # the every-minute first-fetch run logs only when it did something
+        logger.info("metrics fetch%s: %s", " (first numbers)" if first_only else "", summary.as_dict())
     return summary
 
 

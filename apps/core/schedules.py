@@ -51,6 +51,13 @@ PERIODIC_TASKS: list[dict] = [
         "final (X in batches of 100, LinkedIn, the sandbox), stores a snapshot each and updates the reward.",
     },
     {
+        "name": "analytics: first metrics of new posts",
+        "task": "analytics.fetch_first_metrics",
+        "every_seconds": 60,
+        "description": "Fetches the first numbers of every post published at least 15 minutes ago and never "
+        "fetched, so a new post's page and analytics fill in before the next 4-hourly fetch.",
+    },
+    {
         "name": "learning: weekly training (Sunday 00:00 brand time)",
         "task": "analytics.policy_train_due",
         "crontab": "1 * * * *",
