@@ -356,17 +356,30 @@ def _graphemes(word: str) -> list[str]:
     return clusters
 
 
+HYPHEN = "-"
+# Scripts written without spaces between words: with no dictionary to find the words, a line
+# breaks between any two grapheme clusters, and that is not a split word.
+_UNSPACED_SCRIPTS = {"thai"}
+
+
 def wrap_text(
     text: str, font: ImageFont.FreeTypeFont, width: float, options: dict | None = None
 ) -> list[str]:
-    """Greedy word wrap to `width` pixels; a word wider than the line is broken between graphemes."""
-    options = options or {}
+    """Greedy word wrap to `width` pixels; a word wider than the line is broken (see `_wrap`)."""
+    return _wrap(text, font, width, options or {})[0]
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float, options: dict) -> tuple[list[str], bool]:
+    """Greedy word wrap to `width` pixels, and whether a word had to be split. A word wider than
+    the line is broken between graphemes, with a hyphen in scripts that hyphenate; callers choose
+    a font size at which that does not happen (see `fit_text`)."""
 
     def fits(candidate: str) -> bool:
         return font.getlength(candidate.rstrip(), **options) <= width
 
     lines: list[str] = []
     current = ""
+    split = False
     for piece in _segments(text):
         if fits(current + piece):
             current += piece
@@ -377,15 +390,18 @@ def wrap_text(
         if fits(piece):
             current = piece
             continue
+        script = text_script(piece)
+        split = split or script not in _UNSPACED_SCRIPTS
+        hyphen = HYPHEN if script == "latin" else ""  # Inter's Latin, Greek and Cyrillic hyphenate
         for cluster in _graphemes(piece):
-            if not current or fits(current + cluster):
+            if not current or cluster.isspace() or fits(current + cluster + hyphen):
                 current += cluster
             else:
-                lines.append(current.rstrip())
+                lines.append(current.rstrip() + hyphen)
                 current = cluster
     if current.strip():
         lines.append(current.rstrip())
-    return lines
+    return lines, split
 
 
 @dataclass
@@ -398,6 +414,7 @@ class TextBlock:
     size: int
     pitch: int  # baseline to baseline
     truncated: bool = False
+    split_word: bool = False  # a word wider than the box at this size was broken with a hyphen
 
     @property
     def top(self) -> int:
@@ -446,37 +463,45 @@ def fit_text(
     leading: float = 1.1,
     balance: bool = False,
 ) -> TextBlock:
-    """The largest size from `max_size` down to `min_size` at which the wrapped text fits the box
-    in at most `max_lines` lines; at `min_size` what does not fit ends in an ellipsis."""
+    """The largest size from `max_size` down to `min_size` at which the text fits the box in at
+    most `max_lines` lines, breaking only between words. A word is split (with a hyphen) only when
+    it alone is wider than the box at `min_size`; at `min_size` what does not fit ends in an ellipsis."""
     text = clean_text(text)
     fonts = script_fonts_for(text)
     filename, options = fonts.file(role), shaping(fonts)
 
     def attempt(size: int) -> TextBlock:
         font = load_font(filename, size)
-        lines = wrap_text(text, font, width, options)
-        return TextBlock(lines, fonts, font, size, round(size * leading * fonts.leading))
+        lines, split = _wrap(text, font, width, options)
+        return TextBlock(lines, fonts, font, size, round(size * leading * fonts.leading), split_word=split)
 
     def fits(block: TextBlock) -> bool:
         return len(block.lines) <= max_lines and block.height <= height
 
+    def fits_whole_words(block: TextBlock) -> bool:
+        return not block.split_word and fits(block)
+
     if not text:
         return TextBlock([], fonts, load_font(filename, min_size), min_size, min_size)
+    # Sizes that fit form a prefix of the small ones (a smaller font never splits a word that a
+    # larger one kept whole, nor needs more lines): bisect for the largest.
     low, high, best = min_size, max_size, None
-    while low <= high:  # sizes that fit form a prefix of the small ones: bisect for the largest
+    while low <= high:
         size = (low + high) // 2
         block = attempt(size)
-        if fits(block):
+        if fits_whole_words(block):
             best, low = block, size + 1
         else:
             high = size - 1
     if best is None:
-        return _truncate(attempt(min_size), width, height, max_lines)
+        # Too long for the box, or a word too wide for it even at the smallest size.
+        smallest = attempt(min_size)
+        return smallest if fits(smallest) else _truncate(smallest, width, height, max_lines)
     if balance and len(best.lines) > 1 and _has_orphan(best):
         # A lone short word on the last line: up to 12 % smaller may give a better shape.
         for size in range(best.size - 1, max(min_size, int(best.size * 0.88)) - 1, -1):
             block = attempt(size)
-            if fits(block) and not _has_orphan(block):
+            if fits_whole_words(block) and not _has_orphan(block):
                 best = block
                 break
     if balance and len(best.lines) > 1:
@@ -504,13 +529,15 @@ def _truncate(block: TextBlock, width: int, height: int, max_lines: int) -> Text
 
 
 def _balance(block: TextBlock, text: str, width: int, options: dict) -> TextBlock:
-    """The same number of lines at the narrowest width that keeps it (CSS text-wrap: balance)."""
+    """The same number of lines at the narrowest width that keeps it with every word whole (CSS
+    text-wrap: balance). A narrower measure that only keeps the count by splitting a word ("Christma
+    / s Markets") is not a balance."""
     count, low, high = len(block.lines), width // 2, width
     best = block.lines
     while high - low > 4:
         middle = (low + high) // 2
-        lines = wrap_text(text, block.font, middle, options)
-        if len(lines) <= count:
+        lines, split = _wrap(text, block.font, middle, options)
+        if len(lines) <= count and not split:
             best, high = lines, middle
         else:
             low = middle
