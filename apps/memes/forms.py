@@ -137,7 +137,10 @@ class MemeMakerForm:
 class TemplateUploadForm(forms.Form):
     image = forms.FileField(
         label="Image",
-        help_text="JPEG, PNG, GIF or WebP, at most 20 MB. Animated GIFs and WebPs stay animated.",
+        help_text=(
+            "JPEG, PNG, GIF or WebP, at most 20 MB. Animated GIFs and WebPs stay animated; "
+            "a very large one is scaled down to fit what a render may use."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
     name = forms.CharField(

@@ -37,6 +37,15 @@ than ``MAX_FRAMES`` frames, or that are not images raise ``RenderError``; output
 at ``MAX_SIDE``. The process-wide ``Image.MAX_IMAGE_PIXELS`` is not changed (other code shares
 it); the same limit is checked here explicitly, and Pillow's own bomb error is turned into
 ``RenderError`` too.
+
+Memory. A GIF's frames are tiny on disk and whole pictures in memory: 200 frames of 1400×1400 are
+67 KB as a file and 1.5 GB decoded. Every render therefore has a budget, ``MAX_DECODED_BYTES``
+(frames × width × height × ``BYTES_PER_PIXEL``, worked out from the header, after a JPEG's draft
+scaling, before anything is decoded); a render over it raises ``RenderTooLarge`` (a
+``RenderError``: a 4xx for the caller, never a 500 or an out-of-memory kill). Templates are made
+to fit at upload instead: ``template_fit_budget`` scales a larger one down once (an animation
+stays animated, with its frame durations and loop count) or refuses it when it would become
+smaller than ``MIN_TEMPLATE_SIDE``.
 """
 
 from __future__ import annotations
@@ -73,6 +82,15 @@ EMOJI_FONT = str(MEME_FONTS_DIR / "NotoEmoji-Bold-emoji.woff")
 MAX_PIXELS = 40_000_000  # per frame, read from the header before decoding
 MAX_TOTAL_PIXELS = 400_000_000  # all frames together (a 200-frame 1400×1400 GIF)
 MAX_FRAMES = 200
+# Decoded bytes one render may hold for its template's frames. Pillow keeps RGB and RGBA pixels in
+# 32 bits, so a pixel costs 4 bytes whatever the mode; 64 MB is 16.7 megapixels over all frames
+# (a 4096×4096 still, or 200 frames of 289×289). A render holds about twice this at its peak (the
+# decoded frames and the captioned output frames, smaller or equal), which a web process can afford.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
+BYTES_PER_PIXEL = 4
+# A template is not scaled down below this many pixels on its shorter side; a larger upload that
+# would have to be is refused instead (its captions would not be readable).
+MIN_TEMPLATE_SIDE = 160
 MAX_SIDE = 2048
 MIN_SIZE = 10
 SIZES = {"thumbnail": 320, "medium": 640, "full": MAX_SIDE}
@@ -87,6 +105,31 @@ _ANTON_EXTRA = {0x0131, 0x0152, 0x0153, 0x02BB, 0x02BC, 0x02C6, 0x02DA, 0x02DC, 
 
 class RenderError(ValueError):
     """The input cannot be rendered (not an image, too large, too many frames, bad option)."""
+
+
+class RenderTooLarge(RenderError):
+    """Rendering the template would decode more than ``MAX_DECODED_BYTES``."""
+
+
+def decoded_bytes(width: int, height: int, frames: int = 1) -> int:
+    """What `frames` decoded frames of `width`×`height` take in memory."""
+    return width * height * max(1, frames) * BYTES_PER_PIXEL
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):,.0f} MB" if n < 1024**3 else f"{n / 1024**3:,.1f} GB"
+
+
+def check_decoded_budget(width: int, height: int, frames: int = 1) -> None:
+    """Raise ``RenderTooLarge`` when the frames would take more than ``MAX_DECODED_BYTES``."""
+    need = decoded_bytes(width, height, frames)
+    if need > MAX_DECODED_BYTES:
+        what = f"{frames} frames of {width}×{height}" if frames > 1 else f"{width}×{height} pixels"
+        raise RenderTooLarge(
+            f"This template is too large to render: {what} take {_megabytes(need)} decoded, and a "
+            f"render may use at most {_megabytes(MAX_DECODED_BYTES)}. Upload it again to have it "
+            "scaled down, or use a smaller image."
+        )
 
 
 @dataclass(frozen=True)
@@ -409,6 +452,9 @@ def _decoded(template: bytes | Image.Image, animated: bool, size: str):
     if im.format == "JPEG" and size in SIZES:
         # Decode a large JPEG at 1/2, 1/4 or 1/8 scale when the output is that much smaller.
         im.draft("RGB", _target_size(*im.size, size))
+    # Before anything is decoded: the frames this render would hold (only the first one when the
+    # output is a still) must fit the budget.
+    check_decoded_budget(*im.size, getattr(im, "n_frames", 1) if animated else 1)
     result = _frames(im, animated)
     pixels = sum(f.width * f.height for f in result[0])
     if key is not None and pixels <= DECODED_PIXELS // 2:
@@ -650,3 +696,75 @@ def _to_palette(frame: Image.Image) -> Image.Image:
         p.info["transparency"] = 255
         return p
     return frame.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+
+
+# --- fitting a template to the budget (once, at upload) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class FittedTemplate:
+    """A template image that fits ``MAX_DECODED_BYTES``, and its dimensions."""
+
+    data: bytes
+    width: int
+    height: int
+    frames: int
+    scaled_from: tuple[int, int] | None = None  # the uploaded size, when it was scaled down
+
+
+def template_fit_budget(data: bytes) -> FittedTemplate:
+    """`data` itself when all its frames decoded fit ``MAX_DECODED_BYTES``; otherwise the image
+    scaled down once so they do, re-encoded in its own format (an animation keeps every frame, its
+    durations and loop count). Frames are decoded one at a time, so this holds one frame of the
+    original and the scaled-down result. Raises ``RenderError`` (not an image, over the header
+    limits) and ``RenderTooLarge`` when the image would have to become smaller than
+    ``MIN_TEMPLATE_SIDE`` on its shorter side."""
+    im = open_template(data)
+    width, height = im.size
+    frames = getattr(im, "n_frames", 1)
+    need = decoded_bytes(width, height, frames)
+    if need <= MAX_DECODED_BYTES:
+        return FittedTemplate(data, width, height, frames)
+    scale = math.sqrt(MAX_DECODED_BYTES / need)
+    new_w, new_h = max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
+    if min(new_w, new_h) < MIN_TEMPLATE_SIDE:
+        what = f"{frames} frames of {width}×{height}" if frames > 1 else f"{width}×{height} pixels"
+        raise RenderTooLarge(
+            f"This image is too large for a template: {what} take {_megabytes(need)} decoded, and "
+            f"scaled down to the {_megabytes(MAX_DECODED_BYTES)} a render may use it would be "
+            f"{new_w}×{new_h}, under {MIN_TEMPLATE_SIDE} px a side. Use fewer or smaller frames."
+        )
+    fmt = im.format
+    if fmt == "JPEG":
+        im.draft("RGB", (new_w, new_h))  # decode at 1/2, 1/4 or 1/8 scale when that is enough
+    out: list[Image.Image] = []
+    durations: list[int] = []
+    transparent = False
+    try:
+        for index in range(frames):
+            im.seek(index)
+            durations.append(int(im.info.get("duration", 100) or 0))
+            frame = _rgb(im).resize((new_w, new_h), Image.Resampling.BILINEAR, reducing_gap=2.0)
+            transparent = transparent or frame.mode == "RGBA"
+            # A GIF's frames are paletted at once: one byte a pixel kept instead of four.
+            out.append(_to_palette(frame) if fmt == "GIF" else frame)
+    except EOFError as exc:
+        raise RenderError("The animation could not be decoded.") from exc
+    loop = im.info.get("loop")
+    if transparent and fmt != "GIF":
+        out = [frame if frame.mode == "RGBA" else frame.convert("RGBA") for frame in out]
+    animation = {"save_all": True, "append_images": out[1:], "duration": durations} if frames > 1 else {}
+    buffer = io.BytesIO()
+    if fmt == "GIF":
+        extra = {"loop": loop} if loop is not None else {}
+        # Every frame is a whole picture; with transparency the previous one must be cleared first.
+        out[0].save(buffer, "GIF", disposal=2 if transparent else 1, optimize=False, **extra, **animation)
+    elif fmt == "WEBP":
+        extra = {"loop": loop or 0, **animation} if frames > 1 else {}
+        out[0].save(buffer, "WEBP", quality=90, method=4, **extra)
+    elif fmt == "PNG":
+        extra = {"loop": loop or 0, **animation} if frames > 1 else {}
+        out[0].save(buffer, "PNG", compress_level=6, **extra)
+    else:
+        out[0].convert("RGB").save(buffer, "JPEG", quality=90)
+    return FittedTemplate(buffer.getvalue(), new_w, new_h, frames, scaled_from=(width, height))

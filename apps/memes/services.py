@@ -64,11 +64,14 @@ class ImageInfo:
     width: int
     height: int
     frame_count: int
+    scaled_from: tuple[int, int] | None = None  # the size given, when it was scaled down to fit
 
 
 def template_image_inspect(data: bytes) -> ImageInfo:
     """Check that `data` is a JPEG, PNG, GIF or WebP within the renderer's pixel and frame limits,
-    that every frame decodes, and return its dimensions. Raises ``render.RenderError``."""
+    scale it down once when its decoded frames would not fit a render's memory budget
+    (``render.template_fit_budget``), check that every frame decodes, and return the image to
+    store with its dimensions. Raises ``render.RenderError``."""
     if len(data) > MAX_FILE_BYTES:
         raise render.RenderError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
     im = render.open_template(data)  # header checks: not an image, pixels, frames
@@ -76,6 +79,10 @@ def template_image_inspect(data: bytes) -> ImageInfo:
         raise render.RenderError(
             f"{im.format or 'This'} images are not accepted; use JPEG, PNG, GIF or WebP."
         )
+    fitted = render.template_fit_budget(data)
+    if fitted.scaled_from is not None:
+        data = fitted.data
+        im = render.open_template(data)
     frames = getattr(im, "n_frames", 1)
     try:
         for index in range(frames):
@@ -85,7 +92,7 @@ def template_image_inspect(data: bytes) -> ImageInfo:
         raise render.RenderError("The image has too many pixels.") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise render.RenderError("The image could not be decoded.") from exc
-    return ImageInfo(data, IMAGE_FORMATS[im.format], im.size[0], im.size[1], frames)
+    return ImageInfo(data, IMAGE_FORMATS[im.format], im.size[0], im.size[1], frames, fitted.scaled_from)
 
 
 def _clean_boxes(raw) -> list[dict]:
@@ -520,8 +527,10 @@ def meme_moderate(*, meme: Meme, user, action: str, reason: str = "") -> Meme:
 
 
 def template_upload(*, user, name: str, data: bytes, tags="", boxes=None) -> MemeTemplate:
-    """A user's own template: checked (type, size, pixels, frames, every frame decodes) before
-    anything is stored, then kept pending until staff approve it. Raises ValidationError."""
+    """A user's own template: checked (type, size, pixels, frames, every frame decodes) and scaled
+    down to the renderer's memory budget when larger, before anything is stored, then kept pending
+    until staff approve it. ``template.scaled_from`` is the uploaded (width, height) when it was
+    scaled down, else None (not stored). Raises ValidationError."""
     errors = {}
     name = (name or "").strip()
     if not name:
@@ -557,7 +566,8 @@ def template_upload(*, user, name: str, data: bytes, tags="", boxes=None) -> Mem
         is_animated=info.frame_count > 1,
         status=MemeTemplate.Status.PENDING,
         uploaded_by=user,
-        source="Uploaded by a user",
+        source="Uploaded by a user"
+        + (f" (scaled down from {info.scaled_from[0]}×{info.scaled_from[1]})" if info.scaled_from else ""),
         author=(user.get_full_name() or user.email or "")[:200],
         image_hash=hashlib.sha256(info.data).hexdigest(),
     )
@@ -568,6 +578,7 @@ def template_upload(*, user, name: str, data: bytes, tags="", boxes=None) -> Mem
     except Exception:
         template.image.storage.delete(template.image.name)
         raise
+    template.scaled_from = info.scaled_from
     return template
 
 

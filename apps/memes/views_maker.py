@@ -418,8 +418,15 @@ def _template_upload(request):
             for key, texts in validation_messages(exc).items():
                 form.add_error(key if key in form.fields else None, texts)
         else:
+            scaled = ""
+            if template.scaled_from:
+                scaled = (
+                    f" It was scaled down from {template.scaled_from[0]}×{template.scaled_from[1]} to "
+                    f"{template.width}×{template.height} so it renders quickly"
+                    f"{', every frame kept' if template.is_animated else ''}."
+                )
             messages.success(
-                request, "Uploaded — staff will review it; you can already use it in private memes."
+                request, "Uploaded — staff will review it; you can already use it in private memes." + scaled
             )
             return redirect(f"{reverse('memes:make')}?{urlencode({'template': template.slug})}")
     return render(request, "memes/upload.html", {"form": form, "active": "make"}, status=400)

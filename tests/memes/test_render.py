@@ -1,6 +1,9 @@
 """The meme renderer: text fitting, drawing, sizes, formats, animation, filters, fonts and limits."""
 
+import gc
 import io
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageFont
@@ -17,6 +20,7 @@ from apps.memes.render import (
     get_font,
     render,
 )
+from tests.memes.large_gifs import large_gif
 
 BLUE = (70, 110, 160)
 
@@ -345,3 +349,122 @@ def test_kept_decoded_templates_are_never_drawn_on(fmt):
     r._decoded_frames.clear()
     fresh = render(RenderRequest(template=bytes(template), texts=["second"], format=fmt))
     assert again.data == fresh.data and again.data != first.data
+
+
+# --- memory budget -----------------------------------------------------------------------------------
+
+
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+@contextmanager
+def peak_memory_growth():
+    """How far this process's resident memory rose above its level at the start of the block
+    (``["bytes"]`` once the block ends). Pillow's pixels are allocated outside Python's allocator,
+    where tracemalloc does not look; the kernel's high-water mark (VmHWM, reset by writing 5 to
+    /proc/self/clear_refs) sees every byte."""
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pytest.skip("resetting the peak resident memory needs Linux's /proc/self/clear_refs")
+    before = _status_kb("VmRSS")
+    measured: dict[str, int] = {}
+    yield measured
+    measured["bytes"] = (_status_kb("VmHWM") - before) * 1024
+
+
+@pytest.fixture(scope="module")
+def large_animation() -> bytes:
+    return large_gif()  # 200 frames of 1400×1400: ~40 KB on disk, 1.5 GB decoded
+
+
+@pytest.fixture(scope="module")
+def fitted_animation(large_animation) -> r.FittedTemplate:
+    return r.template_fit_budget(large_animation)
+
+
+def test_the_large_gif_is_small_on_disk_and_large_decoded(large_animation):
+    im = Image.open(io.BytesIO(large_animation))
+    assert len(large_animation) < 100_000
+    assert im.size == (1400, 1400) and im.n_frames == 200
+    assert r.decoded_bytes(1400, 1400, 200) > 20 * r.MAX_DECODED_BYTES
+
+
+def test_a_render_over_the_memory_budget_is_refused_before_anything_is_decoded(large_animation):
+    r._decoded_frames.clear()
+    with peak_memory_growth() as peak, pytest.raises(r.RenderTooLarge, match="too large to render"):
+        render(RenderRequest(large_animation, ["top", "bottom"], format="gif"))
+    assert peak["bytes"] < 16 * 1024 * 1024
+
+
+def test_the_memory_budget_error_says_what_was_too_large_and_what_to_do(large_animation):
+    with pytest.raises(RenderError) as caught:
+        render(RenderRequest(large_animation, ["top"], format="gif"))
+    message = str(caught.value)
+    assert "200 frames of 1400×1400" in message and "64 MB" in message and "scaled down" in message
+
+
+def test_a_still_of_a_large_animation_decodes_only_its_first_frame(large_animation):
+    out = render(RenderRequest(large_animation, ["top"], format="jpeg", size="thumbnail"))
+    assert out.frames == 1 and out.width == 320
+
+
+def test_a_template_within_the_budget_is_kept_byte_for_byte():
+    data = animated_gif(frames=20)
+    fitted = r.template_fit_budget(data)
+    assert fitted.data is data and fitted.scaled_from is None
+    assert (fitted.width, fitted.height, fitted.frames) == (520, 300, 20)
+
+
+def test_a_large_animation_is_scaled_down_once_to_fit_the_budget_and_stays_animated(fitted_animation):
+    assert fitted_animation.scaled_from == (1400, 1400)
+    assert r.decoded_bytes(fitted_animation.width, fitted_animation.height, 200) <= r.MAX_DECODED_BYTES
+    assert fitted_animation.width == fitted_animation.height >= r.MIN_TEMPLATE_SIDE
+    im = Image.open(io.BytesIO(fitted_animation.data))
+    assert im.format == "GIF" and im.n_frames == fitted_animation.frames == 200
+    assert im.size == (fitted_animation.width, fitted_animation.height)
+    assert im.info["loop"] == 0
+    durations = []
+    for index in range(im.n_frames):
+        im.seek(index)
+        durations.append(im.info["duration"])
+    assert durations == [50] * 200
+
+
+def test_the_scaled_down_animation_renders_with_every_frame(fitted_animation):
+    out = render(RenderRequest(fitted_animation.data, ["top", "bottom"], format="gif", size="medium"))
+    assert out.frames == 200 and out.durations == (50,) * 200
+
+
+def test_a_still_larger_than_the_budget_is_scaled_down_in_its_own_format(monkeypatch):
+    monkeypatch.setattr(r, "MAX_DECODED_BYTES", r.decoded_bytes(400, 300))
+    fitted = r.template_fit_budget(image_bytes((800, 600), fmt="PNG"))
+    assert fitted.scaled_from == (800, 600) and (fitted.width, fitted.height) == (400, 300)
+    assert Image.open(io.BytesIO(fitted.data)).format == "PNG"
+
+
+def test_an_image_that_would_shrink_below_the_smallest_template_is_refused(monkeypatch):
+    monkeypatch.setattr(r, "MAX_DECODED_BYTES", r.decoded_bytes(100, 100, 20))
+    with pytest.raises(r.RenderTooLarge, match="too large for a template"):
+        r.template_fit_budget(animated_gif(frames=20, size=(520, 300)))
+
+
+def test_scaling_down_the_large_animation_holds_less_than_the_budget_in_memory(large_animation):
+    with peak_memory_growth() as peak:
+        r.template_fit_budget(large_animation)
+    # Frames are decoded one at a time (8 MB each) and kept paletted once scaled down (one byte a
+    # pixel). Decoding them all at once would take 1.5 GB.
+    assert peak["bytes"] < r.MAX_DECODED_BYTES
+
+
+def test_rendering_the_largest_allowed_animation_holds_about_twice_the_budget(fitted_animation):
+    r._decoded_frames.clear()
+    with peak_memory_growth() as peak:
+        out = render(RenderRequest(fitted_animation.data, ["top", "bottom"], format="gif"))
+    assert out.frames == 200
+    assert peak["bytes"] < 3 * r.MAX_DECODED_BYTES

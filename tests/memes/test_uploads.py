@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from apps.memes import services
+from apps.memes import render, services
 from apps.memes.models import MemeTemplate
 from tests.factories import UserFactory
+from tests.memes.large_gifs import large_gif
 
 UPLOAD = "/memes/templates/new/"
 
@@ -211,3 +212,28 @@ def test_a_name_is_required(signed_in, media):
     assert response.status_code == 400
     assert "This field is required." in error_next_to(response.content.decode(), "name")
     assert not MemeTemplate.objects.exists()
+
+
+def test_a_large_animated_gif_is_scaled_down_once_and_keeps_every_frame(signed_in, media):
+    response = upload(signed_in, large_gif(), filename="big.gif", content_type="image/gif", name="Big")
+
+    assert response.status_code == 302
+    template = MemeTemplate.objects.get()
+    assert template.is_animated and template.frame_count == 200
+    assert render.decoded_bytes(template.width, template.height, 200) <= render.MAX_DECODED_BYTES
+    with template.image.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+        assert stored.n_frames == 200 and stored.size == (template.width, template.height)
+    assert "scaled down from 1400×1400" in template.source
+    page = signed_in.get(response["Location"]).content.decode()
+    assert f"It was scaled down from 1400×1400 to {template.width}×{template.height}" in page
+
+
+def test_an_animation_too_large_to_scale_down_is_refused_next_to_the_field(signed_in, media, monkeypatch):
+    monkeypatch.setattr(render, "MIN_TEMPLATE_SIDE", 400)
+
+    response = upload(signed_in, large_gif(), filename="big.gif", content_type="image/gif", name="Big")
+
+    assert response.status_code == 400
+    assert "too large for a template" in error_next_to(response.content.decode(), "image")
+    assert not MemeTemplate.objects.exists() and stored_files(media) == []
