@@ -60,6 +60,7 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env("SITE_NAME", default="social-medAI")  # the product's name in account emails
 
 INSTALLED_APPS = [
     "daphne",

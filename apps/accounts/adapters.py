@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError, AuthProcess
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
@@ -18,6 +21,19 @@ from .access import portal_url_for
 from .signals import SESSION_CONNECT_BRAND, SESSION_CONNECT_RETURN
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's email templates read as `current_site` (the sites framework is not used)."""
+
+    name: str
+    domain: str
+
+
+def email_site() -> EmailSite:
+    """The product's name and the host of SITE_URL, for the text of account emails."""
+    return EmailSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -31,7 +47,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render now (the request is here), send from a worker (SMTP never blocks a page)."""
-        message = self.render_mail(template_prefix, email, context)
+        # allauth's own send_mail puts the site in the context; this override replaces it, and
+        # without it the emails read "register an account on ." (name and domain empty).
+        message = self.render_mail(template_prefix, email, {"current_site": email_site(), **context})
         html = next(
             (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), None
         )

@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from apps.brands.models import ConnectionStatus, Platform, SocialConnection
 from apps.integrations.social.base import (
@@ -51,6 +52,12 @@ MEDIA_LIMITS = {"x": 4, "linkedin": 20, "sandbox": 4}
 
 def _label(platform: str) -> str:
     return dict(Platform.choices).get(platform, platform)
+
+
+def _platforms_label(publications) -> str:
+    """Each platform once, in order ("LinkedIn, Sandbox, X"). The sandbox's label says it is the
+    sandbox, so nothing is added to it (a " (sandbox)" suffix made "Sandbox (sandbox)")."""
+    return ", ".join(sorted({_label(p.platform) for p in publications}))
 
 
 # --- planning: targets, scheduling, the queue, rescheduling, retry -------------------------------
@@ -978,10 +985,12 @@ def _notify_many(rows: list[Publication], *, posts: int) -> None:
     from apps.brands.models import BrandMembership
     from apps.notifications.services import notification_create
 
-    platforms = sorted({_label(r.platform) for r in rows})
-    sandbox_only = all(r.is_sandbox for r in rows)
-    title = f"{posts} posts are live on {', '.join(platforms)}" + (" (sandbox)" if sandbox_only else "")
-    body = "Published just now. Open the calendar to see them."
+    title = f"{posts} posts are live on {_platforms_label(rows)}"
+    oldest = min(r.published_at or timezone.now() for r in rows)
+    when = (
+        "just now" if timezone.now() - oldest < timedelta(hours=1) else f"over the last {timesince(oldest)}"
+    )
+    body = f"Published {when}. Open the calendar to see them."
     members = BrandMembership.objects.filter(brand_id=rows[0].brand_id, user__is_active=True).select_related(
         "user"
     )
@@ -1001,23 +1010,19 @@ def _notify(publication: Publication, *, event: str, also: list[Publication] = (
     from apps.notifications.services import notification_create
 
     post = publication.post
-    platforms = ", ".join(_label(p.platform) for p in [publication, *also])
-    # "Sandbox" says it already; a real platform name next to sandbox ones gets the reminder
-    sandbox = (
-        " (sandbox)" if any(p.is_sandbox for p in [publication, *also]) and platforms != "Sandbox" else ""
-    )
+    platforms = _platforms_label([publication, *also])
     first_words = ""
     copy = next((c for c in post.copies.all() if c.platform == publication.copy_platform), None)
     if copy and copy.parts:
         first_words = copy.parts[0][:80] + ("…" if len(copy.parts[0]) > 80 else "")
     if event == S.PUBLISHED:
-        title, level = f"Live on {platforms}{sandbox}", "success"
+        title, level = f"Live on {platforms}", "success"
         body = f"“{first_words}” is published."
     elif event == S.FAILED:
-        title, level = f"Not published on {platforms}{sandbox}", "error"
+        title, level = f"Not published on {platforms}", "error"
         body = f"“{first_words}”: {publication.last_error} Open the post to retry."
     else:
-        title, level = f"Expired on {platforms}{sandbox}", "warning"
+        title, level = f"Expired on {platforms}", "warning"
         body = f"“{first_words}”: {publication.last_error}"
     members = BrandMembership.objects.filter(
         brand_id=publication.brand_id, user__is_active=True

@@ -127,3 +127,11 @@ def test_a_user_row_without_a_role_must_be_staff():
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user(email="nobody@example.com", password=GOOD, role="")
     assert User.objects.create_superuser(email="op@example.com", password=GOOD).role == ""
+
+
+def test_the_verification_email_names_the_product_and_its_address(client, settings):
+    settings.SITE_URL = "https://app.example.com"
+    signup(client)
+    body = mail.outbox[0].body
+    assert "register an account on social-medAI (app.example.com)." in body
+    assert " on ." not in body

@@ -441,8 +441,34 @@ def test_posts_going_live_together_make_one_notification(brand, owner, run_due):
     assert not Notification.objects.exists()  # … so nothing is sent per post
     assert services.publications_notify_live_execute(brand_id=brand.pk) == 3
     note = Notification.objects.get(user=owner)
-    assert note.title == "3 posts are live on Sandbox (sandbox)" or note.title.startswith("3 posts are live")
+    assert note.title == "3 posts are live on Sandbox"
+    assert note.body == "Published just now. Open the calendar to see them."
     assert services.publications_notify_live_execute(brand_id=brand.pk) == 0  # announced once
+
+
+def test_a_post_live_on_x_and_the_sandbox_names_each_platform_once(brand, owner, x_account, fake_x, run_due):
+    sandbox = brand.connections.get(platform="sandbox")
+    post = approved_post(brand, "Instant payments are here.")
+    services.post_publish_now(post=post, user=owner, connection_ids=[x_account.pk, sandbox.pk])
+    run_due()
+    Notification.objects.all().delete()
+    Publication.objects.update(live_notified=False)
+    services.publications_notify_live_execute(brand_id=brand.pk)
+    assert Notification.objects.get(user=owner).title == "Live on Sandbox, X"
+
+
+def test_posts_announced_late_do_not_say_they_were_published_just_now(brand, owner, run_due):
+    for _ in range(2):
+        services.post_publish_now(post=approved_post(brand), user=owner)
+    run_due()
+    Notification.objects.all().delete()
+    Publication.objects.update(live_notified=False, published_at=timezone.now() - timedelta(days=3))
+    services.publications_notify_live_execute(brand_id=brand.pk)
+    note = Notification.objects.get(user=owner)
+    assert (note.title, note.body) == (
+        "2 posts are live on Sandbox",
+        "Published over the last 3\xa0days. Open the calendar to see them.",
+    )
 
 
 def test_a_post_on_two_accounts_fails_when_one_of_them_fails(brand, owner, x_account, fake_x, run_due):

@@ -1,6 +1,8 @@
 """Idempotent demo data: a brand user with a brand, an influencer and a staff user, each with a
 welcome notification. Later features add their own demo data through DEMO_SEEDERS."""
 
+import logging
+
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -315,13 +317,22 @@ def seed_history(stdout, brand: Brand, owner: User) -> None:
             part_ids=part_ids,
             published_at=at,
             created_by=owner,
+            # History, not news: the live digest must not announce weeks-old posts as "just now".
+            live_notified=True,
         )
     first = now - timedelta(days=DEMO_HISTORY[0][0] + 1)
     fetches, moment = 0, first
-    while moment <= now:
-        metrics_fetch_due(now=moment)
-        fetches += 1
-        moment += timedelta(hours=12)
+    # Each fetch logs an INFO line; replayed 57 times they flood `make run`: one summary below.
+    fetch_logger = logging.getLogger(metrics_fetch_due.__module__)
+    level = fetch_logger.level
+    fetch_logger.setLevel(max(level, logging.WARNING))
+    try:
+        while moment <= now:
+            metrics_fetch_due(now=moment)
+            fetches += 1
+            moment += timedelta(hours=12)
+    finally:
+        fetch_logger.setLevel(level)
     run = policy_train(brand=brand, now=now)
     # The trend scores' learned-reward part now has the brand's past posts to go on.
     trends_score_brands(brand_ids=[brand.pk], now=now)
