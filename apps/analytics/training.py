@@ -44,6 +44,7 @@ class Sample:
     state: str
     action: str
     reward: float
+    published_at: datetime | None = None  # the Learning page charts rewards over time
 
 
 def q_update(q: float, reward: float, alpha: float) -> float:
@@ -85,7 +86,9 @@ def training_samples(*, brand, now: datetime) -> list[Sample]:
             **{k: v for k, v in (post.learning_state or {}).items() if v},
         }
         action = Action(post.tone, platform, post_format)
-        samples.append(Sample(state_key(state), action.key, float(publication.reward)))
+        samples.append(
+            Sample(state_key(state), action.key, float(publication.reward), publication.published_at)
+        )
     return samples
 
 
@@ -144,11 +147,11 @@ def policy_train(*, brand, now: datetime | None = None) -> TrainingRun:
             status = TrainingStatus.SKIPPED
             n = len(samples)
             reason = (
-                f"Only {n} published post{'s' if n != 1 else ''} with a reward in the last "
+                f"Only {n} published post{'s' if n != 1 else ''} with a performance score in the last "
                 f"{TRAINING_WINDOW_DAYS} days; training needs {TRAINING_MIN_POSTS}."
             )
             if samples:
-                reason += " The bandit over actions serves the brand until then."
+                reason += " Until then, new posts use the tone and format with the best score so far."
         model.save()
         run = TrainingRun.objects.create(
             brand=brand,
@@ -237,7 +240,7 @@ def training_notify(*, run: TrainingRun) -> None:
         level = "success"
     else:
         title = "This week's learning was skipped"
-        body = f"{run.reason} Until then the best tone and format so far is picked (the bandit)."
+        body = run.reason  # it says what new posts use until training can run
         level = "info"
     members = BrandMembership.objects.filter(brand_id=run.brand_id, user__is_active=True).select_related(
         "user"

@@ -1,7 +1,10 @@
-"""The Learning page of a brand (/brand/<id>/learning/): what the model learned, in words, and a
-"Train now" button that runs the weekly training at once."""
+"""The Learning page of a brand (/brand/<id>/learning/): what the model learned, in words, a chart
+of each action's performance score over time, and a "Train now" button that runs the weekly
+training at once."""
 
 from __future__ import annotations
+
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -12,12 +15,43 @@ from apps.brands.selectors import brand_get_for_user
 
 from . import selectors_learning, training
 
+# One colour per charted action (CHART_ACTIONS of them): the analytics pages' indigo, teal, pink
+# and amber, then a slate.
+ACTION_COLORS = ["#4f46e5", "#0d9488", "#db2777", "#d97706", "#475569"]
+
+
+def _scores_chart(page: selectors_learning.LearningPage) -> dict:
+    """The chart of static/js/analytics-charts.js: per day with posts, each action's mean score."""
+    zone = training.brand_zone(page.brand)
+    return {
+        "x": [int(datetime.combine(day, time(), tzinfo=zone).timestamp()) for day, _ in page.chart],
+        "tz": zone.key,
+        "bucket": "day",
+        "kind": "line",
+        "series": [
+            {
+                "label": result.label,
+                "color": ACTION_COLORS[i % len(ACTION_COLORS)],
+                "format": "reward",
+                "values": [
+                    round(scores[result.action.key], 2) if result.action.key in scores else None
+                    for _, scores in page.chart
+                ],
+            }
+            for i, result in enumerate(page.chart_actions)
+        ],
+    }
+
 
 @brand_user_required
 def learning(request, brand_id: int):
     brand = brand_get_for_user(user=request.user, brand_id=brand_id)
     page = selectors_learning.learning_page_get(brand=brand)
-    return render(request, "analytics/learning.html", {"brand": brand, "page": page, "active": "learning"})
+    return render(
+        request,
+        "analytics/learning.html",
+        {"brand": brand, "page": page, "scores_chart": _scores_chart(page), "active": "learning"},
+    )
 
 
 @brand_user_required

@@ -91,5 +91,7 @@ def test_learning_json_and_train_now():
     lesson = body["lessons"][0]
     assert lesson["action"] == {"tone": "witty", "platform": "x", "post_format": "thread"}
     assert lesson["average_reward"] == pytest.approx(2.7) and lesson["posts"] == 10
-    assert lesson["text"] == "Witty threads on X on product trends: average reward 2.7 over 10 posts"
+    assert (
+        lesson["text"] == "Witty threads on X on product trends: average performance score 2.7 over 10 posts"
+    )
     assert lesson["category"] == "product"

@@ -103,7 +103,7 @@ def test_fewer_than_ten_posts_skip_with_the_reason_and_fit_the_bandit():
     run = policy_train(brand=brand, now=now)
     assert run.status == "skipped" and run.mode == "bandit" and run.posts_used == 5
     assert run.reason.startswith(
-        "Only 5 published posts with a reward in the last 30 days; training needs 10."
+        "Only 5 published posts with a performance score in the last 30 days; training needs 10."
     )
     model = PolicyModel.objects.get(brand=brand)
     assert model.mode == "bandit" and model.q_values == {} and model.trained_at is None
@@ -117,7 +117,10 @@ def test_a_brand_with_nothing_published_skips_and_keeps_no_model():
     brand = learning_brand()
     run = policy_train(brand=brand)
     assert run.status == "skipped" and run.mode == "none"
-    assert run.reason == "Only 0 published posts with a reward in the last 30 days; training needs 10."
+    assert (
+        run.reason
+        == "Only 0 published posts with a performance score in the last 30 days; training needs 10."
+    )
 
 
 def test_the_bandit_tries_unseen_actions_then_exploits_the_best_mean():
@@ -305,9 +308,14 @@ def test_the_weekly_run_tells_the_brand_what_it_learned_or_why_it_skipped():
 
     (trained,) = Notification.objects.filter(user=owner)
     assert trained.title == "This week's learning: trained on 10 posts" and trained.level == "success"
-    assert trained.body.startswith("Best so far: Witty threads on X on product trends: average reward 2.3")
+    assert trained.body.startswith(
+        "Best so far: Witty threads on X on product trends: average performance score 2.3"
+    )
     assert trained.url == f"/brand/{learner.pk}/learning/"
     (skipped,) = Notification.objects.filter(user=newcomer)
     assert skipped.title == "This week's learning was skipped"
-    assert "Only 3 published posts with a reward in the last 30 days; training needs 10." in skipped.body
+    assert (
+        "Only 3 published posts with a performance score in the last 30 days; training needs 10."
+        in skipped.body
+    )
     assert not Notification.objects.filter(user=quiet).exists()  # nothing published: nothing to say

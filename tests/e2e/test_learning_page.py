@@ -1,6 +1,7 @@
-"""The Learning page in the browser: a brand with a few rewarded sandbox posts sees the bandit and
-why Q-learning skipped; after more posts "Train now" switches it to Q-learning and the page says
-in words what was learned. Screenshots: test-artifacts/learning-*.png."""
+"""The Learning page in the browser: a brand with a few rewarded sandbox posts sees first, in plain
+words, what does best and how sure that is, the chart of scores over time, and the maths only
+behind "How it learns"; after more posts "Train now" switches it to learning per kind of trend.
+Screenshots: test-artifacts/learning-*.png."""
 
 from datetime import timedelta
 
@@ -39,14 +40,34 @@ def test_the_learning_page_explains_the_model_and_trains_on_demand(page):
     log_in(page, "lena@orbit.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Learning").click()
     expect(page.get_by_role("heading", name="What Orbit Cloud's posts taught us")).to_be_visible()
-    expect(page.locator("#ln-mode")).to_have_text("Bandit (little data)")
-    expect(page.locator("#ln-skip")).to_contain_text(
-        "Only 6 published posts with a reward in the last 30 days"
+    # Bold posts have 2 posts: not enough to compare, and the page says so.
+    expect(page.locator("#ln-verdict")).to_have_text(
+        "Witty threads on X are the only kind with 3 posts or more — 4 posts so far"
     )
-    expect(page.locator("#ln-lessons")).to_contain_text("Witty threads on X: average reward 2.2 over 4 posts")
+    expect(page.locator("#ln-mode")).to_have_text("Early days: comparing tones and formats")
+    expect(page.locator("#ln-skip")).to_contain_text(
+        "Only 6 published posts with a performance score in the last 30 days"
+    )
+    expect(page.locator("#ln-lessons")).to_contain_text(
+        "Witty threads on X: average performance score 2.2 over 4 posts"
+    )
+    # Bold posts rest on 2 posts: below the threshold, so not a lesson, and the page says so.
+    expect(page.locator("#ln-lessons")).not_to_contain_text("Bold")
+    expect(page.locator("#ln-threshold")).to_contain_text("Only what rests on 3 posts or more is shown")
     expect(page.locator("#ln-exploration")).to_have_text("15 %")
     expect(page.locator("#ln-next")).to_contain_text("Sunday")
+    # The chart is drawn (uPlot), one line per tone and format with its legend.
+    expect(page.locator("#ln-chart .uplot")).to_be_visible()
+    expect(page.locator("#ln-chart .u-legend")).to_contain_text("Witty threads on X")
+    expect(page.locator("#ln-chart .u-legend")).to_contain_text("Bold posts on X")
+    # The maths is there, folded away.
+    expect(page.locator("#ln-how-formula")).to_be_hidden()
+    page.get_by_text("What is the performance score?").click()
+    expect(page.locator(".ln-verdict-card .score-help p")).to_contain_text("per 100 impressions")
     screenshot(page, "learning-bandit")
+    page.locator("#ln-how > summary").click()
+    expect(page.locator("#ln-how-formula")).to_be_visible()
+    expect(page.locator("#ln-arm-table")).to_be_visible()
 
     for i in range(6):
         published(
@@ -60,10 +81,14 @@ def test_the_learning_page_explains_the_model_and_trains_on_demand(page):
         )
     page.get_by_role("button", name="Train now").click()
     expect(page.get_by_text("Trained on 12 posts.")).to_be_visible()
-    expect(page.locator("#ln-mode")).to_have_text("Q-learning")
-    expect(page.locator("#ln-lessons li").first).to_contain_text(
-        "Educational carousels on LinkedIn on research trends: average reward 4.0 over 6 posts"
+    expect(page.locator("#ln-mode")).to_have_text("Learning per kind of trend")
+    expect(page.locator("#ln-verdict")).to_have_text(
+        "Educational carousels on LinkedIn do best for you — 6 posts, clearly ahead"
     )
+    expect(page.locator("#ln-lessons li").first).to_contain_text(
+        "Educational carousels on LinkedIn on research trends: average performance score 4.0 over 6 posts"
+    )
+    page.locator("#ln-how > summary").click()
     expect(page.locator("#ln-state-table")).to_contain_text("research trends · educational carousel · tech")
     expect(page.locator("#ln-run-table tbody tr")).to_have_count(2)
     expect(page.locator("#ln-skip")).to_have_count(0)
