@@ -353,6 +353,10 @@ SOCIALACCOUNT_PROVIDERS = social_providers_config(
 TREND_SOURCES = env.list(
     "TREND_SOURCES", default=[] if TESTING else ["x", "newsapi", "reddit", "rss", "mastodon"]
 )
+# When every source fails or returns nothing (no keys, no internet), the job serves the offline
+# demo set instead of leaving the trends as they were, so an offline demo keeps its
+# recommendations flowing. Never in production: demo stories must not reach real brands.
+TREND_OFFLINE_FALLBACK = env.bool("TREND_OFFLINE_FALLBACK", default=not PRODUCTION and not TESTING)
 TREND_SOURCE_CLASSES = {
     "x": "apps.integrations.sources.x.XTrendsSource",
     "newsapi": "apps.integrations.sources.newsapi.NewsApiSource",
@@ -467,6 +471,11 @@ MEME_RENDER_CACHE_DAYS = env.int("MEME_RENDER_CACHE_DAYS", default=30)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Development without EMAIL_URL: each email is written whole to .mail/ and the console gets one
+# line with the file and the verification link (the console backend printed ~40 lines of MIME).
+EMAIL_DEV_DIR = env("EMAIL_DEV_DIR", default=str(BASE_DIR / ".mail"))
+if not PRODUCTION and not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "apps.core.mail.DevelopmentEmailBackend"
 if env("EMAIL_FILE_PATH", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
@@ -562,6 +571,9 @@ METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # --- Logging ------------------------------------------------------------------------------------
 
+# Loading the embedding model's weights draws a tqdm bar (huggingface_hub's switch turns off the
+# bars of transformers too): noise on the console and in logs. HF_HUB_DISABLE_PROGRESS_BARS=0 shows it.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,

@@ -188,6 +188,8 @@ class RunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
+    # Finished, but some sources failed (or none answered and the offline set stood in).
+    PARTIAL = "partial", "Partly succeeded"
     FAILED = "failed", "Failed"
 
 
@@ -224,7 +226,7 @@ class TrendRefreshRun(TimeStampedModel):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
 
 
 class TrendSourceStatus(models.Model):

@@ -12,7 +12,9 @@ to the right story; the rest stay trends of their own.
 
 Momentum: m = (v - p) / (v + p) in [-1, 1], with v this refresh's volume and p the mean volume of
 up to three previous snapshots; a trend's first snapshot has momentum 0 ("new"). A trend seen in
-the last 48 hours that no source mentions this time gets a snapshot of volume 0 (it is fading).
+the last 48 hours that no source mentions this time gets a snapshot of volume 0 (it is fading),
+but only when every source that carried it last time answered this refresh: a source that
+failed or was skipped says nothing about its trends.
 """
 
 from __future__ import annotations
@@ -326,9 +328,13 @@ def stories_store(
     now: datetime,
     run=None,
     threshold: float,
+    heard: set[str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> StoreOutcome:
-    """Match stories to active trends, create or update them, and snapshot every touched trend."""
+    """Match stories to active trends, create or update them, and snapshot every touched trend.
+
+    `heard`: the sources that answered this time (None: every source a trend came from). A trend
+    nobody mentions fades only when all the sources that carried it last time are among them."""
     outcome = StoreOutcome()
     active = list(Trend.objects.active(now).only("id", "embedding"))
     active_ids = [t.id for t in active]
@@ -384,7 +390,7 @@ def stories_store(
             outcome.created += 1
             outcome.trend_ids.append(trend.id)
             _tick()
-        outcome.faded = _snapshot_faded(now=now, seen=set(outcome.trend_ids), run=run)
+        outcome.faded = _snapshot_faded(now=now, seen=set(outcome.trend_ids), run=run, heard=heard)
         _snapshots_create(outcome.trend_ids, now=now, run=run)
     return outcome
 
@@ -442,14 +448,25 @@ def _mentions_upsert(trend: Trend, items: Sequence[SourceItem], *, now) -> None:
         mention.save()
 
 
-def _snapshot_faded(*, now, seen: set[int], run) -> int:
-    """Trends seen lately that nobody mentions this time: volume 0 now."""
+def _snapshot_faded(*, now, seen: set[int], run, heard: set[str] | None) -> int:
+    """Trends seen lately that nobody mentions this time: volume 0 now. A trend whose last
+    sighting came (in part) from a source that did not answer this time is left as it was: that
+    source's silence says nothing about it."""
     faded = list(
         Trend.objects.active(now)
         .filter(last_seen_at__gte=now - FADING_WINDOW, last_seen_at__lt=now)
         .exclude(id__in=seen)
         .exclude(volume=0)
     )
+    if heard is not None and faded:
+        carriers: dict[int, set[str]] = defaultdict(set)
+        last_seen = {t.id: t.last_seen_at for t in faded}
+        for trend_id, source, seen_at in TrendMention.objects.filter(
+            trend_id__in=list(last_seen)
+        ).values_list("trend_id", "source", "last_seen_at"):
+            if seen_at == last_seen[trend_id]:
+                carriers[trend_id].add(source)
+        faded = [t for t in faded if carriers[t.id] <= heard]
     for trend in faded:
         trend.volume = 0
         trend.save(update_fields=["volume", "updated_at"])

@@ -12,9 +12,14 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.brands.models import Brand, ConnectionStatus, Industry, SocialConnection
+from apps.integrations.sources.offline import OfflineFixtureSource
+from apps.notifications.models import Level, Notification
+from apps.notifications.services import notification_create
 
 from . import cache as trend_cache
 from . import events
@@ -30,7 +35,14 @@ from .models import (
     vector_from_bytes,
     vector_to_bytes,
 )
-from .pipeline import normalise_items, source_fetch, stories_from_items, stories_store, text_digest
+from .pipeline import (
+    FetchOutcome,
+    normalise_items,
+    source_fetch,
+    stories_from_items,
+    stories_store,
+    text_digest,
+)
 from .scoring import (
     CATEGORY_INDEX,
     PLATFORM_FORMATS,
@@ -85,7 +97,12 @@ def _run_update(run: TrendRefreshRun, **fields) -> None:
 def trend_refresh_execute(
     *, run: TrendRefreshRun, sources=None, now: datetime | None = None
 ) -> TrendRefreshRun:
-    """The whole job: fetch → normalise → deduplicate → store with snapshots → score every brand."""
+    """The whole job: fetch → normalise → deduplicate → store with snapshots → score every brand.
+
+    Silence is not news: when no source answered with items (no keys, no network), the run fails
+    with the reason, the trends and scores stay as they were and staff are told; with
+    settings.TREND_OFFLINE_FALLBACK the offline demo set stands in instead. A trend fades only
+    when every source that carried it last time answered this time."""
     from apps.integrations.sources.base import sources_enabled
 
     now = now or timezone.now()
@@ -94,19 +111,40 @@ def trend_refresh_execute(
         run, status=RunStatus.RUNNING, started_at=timezone.now(), stage="Fetching sources", progress=2
     )
     try:
-        items, results = [], []
+        outcomes: list[FetchOutcome] = []
         for index, source in enumerate(sources):
             _run_update(run, stage=f"Fetching {source.label or source.name}")
-            outcome = source_fetch(source, now=now)
-            items.extend(outcome.items)
-            results.append(outcome.as_result())
+            outcomes.append(source_fetch(source, now=now))
             _run_update(
                 run,
-                source_results=results,
-                items_fetched=len(items),
+                source_results=[o.as_result() for o in outcomes],
+                items_fetched=sum(len(o.items) for o in outcomes),
                 progress=2 + int(38 * (index + 1) / max(len(sources), 1)),
             )
-        items = normalise_items(items, now=now)
+        answered = [o for o in outcomes if o.status == "ok" and o.items]
+        problem = _sources_problem(outcomes)
+        # The sources whose silence about a trend means something this time.
+        heard = {o.name for o in answered} | {i.source for o in answered for i in o.items}
+        if not answered:
+            problem = "No source returned anything (" + (problem or "no sources are switched on") + ")."
+            if not settings.TREND_OFFLINE_FALLBACK:
+                return _run_fail_quietly(run, reason=problem + " The trends were left as they were.")
+            _run_update(run, stage="Fetching the offline demo set")
+            fallback = source_fetch(OfflineFixtureSource(now=now), now=now)
+            outcomes.append(fallback)
+            _run_update(
+                run, source_results=[o.as_result() for o in outcomes], items_fetched=len(fallback.items)
+            )
+            if not fallback.items:
+                return _run_fail_quietly(run, reason=f"{problem} The offline demo set failed too.")
+            answered, heard = [fallback], set()  # the demo set says nothing about live trends
+            problem += " The offline demo set stood in."
+            _staff_alert(
+                title="Trend sources are not answering",
+                body=f"{problem} Recommendations keep coming from the demo set until a source answers.",
+                level=Level.WARNING,
+            )
+        items = normalise_items([i for o in answered for i in o.items], now=now)
         _run_update(run, stage=f"Merging duplicates among {len(items)} items", progress=45)
         stories = stories_from_items(items, threshold=settings.TREND_DEDUPE_COSINE)
         _run_update(run, stage=f"Saving {len(stories)} stories as trends", progress=55)
@@ -115,6 +153,7 @@ def trend_refresh_execute(
             now=now,
             run=run,
             threshold=settings.TREND_DEDUPE_COSINE,
+            heard=heard,
             progress=lambda pct: _throttled_progress(run, 55 + int(pct * 0.2)),
         )
         _run_update(
@@ -127,7 +166,8 @@ def trend_refresh_execute(
         scored = trends_score_brands(now=now, run=run)
         _run_update(
             run,
-            status=RunStatus.SUCCEEDED,
+            status=RunStatus.PARTIAL if problem else RunStatus.SUCCEEDED,
+            error=problem,
             finished_at=timezone.now(),
             progress=100,
             stage="Done",
@@ -145,6 +185,37 @@ def trend_refresh_execute(
         )
         raise
     return run
+
+
+def _sources_problem(outcomes: Sequence[FetchOutcome]) -> str:
+    """The sources that failed, were skipped or returned nothing, in one line ('' when none failed
+    and at least one answered: a skipped source beside answering ones is just not configured)."""
+    failed = [o for o in outcomes if o.status == "failed"]
+    if any(o.status == "ok" and o.items for o in outcomes):
+        return "; ".join(f"{o.label} failed: {o.message}" for o in failed)[:1500]
+    parts = []
+    for o in outcomes:
+        if o.status == "ok":
+            parts.append(f"{o.label} returned no items")
+        else:
+            parts.append(f"{o.label} {o.status}: {o.message}")
+    return "; ".join(parts)[:1500]
+
+
+def _run_fail_quietly(run: TrendRefreshRun, *, reason: str) -> TrendRefreshRun:
+    """End a run that learned nothing: failed, with the reason, trends untouched, staff told."""
+    logger.warning("trend refresh %s: %s", run.pk, reason)
+    _run_update(run, status=RunStatus.FAILED, finished_at=timezone.now(), stage="Failed", error=reason)
+    _staff_alert(title="Trend refresh found nothing", body=reason)
+    return run
+
+
+def _staff_alert(*, title: str, body: str, level: str = Level.ERROR) -> None:
+    """Tell every active staff user, once: not again while the same alert is still unread."""
+    url = reverse("trends:operations")
+    for user in User.objects.filter(is_staff=True, is_active=True):
+        if not Notification.objects.filter(user=user, title=title, read_at__isnull=True).exists():
+            notification_create(user=user, title=title, body=body, url=url, level=level)
 
 
 def _throttled_progress(run: TrendRefreshRun, progress: int) -> None:

@@ -35,6 +35,17 @@ class ListSource(TrendSource):
         )
 
 
+class OneStorySource(ListSource):
+    """One headline, built without arguments: for settings.TREND_SOURCE_CLASSES in tests that run
+    the job through the task (settings.TREND_SOURCES = ["one_story"])."""
+
+    def __init__(self):
+        super().__init__("one_story", [item("newsapi", "Central bank holds interest rates steady")])
+
+
+ONE_STORY_SOURCE = {"one_story": "tests.trends.conftest.OneStorySource"}
+
+
 def item(
     source="newsapi",
     title="",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from apps.trends.models import TrendRefreshRun
 from tests.factories import StaffFactory
 
-from .conftest import make_score, make_trend
+from .conftest import ONE_STORY_SOURCE, make_score, make_trend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +26,7 @@ def test_staff_see_every_trend_model_in_the_admin(client, model, fintech_brand):
 
 
 def test_rerun_action_queues_a_refresh(client, settings):
-    settings.TREND_SOURCES = []
+    settings.TREND_SOURCE_CLASSES, settings.TREND_SOURCES = ONE_STORY_SOURCE, ["one_story"]
     old = TrendRefreshRun.objects.create(status="succeeded")
     client.force_login(StaffFactory())
     response = client.post(
@@ -36,5 +36,5 @@ def test_rerun_action_queues_a_refresh(client, settings):
     )
     assert response.status_code == 200
     new = TrendRefreshRun.objects.exclude(pk=old.pk).get()
-    assert new.status == "succeeded"  # eager in tests: the job ran with no sources
+    assert new.status == "succeeded"  # eager in tests: the job ran with its one source
     assert f"Trend refresh #{new.pk}".encode() in response.content

@@ -17,7 +17,7 @@ from apps.trends.models import (
 )
 from tests.factories import BrandFactory, MembershipFactory
 
-from .conftest import make_score, make_trend
+from .conftest import ONE_STORY_SOURCE, make_score, make_trend
 
 pytestmark = pytest.mark.django_db
 
@@ -311,7 +311,7 @@ def test_operations_page_shows_the_latest_run_recent_runs_and_sources(client, st
 
 @pytest.mark.django_db(transaction=True)
 def test_refresh_button_queues_a_run_that_the_eager_worker_completes(client, staff, settings):
-    settings.TREND_SOURCES = []
+    settings.TREND_SOURCE_CLASSES, settings.TREND_SOURCES = ONE_STORY_SOURCE, ["one_story"]
     client.force_login(staff)
     # Committed for real: the eager queue runs the job when the request's transaction commits.
     response = client.post(reverse("trends:refresh"), HTTP_HX_REQUEST="true")
