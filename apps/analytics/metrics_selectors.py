@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.publishing.models import Publication, PublicationStatus
 
 from .models import MetricsSnapshot
-from .rewards import REWARD_FINAL_AFTER
+from .rewards import FIRST_FETCH_AFTER, REWARD_FINAL_AFTER
 
 # Which numbers each platform has, in the platform's own words (LinkedIn: reactions and reposts;
 # X: replies and reposts). LinkedIn and the sandbox have no quotes or bookmarks.
@@ -81,6 +81,12 @@ class PublicationMetrics:
     @property
     def is_sandbox(self) -> bool:
         return self.publication.platform == "sandbox"
+
+    @property
+    def first_fetch_at(self) -> datetime | None:
+        """When a post with no numbers yet gets its first ones (15 minutes after publishing)."""
+        published_at = self.publication.published_at
+        return published_at + FIRST_FETCH_AFTER if published_at and not self.rows else None
 
 
 def post_metrics_publications(*, post_id: int) -> list[Publication]:

@@ -22,6 +22,9 @@ from datetime import timedelta
 REWARD_CAP = 5.0
 REWARD_FINAL_AFTER = timedelta(days=7)
 METRICS_WINDOW = timedelta(days=30)  # posts published longer ago are no longer fetched
+# A post's first numbers are fetched this long after publishing (the every-minute first-fetch run),
+# so its page and analytics are not empty for the hours until the next 4-hourly run.
+FIRST_FETCH_AFTER = timedelta(minutes=15)
 COMMENT_WEIGHT = 3
 SHARE_WEIGHT = 5
 

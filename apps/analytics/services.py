@@ -42,7 +42,14 @@ from apps.integrations.social.base import MetricsAuthError, MetricsRateLimited, 
 from apps.publishing.models import Publication, PublicationStatus
 
 from .models import MetricsSnapshot
-from .rewards import METRIC_NAMES, METRICS_WINDOW, REWARD_FINAL_AFTER, engagement_rate_of, reward_of
+from .rewards import (
+    FIRST_FETCH_AFTER,
+    METRIC_NAMES,
+    METRICS_WINDOW,
+    REWARD_FINAL_AFTER,
+    engagement_rate_of,
+    reward_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +57,6 @@ X_BATCH = 100
 # A run that follows another within this long does not fetch the same posts again (a task
 # delivered twice stores one snapshot, not two).
 REFETCH_AFTER = timedelta(minutes=30)
-# A post's first numbers are fetched this long after publishing (by the frequent first-fetch run),
-# so its page and analytics are not empty for the hours until the next 4-hourly run.
-FIRST_FETCH_AFTER = timedelta(minutes=15)
 
 
 @dataclass

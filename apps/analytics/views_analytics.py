@@ -63,7 +63,12 @@ def _brand_charts(report: selectors.BrandReport) -> dict:
             zone=zone,
             bucket=bucket,
             series=[
-                {"label": "Average reward", "field": "reward", "color": COLORS["second"], "format": "reward"}
+                {
+                    "label": "Average performance score",
+                    "field": "reward",
+                    "color": COLORS["second"],
+                    "format": "reward",
+                }
             ],
         ),
         "posts": _chart(

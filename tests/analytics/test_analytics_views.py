@@ -120,7 +120,23 @@ def test_an_empty_sandbox_page_says_what_to_do(site, brand):
 def test_posts_waiting_for_metrics_are_explained(site, brand):
     published(brand, at=NOW - timedelta(hours=1), rate=None)
     html = site.get(page(brand, data="real")).content.decode()
-    assert "metrics are fetched every 4 hours" in html
+    assert "the first numbers are fetched 15 minutes after publishing" in html
+
+
+def test_the_brand_page_calls_the_reward_a_performance_score_and_explains_it_once(site, brand):
+    some_posts(brand, 3)
+    html = site.get(page(brand, data="real")).content.decode()
+    assert "Avg performance score" in html and "Avg reward" not in html
+    assert "Mean reward" not in html and ">Reward<" not in html
+    assert html.count("What is the performance score?") == 1
+
+
+def test_the_staff_page_calls_the_reward_a_performance_score(brand):
+    some_posts(brand, 2)
+    client = Client()
+    client.force_login(StaffFactory())
+    html = client.get(reverse("analytics:staff")).content.decode()
+    assert "Score (real)" in html and "Reward (real)" not in html
 
 
 def test_htmx_gets_the_body_alone(site, brand):

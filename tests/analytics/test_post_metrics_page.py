@@ -2,6 +2,7 @@
 marked, the reward final or provisional, Sandbox labelled, queries that do not grow, 404s."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -105,6 +106,33 @@ def test_the_post_page_shows_metrics_over_time_and_the_reward(member, brand, bra
     assert "Quotes" not in li_card
     sandbox_card = page.split(f'id="post-metrics-{on_sandbox.pk}"')[1].split("</article>")[0]
     assert "Sandbox" in sandbox_card and "No numbers yet" in sandbox_card
+
+
+def test_the_metrics_card_calls_the_reward_a_performance_score_and_explains_it(member, brand, brand_user):
+    x, _li, _sandbox = _accounts(brand, brand_user)
+    post = _post(brand)
+    on_x = published(brand, x, part_ids=["111"], published_at=timezone.now() - timedelta(days=2), post=post)
+    _snapshots(on_x, 3)
+
+    page = member.get(reverse("posts:review", args=[post.pk])).content.decode()
+
+    card = page.split('id="post-metrics"')[1].split("</section>")[0]
+    assert "Performance score <strong>" in card and "Reward" not in card
+    assert "What is the performance score?" in card
+
+
+def test_a_post_without_numbers_says_they_come_15_minutes_after_publishing(member, brand, brand_user):
+    x, _li, _sandbox = _accounts(brand, brand_user)
+    post = _post(brand)
+    at = timezone.now() - timedelta(minutes=5)
+    on_x = published(brand, x, part_ids=["111"], published_at=at, post=post)
+
+    page = member.get(reverse("posts:review", args=[post.pk])).content.decode()
+
+    card = page.split(f'id="post-metrics-{on_x.pk}"')[1].split("</article>")[0]
+    assert "the first ones are fetched 15 minutes after publishing" in card
+    first = (at + timedelta(minutes=15)).astimezone(ZoneInfo(brand.timezone))
+    assert f'datetime="{first.isoformat()}"' in card
 
 
 def test_a_draft_shows_no_metrics_card(member, brand):
