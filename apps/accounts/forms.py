@@ -2,6 +2,8 @@
 
 from django import forms
 
+from apps.core.zones import timezone_choices
+
 from .models import Role, User
 
 
@@ -25,6 +27,12 @@ class ProfileForm(forms.Form):
     display_name = forms.CharField(max_length=80, required=False, label="Display name")
     email_notifications = forms.BooleanField(
         required=False, label="Email me each notification as well as showing it here"
+    )
+    timezone = forms.ChoiceField(
+        choices=timezone_choices,
+        required=False,  # left out: unchanged
+        label="Time zone",
+        help_text="Times are shown in this zone. On a brand's pages they are in the brand's zone.",
     )
 
 

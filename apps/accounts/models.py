@@ -51,6 +51,8 @@ class User(AbstractUser):
     email_notifications = models.BooleanField(
         default=True, help_text="Send an email for each notification, besides showing it in the app."
     )
+    # Brand users see times in their brand's zone; influencers and staff in this one.
+    timezone = models.CharField(max_length=64, default="UTC", help_text="Times are shown in this zone.")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

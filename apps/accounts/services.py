@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -64,8 +65,16 @@ def api_token_authenticate(*, raw: str) -> User | None:
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, display_name: str, email_notifications: bool) -> User:
+def user_update_profile(
+    *, user: User, display_name: str, email_notifications: bool, timezone_name: str | None = None
+) -> User:
     user.display_name = display_name.strip()[:80]
     user.email_notifications = email_notifications
-    user.save(update_fields=["display_name", "email_notifications"])
+    fields = ["display_name", "email_notifications"]
+    if timezone_name is not None:
+        if timezone_name not in zoneinfo.available_timezones():
+            raise ValidationError({"timezone": "Choose a time zone from the list."})
+        user.timezone = timezone_name
+        fields.append("timezone")
+    user.save(update_fields=fields)
     return user

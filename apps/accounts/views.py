@@ -15,10 +15,20 @@ def settings_page(request):
     user = request.user
     profile_form = ProfileForm(
         request.POST or None,
-        initial={"display_name": user.display_name, "email_notifications": user.email_notifications},
+        initial={
+            "display_name": user.display_name,
+            "email_notifications": user.email_notifications,
+            "timezone": user.timezone,
+        },
     )
     if request.method == "POST" and profile_form.is_valid():
-        services.user_update_profile(user=user, **profile_form.cleaned_data)
+        data = profile_form.cleaned_data
+        services.user_update_profile(
+            user=user,
+            display_name=data["display_name"],
+            email_notifications=data["email_notifications"],
+            timezone_name=data["timezone"] or None,
+        )
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"profile_form": profile_form, "active": "settings"})

@@ -44,10 +44,10 @@ from .forms import (
     RepeatedStepForm,
     VoiceForm,
 )
+from .middleware import SESSION_BRAND_KEY, request_brand
 from .models import Brand, BrandInvitation, BrandMembership, MembershipRole, OnboardingStep, Tone
 from .voice import voice_profile_summary
 
-SESSION_BRAND_KEY = "current_brand_id"
 LOGO_COLOR_COUNT = 5
 # Suggestions closer than this (RGB distance) look alike on screen: show one of them.
 DISTINCT_COLOR_DISTANCE = 48
@@ -60,10 +60,8 @@ def _remember_brand(request, brand: Brand) -> None:
 
 
 def current_brand(request):
-    """The brand this browser session works on (remembered across pages)."""
-    return selectors.brand_current_for_user(
-        user=request.user, brand_id=request.session.get(SESSION_BRAND_KEY)
-    )
+    """The brand this browser session works on (remembered across pages; looked up once per request)."""
+    return request_brand(request)
 
 
 # --- The onboarding steps ---------------------------------------------------------------------
