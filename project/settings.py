@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_prometheus",
     "allauth",
-    "allauth.account",
+    "apps.accounts.apps.SignInEmailsConfig",  # allauth.account, named for the admin
     "allauth.socialaccount",
     "allauth.socialaccount.providers.twitter_oauth2",
     "allauth.socialaccount.providers.openid_connect",

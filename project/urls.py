@@ -20,6 +20,7 @@ urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("portal/", core_views.portal, name="portal"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("metrics", core_views.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("apps.accounts.urls")),

@@ -1,10 +1,14 @@
+from allauth.account.apps import AccountConfig as AllauthAccountConfig
 from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
+    default = True  # this module holds other AppConfigs too (allauth's, below)
     name = "apps.accounts"
     label = "accounts"
-    verbose_name = "Accounts"
+    # Not "Accounts": allauth's app is called that too, and the admin index showed two sections
+    # of the same name.
+    verbose_name = "Users and API tokens"
 
     def ready(self) -> None:
         # allauth's X adapter has its endpoints as class attributes; point them at the configured
@@ -17,3 +21,9 @@ class AccountsConfig(AppConfig):
         TwitterOAuth2Adapter.authorize_url = settings.X_AUTHORIZE_URL
         TwitterOAuth2Adapter.access_token_url = f"{settings.X_API_BASE_URL}/2/oauth2/token"
         TwitterOAuth2Adapter.profile_url = f"{settings.X_API_BASE_URL}/2/users/me"
+
+
+class SignInEmailsConfig(AllauthAccountConfig):
+    """allauth's account app (its email addresses) under a name that says what it holds."""
+
+    verbose_name = "Sign-in email addresses"
