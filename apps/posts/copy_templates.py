@@ -5,8 +5,9 @@ Templates are data. Per tone there are variants of four shapes: ``x_post`` and `
 (paragraphs separated by a blank line), ``thread`` (a list of tweets) and ``carousel`` (slides as
 (headline, body) pairs plus a caption). A template names its values as ``{placeholders}``:
 
-- ``{trend}`` the trend's title; ``{summary}`` the first sentence of its summary, ``{detail}`` the
-  second; ``{brand}``; ``{industry}``;
+- ``{trend}`` the trend's title (without an outlet's " - Reuters"); ``{summary}`` the first
+  sentence of its summary, ``{detail}`` the second; ``{brand}``; ``{industry}`` the industry's
+  name, never a placeholder such as "Other";
 - ``{pillar}`` / ``{Pillar}`` the pillar nearest the trend (lower- or upper-case first letter),
   ``{pillar2}`` / ``{Pillar2}`` another one; pillars always follow a colon, since brands write
   them as noun phrases ("Finance automation that auditors trust") as often as claims;
@@ -14,7 +15,7 @@ Templates are data. Per tone there are variants of four shapes: ``x_post`` and `
 - ``{ask}`` a question to the audience and ``{cta}`` a closing call to action, drawn per tone.
 
 Two rules keep the data free of code: a paragraph, tweet or slide that uses ``{summary}``,
-``{detail}`` or ``{pillar2}`` is left out when the trend or brand has nothing for it, and a
+``{detail}``, ``{pillar2}`` or ``{industry}`` is left out when the trend or brand has nothing for it, and a
 paragraph starting with ``~`` is an extra: the first thing to go when a post would not fit, and
 left out of LinkedIn posts for brands whose voice profile says they write short ones.
 
@@ -38,6 +39,8 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from apps.integrations.sources.base import title_without_publisher
+
 from . import limits
 from .limits import EMOJI_SEQUENCE, trim_to_limit, x_weighted_length
 
@@ -45,12 +48,15 @@ _ENDS_WITH_EMOJI = re.compile(rf"(?:{EMOJI_SEQUENCE.pattern})\s*$")
 
 TONES = ("professional", "friendly", "witty", "bold", "educational", "inspirational")
 DEFAULT_TONE = "professional"
-OPTIONAL_PLACEHOLDERS = frozenset({"summary", "detail", "pillar2", "Pillar2"})
+OPTIONAL_PLACEHOLDERS = frozenset({"summary", "detail", "pillar2", "Pillar2", "industry"})
 EXTRA_MARK = "~"
 
-# Shown when the brand has not said who its audience or pillars are, or its industry.
+# Shown when the brand has not said who its audience or pillars are.
 AUDIENCE_FALLBACK = "teams like yours"
-INDUSTRY_FALLBACK = "our industry"
+# Industries that are a choice in a list, not a field anyone works in: never a word in copy.
+PLACEHOLDER_INDUSTRIES = frozenset(
+    {"other", "others", "general", "none", "n/a", "not sure", "something else"}
+)
 PILLAR_FALLBACK = "practical help for {audience}, without the hype"
 
 # Hashtags when the voice profile does not say how many the brand uses.
@@ -272,7 +278,7 @@ TEMPLATES: dict[str, dict[str, list]] = {
         "x_post": [
             "Have you seen this? 👀 {trend}.\n\nFor us, it comes back to one thing: {pillar}.\n\n{ask}",
             "Quick one for {audience} today: {trend}.\n\nOur two cents: {pillar}. 😊\n\n{ask}",
-            "This caught our eye: {trend}.\n\nIf you work in {industry}, you'll feel this one soon. "
+            "This caught our eye: {trend}.\n\nIf you work in {industry}, you'll feel this one soon.\n\n"
             "Where we are: {pillar}.\n\n{ask}",
         ],
         "linkedin_post": [
@@ -932,7 +938,8 @@ _HEADLINE_VERBS_TEXT = """launches launched unveils unveiled announces announced
     gets got wins won loses lost cuts cut adds added sees saw expects expected faces faced jumps
     jumped falls fell rises rose surges surged drops dropped becomes became brings brought
     introduces introduced publishes published passes passed approves approved names named
-    acquires acquired buys bought sells sold signs signed"""
+    acquires acquired buys bought sells sold signs signed urges urged tells told asks asked
+    vows vowed slams slammed"""
 HEADLINE_VERBS = frozenset(_HEADLINE_VERBS_TEXT.split())
 ADJECTIVE_ENDINGS = ("ive", "ous", "ful", "able", "ible", "less", "al", "ic")
 _HASHTAG_BODY = re.compile(r"[^0-9A-Za-z_]")
@@ -980,9 +987,13 @@ def _audience(brand, industry: str) -> str:
 
 
 def _industry(brand) -> str:
+    """The brand's industry as words for copy, or "" when it has none or picked a placeholder."""
     industry = getattr(brand, "industry", None)
-    name = getattr(industry, "name", industry) if industry else ""
-    return _first_lower(str(name).strip()) if name else ""
+    name = " ".join(str(getattr(industry, "name", industry) if industry else "").split())
+    slug = str(getattr(industry, "slug", "") or "").lower()
+    if not name or slug in PLACEHOLDER_INDUSTRIES or name.lower() in PLACEHOLDER_INDUSTRIES:
+        return ""
+    return _first_lower(name)
 
 
 def _stems(text: str) -> set[str]:
@@ -1001,7 +1012,8 @@ def _pillars_by_fit(brand, trend_text: str) -> list[str]:
 
 
 def _clean_title(title: str) -> str:
-    return " ".join((title or "").split()).rstrip(".,;:")
+    # Trends stored before ingestion took outlets off their titles still carry " - Reuters".
+    return title_without_publisher(" ".join((title or "").split())).rstrip(".,;:")
 
 
 def _summary_sentences(trend, title: str) -> list[str]:
@@ -1033,7 +1045,7 @@ def _values(*, brand, trend, tone: str, shape: str, rng: random.Random) -> dict[
         "trend": _capped(title, caps["trend"], shape),
         "summary": _capped(sentences[0], caps["summary"], shape) if sentences else "",
         "detail": _capped(sentences[1], caps["detail"], shape) if len(sentences) > 1 else "",
-        "industry": industry or INDUSTRY_FALLBACK,
+        "industry": industry,
         "audience": audience,
         "Audience": _first_upper(audience),
         "pillar": _first_lower(pillar),
@@ -1075,7 +1087,20 @@ def _is_topic_word(word: str, *, min_length: int, single: bool) -> bool:
 
 
 def _trend_tags(title: str, context: str) -> list[str]:
+    """Tags for what the trend is about: names and topic words of its title that its summary or
+    the brand's pillars repeat. A word only the headline uses is wording, not the topic
+    ("UK Urges Schools …" is no #UrgesSchools)."""
+    if title.startswith("#"):  # the trend is a hashtag
+        return [t for t in [_tag([title[1:]])] if t]
     words = [w.rstrip("'’s") if w.endswith(("'s", "’s")) else w for w in _WORD.findall(title)]
+    stems = Counter(w.lower()[:5] for w in _WORD.findall(context))
+
+    def recurs(*candidate: str) -> bool:
+        return all(stems[w.lower()[:5]] >= 2 for w in candidate)
+
+    def weight(*pair: str) -> int:
+        return sum(stems[w.lower()[:5]] for w in pair)
+
     capitalised = [w for w in words if w[:1].isupper()]
     title_case = len(capitalised) >= 0.6 * max(1, len([w for w in words if len(w) > 3]))
     tags: list[str] = []
@@ -1089,33 +1114,52 @@ def _trend_tags(title: str, context: str) -> list[str]:
         if is_acronym or is_mixed or is_name:
             run.append(word)
             continue
-        if run:
+        if run and recurs(*run[:3]):
             tags.append(_tag(run[:3]))
-            run = []
+        run = []
     # Then the topic: a two-word one ("instant payments", "remote work") before single words, the
     # one the trend repeats most (title, summary, pillars) first.
-    stems = Counter(w.lower()[:5] for w in _WORD.findall(context))
-
-    def weight(*pair: str) -> int:
-        return sum(stems[w.lower()[:5]] for w in pair)
-
     pairs = [
         (m.group(1), m.group(2))
         for m in re.finditer(r"(?=\b([A-Za-z][a-z]+) ([A-Za-z][a-z]+)\b)", title)
         if all(_is_topic_word(w, min_length=4, single=False) for w in (m.group(1), m.group(2)))
+        and recurs(m.group(1), m.group(2))
     ]
     if pairs:
         best = max(pairs, key=lambda pair: weight(*pair))
         # A topic the trend repeats says more than a name (#InstantPayments before #EU).
         tags.insert(0 if weight(*best) > 2 else len(tags), _tag(list(best)))
-    singles = {w.lower() for w in words if _is_topic_word(w, min_length=5, single=True)}
+    singles = {w.lower() for w in words if _is_topic_word(w, min_length=5, single=True) and recurs(w)}
     for word in sorted(singles, key=lambda w: (-weight(w), -len(w), w)):
         if not any(word in tag.lower() for tag in tags):
             tags.append(_tag([word]))
     return [t for t in tags if t]
 
 
+def _pillar_tags(pillar: str, context: str) -> list[str]:
+    """A tag for the brand's pillar nearest the trend: its two-word topic ("Finance automation
+    that auditors trust" → #FinanceAutomation), else its longest topic word."""
+    stems = Counter(w.lower()[:5] for w in _WORD.findall(context))
+    pairs = [
+        (m.group(1), m.group(2))
+        for m in re.finditer(r"(?=\b([A-Za-z][a-z]+) ([A-Za-z][a-z]+)\b)", pillar)
+        if all(_is_topic_word(w, min_length=4, single=False) for w in (m.group(1), m.group(2)))
+    ]
+    tags = []
+    if pairs:
+        best = max(pairs, key=lambda pair: sum(stems[w.lower()[:5]] for w in pair))
+        tags.append(_tag(list(best)))
+    words = sorted(
+        {w.lower() for w in _WORD.findall(pillar) if _is_topic_word(w, min_length=7, single=True)},
+        key=lambda w: (-len(w), w),
+    )
+    tags.extend(_tag([w]) for w in words[:1])
+    return [t for t in tags if t]
+
+
 def _hashtags(*, brand, trend, count: int) -> list[str]:
+    """Tags from the trend's topic, the brand's own favourites, its industry (never a placeholder
+    such as "Other") and the pillar nearest the trend; never from arbitrary headline words."""
     if count <= 0:
         return []
     title = _clean_title(getattr(trend, "title", ""))
@@ -1126,18 +1170,16 @@ def _hashtags(*, brand, trend, count: int) -> list[str]:
     brand_tags = [_tag([t.lstrip("#")]) if " " not in t else "" for t in profile.get("top_hashtags") or []]
     industry = _industry(brand)
     industry_tag = _tag(_WORD.findall(industry.replace("&", " "))) if industry else ""
-    pillar_words = sorted(
-        {w.lower() for p in _pillars_by_fit(brand, context)[:1] for w in _WORD.findall(p)} - STOPWORDS,
-        key=lambda w: (-len(w), w),
-    )
-    pillar_tags = [_tag([w]) for w in pillar_words if len(w) >= 7][:1]
+    nearest = _pillars_by_fit(brand, context)[:1]
+    pillar_tags = _pillar_tags(nearest[0], context) if nearest else []
     ordered = [
         *trend_tags[:1],
         *brand_tags[:1],
         industry_tag,
+        *pillar_tags[:1],
         *trend_tags[1:2],
         *brand_tags[1:],
-        *pillar_tags,
+        *pillar_tags[1:],
     ]
     tags, seen = [], set()
     for tag in ordered:

@@ -35,7 +35,13 @@ from django.db import transaction
 
 from apps.brands.models import Industry
 from apps.integrations.http import ServiceError
-from apps.integrations.sources.base import SourceItem, SourceNotConfigured, TrendSource, industry_queries
+from apps.integrations.sources.base import (
+    SourceItem,
+    SourceNotConfigured,
+    TrendSource,
+    industry_queries,
+    title_without_publisher,
+)
 
 from .categories import CATEGORY_DESCRIPTIONS
 from .embeddings import embed_texts
@@ -119,11 +125,13 @@ class Story:
 
 
 def normalise_items(items: Sequence[SourceItem], *, now: datetime) -> list[SourceItem]:
-    """Trim, drop empty or stale items, and collapse exact repeats from one source."""
+    """Trim, take the outlet's name off headlines (" - Reuters"), drop empty or stale items, and
+    collapse exact repeats from one source."""
     seen: set[tuple[str, str]] = set()
     kept = []
     for item in items:
-        item.title = re.sub(r"\s+", " ", item.title or "").strip()[:300]
+        item.title = title_without_publisher(re.sub(r"\s+", " ", item.title or "").strip(), item.source_name)
+        item.title = item.title[:300]
         item.summary = re.sub(r"\s+", " ", item.summary or "").strip()[:1000]
         if not item.title:
             continue
