@@ -467,6 +467,9 @@ MEME_TRUSTED_PROXIES = env.int("MEME_TRUSTED_PROXIES", default=0)
 # Stored renders no meme uses (URL renders, previews, deleted memes) are deleted this many days
 # after they were made; a meme's own files are kept (and re-rendered if ever missing).
 MEME_RENDER_CACHE_DAYS = env.int("MEME_RENDER_CACHE_DAYS", default=30)
+# Animated memes asked for by a web request are rendered by the worker; the request waits this
+# many seconds for the file, then answers 202 (the page shows progress). 0: never wait.
+MEME_RENDER_WAIT = env.float("MEME_RENDER_WAIT", default=2.0)
 
 # --- Email --------------------------------------------------------------------------------
 

@@ -98,6 +98,8 @@ def meme_data(meme: Meme, base: str) -> dict:
 
 def meme_detail(request, meme: Meme) -> dict:
     data = meme_data(meme, _base(request))
+    # An animated meme's image is rendered by the worker: "rendering" until its file is stored.
+    data["status"] = "ready" if services.rendered_ready(meme=meme, size=meme.size) else "rendering"
     user = request.user
     data["your_vote"] = selectors.votes_of_user(user=user, memes=[meme]).get(meme.pk, 0)
     data["your_reactions"] = sorted(selectors.reactions_of_user(user=user, memes=[meme]).get(meme.pk, ()))
@@ -186,9 +188,12 @@ def _spec(item: MemeIn, template: MemeTemplate) -> generation.MemeSpec:
     return spec
 
 
-def _generate(request, item: MemeIn, templates: dict | None = None) -> tuple[Meme, bool]:
-    """Check, rate-limit and make one meme. Raises Http404 (unknown template), ValidationError
-    (bad input, per field) or RateLimited."""
+def _generate(
+    request, item: MemeIn, templates: dict | None = None, wait: float | None = None
+) -> tuple[Meme, bool]:
+    """Check, rate-limit and make one meme (an animated one rendered by the worker, waited for
+    up to `wait` seconds). Raises Http404 (unknown template), ValidationError (bad input, per
+    field) or RateLimited."""
     user = request.user
     templates = {} if templates is None else templates
     template = templates.get(item.template)
@@ -202,24 +207,41 @@ def _generate(request, item: MemeIn, templates: dict | None = None) -> tuple[Mem
         if wait:
             raise RateLimited(wait)
     try:
-        return services.meme_create(user=user, spec=spec, size=item.size, is_public=item.is_public)
+        return services.meme_create(
+            user=user, spec=spec, size=item.size, is_public=item.is_public, background=True, wait=wait
+        )
     except render.RenderError as exc:  # a template image that no longer decodes
         raise ValidationError({"template": [str(exc)]}) from exc
 
 
 @router.post(
     "/memes",
-    response={200: MemeDetailOut, 201: MemeDetailOut, 404: MemeErrorOut, 422: MemeErrorOut, **RATE_LIMITED},
+    response={
+        200: MemeDetailOut,
+        201: MemeDetailOut,
+        202: MemeDetailOut,
+        404: MemeErrorOut,
+        422: MemeErrorOut,
+        **RATE_LIMITED,
+    },
     summary="Generate a meme",
 )
-def meme_create(request, payload: MemeIn):
+def meme_create(request, payload: MemeIn, response: HttpResponse):
     """Make a meme: 201 with its id and an image URL per size. Asking for the same pixels again
-    answers 200 with the meme you already have."""
+    answers 200 with the meme you already have. An animated meme is rendered by the worker; when
+    it takes longer than about two seconds the answer is 202 with `status` "rendering": the
+    meme's URLs answer 202 (Retry-After) until the image is stored, and GET /memes/{id} (the
+    Location) says `status` "ready" once it is."""
     try:
         meme, created = _generate(request, payload)
     except RateLimited as exc:
         return _rate_limited(exc.wait)
-    return Status(201 if created else 200, meme_detail(request, meme))
+    data = meme_detail(request, meme)
+    if data["status"] == "rendering":
+        response["Location"] = f"{_base(request)}{request.path.rstrip('/')}/{meme.pk}"
+        response["Retry-After"] = str(generation.RENDER_RETRY_AFTER)
+        return Status(202, data)
+    return Status(201 if created else 200, data)
 
 
 @router.post(
@@ -229,7 +251,8 @@ def meme_create(request, payload: MemeIn):
 )
 def meme_batch(request, payload: MemeBatchIn):
     """Make up to 50 memes. Each item is checked, rate-limited and made on its own and has its own
-    result: `status` 201 (made), 200 (you had it already), 404 (unknown template), 422 (bad input,
+    result: `status` 201 (made), 202 (made, its animation still being rendered by the worker), 200
+    (you had it already), 404 (unknown template), 422 (bad input,
     `errors` per field) or 429 (over the rate limit, `retry_after` seconds). The response is 200
     when every item succeeded, 207 (Multi-Status) when at least one did not."""
     results = []
@@ -245,7 +268,8 @@ def meme_batch(request, payload: MemeBatchIn):
             continue
         try:
             item = MemeIn.model_validate(raw)
-            meme, created = _generate(request, item, templates)
+            # Animated items are queued for the worker, not waited for one by one.
+            meme, created = _generate(request, item, templates, wait=0)
         except RateLimited as exc:
             entry.update(status=429, detail=str(exc), retry_after=exc.wait)
             continue
@@ -260,10 +284,13 @@ def meme_batch(request, payload: MemeBatchIn):
             errors = validation_messages(exc)
             entry.update(status=422, detail=_first(errors), errors=errors)
             continue
-        entry.update(status=201 if created else 200, meme=meme_data(meme, base))
-    ok = [r for r in results if r["status"] in (200, 201)]
+        status = 201 if created else 200
+        if not services.rendered_ready(meme=meme, size=meme.size):
+            status = 202
+        entry.update(status=status, meme=meme_data(meme, base))
+    ok = [r for r in results if r["status"] in (200, 201, 202)]
     summary = {
-        "created": sum(r["status"] == 201 for r in ok),
+        "created": sum(r["status"] in (201, 202) for r in ok),
         "existing": sum(r["status"] == 200 for r in ok),
         "failed": len(results) - len(ok),
     }

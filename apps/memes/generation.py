@@ -9,6 +9,13 @@ any user, and the file name doubles as an immutable ETag (a file never changes u
 
 Two processes rendering the same new key at once both render and the second save replaces the first
 with the same bytes; nothing is lost and no lock is held across a render.
+
+Animated renders asked for by a web request are made by the worker (``services.rendered_ensure``):
+the request queues the render once (``render_claim``, a short-lived cache key per file name),
+waits a moment for the file, and otherwise answers that it is on its way (``RenderPending``); the
+file appears under its content address when the worker is done, and a failure is kept for a while
+(``render_failure``) so the waiting page can say why instead of waiting forever. The worker gets the
+spec as JSON (``spec_data`` / ``spec_from_data``).
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -38,6 +47,19 @@ EFFECTS = {"outline": "Outline", "shadow": "Shadow", "none": "None"}
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "gif": "gif"}
 FILTER_RANGES = {"blur": (0.0, 20.0), "brightness": (0.2, 3.0), "contrast": (0.2, 3.0)}
 RENDERED_DIR = "memes/r"
+RENDER_POLL = 0.1  # seconds between two looks for the file while waiting
+RENDER_QUEUED_TTL = 120  # a queued render not done by then is queued again by the next request
+RENDER_FAILED_TTL = 600  # how long a failed render's reason is kept (and not retried)
+RENDER_RETRY_AFTER = 2  # the Retry-After (s) of a 202 while rendering
+
+
+class RenderPending(Exception):
+    """The file is being rendered by the worker; it will be stored under `name`."""
+
+    def __init__(self, name: str):
+        super().__init__(f"{name} is being rendered.")
+        self.name = name
+        self.retry_after = RENDER_RETRY_AFTER
 
 
 @dataclass(frozen=True)
@@ -346,3 +368,85 @@ def rendered_get_or_create(spec: MemeSpec, size: str, *, key: str | None = None)
     if saved != name:  # a concurrent save won the name; keep that one
         default_storage.delete(saved)
     return StoredRender(name, False)
+
+
+# --- Renders made by the worker ---------------------------------------------------------------------
+
+
+def spec_data(spec: MemeSpec) -> dict:
+    """The spec as JSON for a task (``spec_from_data`` reads it back)."""
+    return {
+        "template_id": spec.template.pk,
+        "texts": list(spec.texts),
+        "boxes": [asdict(box) for box in spec.boxes],
+        "custom_boxes": spec.custom_boxes,
+        "style": asdict(spec.style),
+        "filters": [asdict(flt) for flt in spec.filters],
+        "format": spec.format,
+        "animated": spec.animated,
+    }
+
+
+def spec_from_data(data: dict) -> MemeSpec:
+    """Raises MemeTemplate.DoesNotExist when the template was deleted meanwhile."""
+    return MemeSpec(
+        template=MemeTemplate.objects.get(pk=data["template_id"]),
+        texts=tuple(data["texts"]),
+        boxes=tuple(render.TextBox(**box) for box in data["boxes"]),
+        custom_boxes=bool(data["custom_boxes"]),
+        style=render.Style(**data["style"]),
+        filters=tuple(render.Filter(**flt) for flt in data["filters"]),
+        format=data["format"],
+        animated=bool(data["animated"]),
+    )
+
+
+def render_wait() -> float:
+    """Seconds a web request waits for the worker's render before answering 202
+    (settings.MEME_RENDER_WAIT)."""
+    return float(getattr(settings, "MEME_RENDER_WAIT", 2.0))
+
+
+def _queued_key(name: str) -> str:
+    return f"memes:render:queued:{name}"
+
+
+def _failed_key(name: str) -> str:
+    return f"memes:render:failed:{name}"
+
+
+def render_claim(name: str) -> bool:
+    """True for the one caller that should queue the render of `name` (nobody has in the last
+    ``RENDER_QUEUED_TTL`` seconds)."""
+    return cache.add(_queued_key(name), 1, RENDER_QUEUED_TTL)
+
+
+def render_is_queued(name: str) -> bool:
+    return cache.get(_queued_key(name)) is not None
+
+
+def render_failure(name: str) -> str:
+    """Why the worker could not render `name` lately ("" when it did not fail)."""
+    return cache.get(_failed_key(name)) or ""
+
+
+def render_fail(name: str, message: str) -> None:
+    """Keep why `name` could not be rendered, for the requests waiting for it."""
+    cache.set(_failed_key(name), message, RENDER_FAILED_TTL)
+    cache.delete(_queued_key(name))
+
+
+def rendered_store_from_data(data: dict, size: str, key: str) -> str:
+    """The worker's side: render and store the spec at `size` under `key` (nothing when it is
+    stored already). A render that cannot be made leaves its reason for the waiting requests."""
+    name = rendered_name(key, size, data["format"])
+    try:
+        if not default_storage.exists(name):
+            rendered_get_or_create(spec_from_data(data), size, key=key)
+    except MemeTemplate.DoesNotExist:
+        render_fail(name, "The template no longer exists.")
+    except (render.RenderError, ValidationError) as exc:
+        render_fail(name, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    finally:
+        cache.delete(_queued_key(name))
+    return name

@@ -93,6 +93,11 @@ class MemeOut(Schema):
 class MemeDetailOut(MemeOut):
     your_vote: int = Field(0, description="1, -1 or 0 (signed-in users; 0 for anonymous)")
     your_reactions: list[str] = Field(default_factory=list)
+    status: Literal["ready", "rendering"] = Field(
+        "ready",
+        description="rendering: the worker is still drawing this animated meme at the size it was made "
+        "at; its URL answers 202 with Retry-After until then.",
+    )
 
 
 class MemePageOut(Schema):
@@ -119,7 +124,7 @@ class MemeBatchIn(Schema):
 
 class MemeBatchItemOut(Schema):
     index: int
-    status: Literal[200, 201, 404, 422, 429]
+    status: Literal[200, 201, 202, 404, 422, 429]
     meme: MemeOut | None = None
     detail: str | None = None
     errors: dict[str, list[str]] | None = None

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
 
-from apps.memes import generation, render
+from apps.memes import generation, render, tasks
 from apps.memes.models import REACTIONS, Meme, MemeReaction, MemeTemplate, MemeVote, normalize_tags
 
 logger = logging.getLogger(__name__)
@@ -273,6 +274,47 @@ def template_import(
     return report
 
 
+def rendered_ensure(
+    *,
+    spec: generation.MemeSpec,
+    size: str,
+    key: str | None = None,
+    background: bool = False,
+    wait: float | None = None,
+) -> generation.StoredRender:
+    """The stored file of `spec` at `size`, rendered first when missing. With `background` (a web
+    request), an animated render is left to the worker: queued once, waited for up to `wait`
+    seconds (settings.MEME_RENDER_WAIT), then ``generation.RenderPending`` is raised (the file
+    appears under its name when done). Raises ``render.RenderError`` when it cannot be rendered,
+    the worker's reason included."""
+    key = key or spec.key
+    if not (background and spec.animated):
+        return generation.rendered_get_or_create(spec, size, key=key)
+    name = generation.rendered_name(key, size, spec.format)
+    if default_storage.exists(name):
+        return generation.StoredRender(name, True)
+    failure = generation.render_failure(name)
+    if failure:
+        raise render.RenderError(failure)
+    if generation.render_claim(name):
+        tasks.meme_render_task.delay(generation.spec_data(spec), size, key)
+    deadline = time.monotonic() + (generation.render_wait() if wait is None else wait)
+    while True:
+        if default_storage.exists(name):
+            return generation.StoredRender(name, False)
+        failure = generation.render_failure(name)
+        if failure:
+            raise render.RenderError(failure)
+        if time.monotonic() >= deadline:
+            raise generation.RenderPending(name)
+        time.sleep(generation.RENDER_POLL)
+
+
+def rendered_ready(*, meme: Meme, size: str) -> bool:
+    """Whether `meme`'s file at `size` is stored (an animated one may still be rendering)."""
+    return default_storage.exists(generation.rendered_name(meme.cache_key, size, meme.format))
+
+
 def template_image_bytes(template: MemeTemplate) -> bytes:
     """The stored image of a template (for rendering)."""
     with template.image.open("rb") as handle:
@@ -313,10 +355,20 @@ def _template_usable(template: MemeTemplate, user, *, public: bool) -> None:
 
 
 def meme_create(
-    *, user, spec: generation.MemeSpec, size: str = "full", is_public: bool = False
+    *,
+    user,
+    spec: generation.MemeSpec,
+    size: str = "full",
+    is_public: bool = False,
+    background: bool = False,
+    wait: float | None = None,
 ) -> tuple[Meme, bool]:
     """Render `spec` (or find it stored) and save the meme. Returns (meme, created): the same user
     asking for the same pixels again gets their earlier meme back (made public if asked), not a copy.
+
+    With `background` (web requests) an animated meme is rendered by the worker; when it is not
+    done within `wait` seconds (settings.MEME_RENDER_WAIT) the meme is saved all the same, its image still on its way
+    (``rendered_ready`` tells; the file appears under the name in ``meme.images``).
 
     Public captions go through ``caption_check``; flagged ones wait for staff and do not reach the
     feed. The live feed and the trending set learn of a visible public meme after commit."""
@@ -330,16 +382,13 @@ def meme_create(
     existing = Meme.objects.filter(owner=user, cache_key=key).select_related("template").first()
     if existing is not None:
         if size not in existing.images:
-            stored = generation.rendered_get_or_create(spec, size, key=key)
-            Meme.objects.filter(pk=existing.pk).update(images={**existing.images, size: stored.name})
-            existing.images = {**existing.images, size: stored.name}
+            name = _rendered_or_pending(spec, size, key=key, background=background, wait=wait)
+            Meme.objects.filter(pk=existing.pk).update(images={**existing.images, size: name})
+            existing.images = {**existing.images, size: name}
         if is_public and not existing.is_public:
             meme_publish(meme=existing, user=user)
         return existing, False
-    try:
-        stored = generation.rendered_get_or_create(spec, size, key=key)
-    except render.RenderError as exc:
-        raise ValidationError({"template": [str(exc)]}) from exc
+    name = _rendered_or_pending(spec, size, key=key, background=background, wait=wait)
     reason = caption_check(spec.texts) if is_public else ""
     with transaction.atomic():
         meme = Meme(
@@ -347,7 +396,7 @@ def meme_create(
             owner=user,
             size=size,
             cache_key=key,
-            images={size: stored.name},
+            images={size: name},
             is_public=is_public,
             moderation=Meme.Moderation.FLAGGED if reason else Meme.Moderation.VISIBLE,
             moderation_reason=reason,
@@ -361,6 +410,18 @@ def meme_create(
             transaction.on_commit(lambda: trending.trending_update(meme))
             transaction.on_commit(lambda: events.meme_published(meme.pk))
     return meme, True
+
+
+def _rendered_or_pending(
+    spec: generation.MemeSpec, size: str, *, key: str, background: bool, wait: float | None
+) -> str:
+    """The file name of `spec` at `size`, stored or on its way (rendered by the worker)."""
+    try:
+        return rendered_ensure(spec=spec, size=size, key=key, background=background, wait=wait).name
+    except generation.RenderPending as pending:
+        return pending.name
+    except render.RenderError as exc:
+        raise ValidationError({"template": [str(exc)]}) from exc
 
 
 def meme_publish(*, meme: Meme, user) -> Meme:
@@ -384,17 +445,26 @@ def meme_publish(*, meme: Meme, user) -> Meme:
     return meme
 
 
-def meme_size_ensure(*, meme: Meme, size: str) -> str:
-    """The stored file name of `meme` at `size`, rendering it on first request."""
-    name = meme.images.get(size)
-    if name:
+def meme_size_ensure(*, meme: Meme, size: str, background: bool = False, wait: float | None = None) -> str:
+    """The stored file name of `meme` at `size`, rendering it on first request (an animated one
+    by the worker with `background`: ``generation.RenderPending`` while it is on its way after
+    `wait` seconds)."""
+    name = generation.rendered_name(meme.cache_key, size, meme.format)
+    if meme.images.get(size) == name and default_storage.exists(name):
         return name
-    stored = generation.rendered_get_or_create(generation.spec_from_meme(meme), size, key=meme.cache_key)
-    with transaction.atomic():
-        locked = Meme.objects.select_for_update().get(pk=meme.pk)
-        locked.images = {**locked.images, size: stored.name}
-        locked.save(update_fields=["images"])
-    meme.images = locked.images
+    stored = rendered_ensure(
+        spec=generation.spec_from_meme(meme),
+        size=size,
+        key=meme.cache_key,
+        background=background,
+        wait=wait,
+    )
+    if meme.images.get(size) != stored.name:
+        with transaction.atomic():
+            locked = Meme.objects.select_for_update().get(pk=meme.pk)
+            locked.images = {**locked.images, size: stored.name}
+            locked.save(update_fields=["images"])
+        meme.images = locked.images
     return stored.name
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("memes/", views.feed_latest, name="feed"),
     path("memes/trending/", views.feed_trending, name="trending"),
     path("memes/<int:meme_id>/", views.meme_detail, name="detail"),
+    path("memes/<int:meme_id>/image", views.meme_detail_image, name="detail_image"),
     path("memes/<int:meme_id>/vote", views.meme_vote, name="vote"),
     path("memes/<int:meme_id>/react", views.meme_react, name="react"),
     path("memes/<int:meme_id>/delete", views.meme_delete, name="delete"),

@@ -15,8 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import staff_required
-from apps.memes import cards, selectors, services, trending
+from apps.memes import cards, generation, selectors, services, trending
 from apps.memes.models import REACTIONS, MemeTemplate
+from apps.memes.render import RenderError
 from apps.memes.views_files import template_image_url
 
 PAGE_SIZE = 10
@@ -126,6 +127,20 @@ def feed_trending(request):
 # --- One meme ---------------------------------------------------------------------------------------
 
 
+def _figure(meme, *, wait: float | None) -> dict:
+    """The detail page's picture: ready, or (an animated meme the worker is still drawing) on its
+    way, or why it cannot be drawn. Stills are drawn on request by the file view as before."""
+    if not (meme.template.is_animated and meme.format in ("gif", "webp")):
+        return {"image_ready": True}
+    try:
+        services.meme_size_ensure(meme=meme, size="full", background=True, wait=wait)
+    except generation.RenderPending:
+        return {"image_ready": False}
+    except RenderError as exc:
+        return {"image_ready": False, "image_error": str(exc)}
+    return {"image_ready": True}
+
+
 @require_GET
 def meme_detail(request, meme_id: int):
     meme = selectors.meme_get_visible(meme_id=meme_id, user=request.user)
@@ -135,6 +150,7 @@ def meme_detail(request, meme_id: int):
         request,
         "memes/detail.html",
         {
+            **_figure(meme, wait=0),
             "card": card,
             "meme": meme,
             "viewer": cards.audience_of(user),
@@ -145,6 +161,14 @@ def meme_detail(request, meme_id: int):
             "active": "memes",
         },
     )
+
+
+@require_GET
+def meme_detail_image(request, meme_id: int):
+    """The detail page's picture (htmx polls it while the worker renders an animated meme)."""
+    meme = selectors.meme_get_visible(meme_id=meme_id, user=request.user)
+    context = {**_figure(meme, wait=None), "card": cards.MemeCard(meme), "meme": meme}
+    return render(request, "memes/partials/detail_figure.html", context)
 
 
 def _card_for_user(request, meme, *, vote=None, mine=None) -> cards.MemeCard:

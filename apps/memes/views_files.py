@@ -16,6 +16,10 @@ rate limit (``ratelimit``) and is rendered and stored. Its URL names a template 
 an operator may replace), so it is cached for a day, not for ever; the ETag and ``Content-Location``
 point at the immutable file.
 
+An animated render is made by the worker (``services.rendered_ensure``): both views wait for it a
+moment and otherwise answer 202 with ``Retry-After`` and ``{"status": "rendering"}``; the same URL
+serves the image once it is stored.
+
 Both are on hot paths (the maker page's live preview, the feed's images): a hit runs no database
 query and never touches the session. The render view keeps the approved template of a slug in
 process memory for ``TEMPLATE_TTL`` seconds; a pending template (visible to its uploader only) is
@@ -107,6 +111,37 @@ def _json_error(status: int, detail: str, **extra) -> JsonResponse:
     return JsonResponse({"detail": detail, **extra}, status=status)
 
 
+def rendering_response(pending: generation.RenderPending, url: str) -> JsonResponse:
+    """202 while the worker renders: come back to `url` in a moment."""
+    response = JsonResponse(
+        {"status": "rendering", "detail": "The animation is being rendered; it is ready in a moment."},
+        status=202,
+    )
+    response["Retry-After"] = str(pending.retry_after)
+    response["Location"] = url
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RenderRateLimited(Exception):
+    def __init__(self, wait: int):
+        super().__init__(f"Too many memes generated; try again in {wait} s.")
+        self.wait = wait
+
+
+def rendered_for_request(request, spec: generation.MemeSpec, size: str, key: str) -> str:
+    """The stored file name of `spec` at `size` for a preview request: rendered now (a still) or
+    by the worker (an animation, ``generation.RenderPending`` while on its way). A new render counts
+    against the generation rate limit (``RenderRateLimited``); looking again at one on its way
+    does not. Raises ``render.RenderError`` when it cannot be rendered."""
+    name = generation.rendered_name(key, size, spec.format)
+    if not (spec.animated and generation.render_is_queued(name)):
+        wait = ratelimit.generation_take_for_request(request)
+        if wait:
+            raise RenderRateLimited(wait)
+    return services.rendered_ensure(spec=spec, size=size, key=key, background=True).name
+
+
 @require_safe
 def stored_file(request, key: str, size: str, ext: str):
     """A stored render by its content address; a missing size of a known meme is rendered now."""
@@ -121,9 +156,11 @@ def stored_file(request, key: str, size: str, ext: str):
         if meme is None:
             raise Http404("No such image.")
         try:
-            name = services.meme_size_ensure(meme=meme, size=size)
-        except render.RenderError:
-            raise Http404("This image cannot be rendered any more.") from None
+            name = services.meme_size_ensure(meme=meme, size=size, background=True)
+        except generation.RenderPending as pending:
+            return rendering_response(pending, request.path)
+        except render.RenderError as exc:
+            return _json_error(422, f"This image cannot be rendered: {exc}")
         handle = _open(name)
         if handle is None:
             raise Http404("No such image.")
@@ -203,13 +240,14 @@ def render_by_url(request, slug: str, ext: str):
         return _not_modified(etag, cache_control)
     handle = _open(name)
     if handle is None:
-        wait = ratelimit.generation_take_for_request(request)
-        if wait:
-            response = _json_error(429, f"Too many memes generated; try again in {wait} s.")
-            response["Retry-After"] = str(wait)
-            return response
         try:
-            name = generation.rendered_get_or_create(spec, size, key=key).name
+            name = rendered_for_request(request, spec, size, key)
+        except RenderRateLimited as exc:
+            response = _json_error(429, str(exc))
+            response["Retry-After"] = str(exc.wait)
+            return response
+        except generation.RenderPending as pending:
+            return rendering_response(pending, request.get_full_path())
         except render.RenderError as exc:
             return _json_error(422, str(exc), errors={"template": [str(exc)]})
         handle = _open(name)

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.api import validation_messages
-from apps.memes import captions, generation, selectors, services
+from apps.memes import captions, generation, selectors, services, views_files
 from apps.memes import render as meme_render
 from apps.memes.forms import (
     ALIGN_LABELS,
@@ -102,12 +102,33 @@ def _template_cards(templates, user) -> list[dict]:
     ]
 
 
-def _preview_context(form: MemeMakerForm) -> dict:
-    """What the preview shows: the render URL when the input is valid, the blank template when
-    nothing is typed yet, and the errors per field (out of band next to each field)."""
+def _animation_state(request, form: MemeMakerForm) -> dict:
+    """An animated preview is drawn by the worker: queue it (a new one counts against the rate
+    limit) and wait a moment. {"rendering": True} while it is on its way (the preview asks again),
+    {"error": …} when it cannot be drawn, {} when it is stored."""
+    spec, size = form.spec, form.preview_size()
+    try:
+        views_files.rendered_for_request(request, spec, size, spec.key)
+    except generation.RenderPending:
+        return {"rendering": True}
+    except views_files.RenderRateLimited as exc:
+        return {"error": str(exc)}
+    except meme_render.RenderError as exc:
+        return {"error": str(exc)}
+    return {}
+
+
+def _preview_context(request, form: MemeMakerForm) -> dict:
+    """What the preview shows: the render URL when the input is valid (for an animation, once the
+    worker has drawn it), the blank template when nothing is typed yet, and the errors per field
+    (out of band next to each field)."""
     valid = form.is_valid()
+    state = _animation_state(request, form) if valid and form.spec.animated else {}
     preview = {
-        "url": preview_url(form) if valid else "",
+        "url": preview_url(form) if valid and not state else "",
+        "rendering": state.get("rendering", False),
+        "error": state.get("error", ""),
+        "frames": form.template.frame_count,
         "blank_url": template_image_url(form.template) if form.only_missing_text else "",
         "width": form.template.width or 4,
         "height": form.template.height or 3,
@@ -176,7 +197,7 @@ def maker(request):
     form = MemeMakerForm(request.GET, template=template) if template else None
     context = _maker_context(request, form=form, query=query, notice=notice)
     if form is not None:
-        context.update(_preview_context(form))
+        context.update(_preview_context(request, form))
     return render(request, MAKER_TEMPLATE, context)
 
 
@@ -188,7 +209,7 @@ def _create(request):
     if form.is_valid():
         try:
             meme, created = services.meme_create(
-                user=request.user, spec=form.spec, size=form.size, is_public=form.is_public
+                user=request.user, spec=form.spec, size=form.size, is_public=form.is_public, background=True
             )
         except ValidationError as exc:
             for key, texts in validation_messages(exc).items():
@@ -202,6 +223,12 @@ def _create(request):
                 )
             elif not created:
                 messages.info(request, "You made this exact meme before; here it is.")
+            elif not services.rendered_ready(meme=meme, size=meme.size):
+                messages.success(
+                    request,
+                    "Meme created. Its animation is being rendered and appears here in a moment"
+                    + (" (and in the public feed)." if meme.is_public else "."),
+                )
             elif meme.is_public:
                 messages.success(request, "Meme created and posted to the public feed.")
             else:
@@ -210,7 +237,7 @@ def _create(request):
     query = (request.POST.get("q") or "").strip()[:100]
     errors = form.errors
     context = _maker_context(request, form=form, query=query)
-    context.update(_preview_context(form))  # checks the input again: the preview of what was sent
+    context.update(_preview_context(request, form))  # checks the input again: the preview of what was sent
     # The create errors (meme_create's too, and "write a caption", which the preview leaves out).
     form.errors = errors
     context["errors"] = errors
@@ -239,7 +266,7 @@ def maker_preview(request):
         slug=(request.GET.get("template") or "").strip(), user=request.user
     )
     form = MemeMakerForm(request.GET, template=template)
-    context = _preview_context(form)
+    context = _preview_context(request, form)
     context.update({"form": form, "error_slots": ERROR_SLOTS, "oob": True})
     return render(request, PREVIEW_TEMPLATE, context)
 
