@@ -77,10 +77,16 @@ def _database_url() -> str:
 
 
 class LiveServer:
-    def __init__(self, url: str, mail_dir: Path, real_worker: bool):
+    def __init__(self, url: str, mail_dir: Path, real_worker: bool, logs: Path | None = None):
         self.url = url
         self.mail_dir = mail_dir
         self.real_worker = real_worker
+        self.logs = logs
+
+    def log_tail(self, name: str = "web", chars: int = 6000) -> str:
+        """The end of the server's own log (its tracebacks), for a failing test to show."""
+        path = self.logs / f"{name}.log" if self.logs else None
+        return path.read_text(errors="replace")[-chars:] if path and path.exists() else ""
 
     def emails(self, to: str | None = None) -> list[email.message.EmailMessage]:
         messages = []
@@ -185,7 +191,7 @@ def run_site_server(tmp_path_factory, fake_oauth_server, extra_env: dict[str, st
             raise RuntimeError(f"daphne did not become healthy: {last_health}\n{log}")
         time.sleep(0.2)
     try:
-        yield LiveServer(url, mail_dir, real_worker)
+        yield LiveServer(url, mail_dir, real_worker, logs)
     finally:
         for process in processes.values():
             process.terminate()
