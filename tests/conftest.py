@@ -39,6 +39,35 @@ def _clear_cache():
     yield
 
 
+def _raw_template_comment(response) -> str | None:
+    """The first raw `{# … #}` in an HTML response, with some context, or None."""
+    if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    html = response.content.decode(response.charset or "utf-8", errors="replace")
+    for mark in ("{#", "#}"):
+        at = html.find(mark)
+        if at >= 0:
+            return html[max(0, at - 80) : at + 80]
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _no_raw_template_comments(monkeypatch):
+    """Every page the suite renders through the test client is checked for a template comment
+    that Django did not strip (its `{# #}` is one line only; a two-line one reaches visitors)."""
+    from django.test.client import Client
+
+    render = Client.request
+
+    def request(self, **kwargs):
+        response = render(self, **kwargs)
+        raw = _raw_template_comment(response)
+        assert raw is None, f"{kwargs.get('PATH_INFO')} shows a raw template comment: …{raw}…"
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
+
+
 @pytest.fixture
 def brand_user(db):
     return BrandUserFactory()
