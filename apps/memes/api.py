@@ -27,6 +27,7 @@ from pydantic import ValidationError as PydanticValidationError
 from apps.core.api import API_AUTH, schema_errors, validation_messages
 from apps.memes import generation, ratelimit, render, selectors, services, trending, views_files
 from apps.memes.models import Meme, MemeTemplate
+from apps.memes.people import OWNER_RELATED, public_author
 
 from .schemas import (
     MemeBatchIn,
@@ -82,7 +83,7 @@ def meme_data(meme: Meme, base: str) -> dict:
         "id": meme.pk,
         "template": meme.template.slug,
         "template_name": meme.template.name,
-        "author": meme.owner.display_name or "anonymous",
+        "author": public_author(meme.owner).name,
         "texts": meme.texts,
         "format": meme.format,
         "is_public": meme.is_public,
@@ -392,7 +393,7 @@ def meme_latest(request, before: int | None = None, limit: int = Query(20, ge=1,
 @router.get("/memes/mine", response=MemePageOut, summary="My memes")
 def meme_mine(request, page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=100)):
     """Your memes, newest first, private ones included."""
-    queryset = selectors.memes_of_owner(user=request.user).select_related("owner")
+    queryset = selectors.memes_of_owner(user=request.user).select_related(*OWNER_RELATED)
     count = queryset.count()
     memes = list(queryset[(page - 1) * page_size : page * page_size])
     next_url, previous_url = _page_links(request, page, page_size, count)
@@ -466,7 +467,7 @@ def meme_moderate(request, meme_id: int, payload: MemeModerateIn):
         return Status(403, {"detail": "Only staff can moderate memes."})
     meme = selectors.meme_get_visible(meme_id=meme_id, user=request.user)
     meme = services.meme_moderate(meme=meme, user=request.user, action=payload.action, reason=payload.reason)
-    return meme_detail(request, Meme.objects.select_related("template", "owner").get(pk=meme.pk))
+    return meme_detail(request, Meme.objects.select_related("template", *OWNER_RELATED).get(pk=meme.pk))
 
 
 # --- Templates ------------------------------------------------------------------------------------

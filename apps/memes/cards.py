@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from apps.memes import generation, render
 from apps.memes.models import REACTIONS, Meme
+from apps.memes.people import PublicAuthor, public_author
 
 # Who is looking, as far as a card's buttons go: anonymous visitors get login links, members get
 # vote and reaction buttons, staff also a Hide button. A live card is rendered once per audience.
@@ -80,6 +81,11 @@ class MemeCard:
     @property
     def pk(self) -> int:
         return self.meme.pk
+
+    @property
+    def author(self) -> PublicAuthor:
+        """The maker's public name and avatar (never their email)."""
+        return public_author(self.meme.owner)
 
     @property
     def captions(self) -> list[str]:

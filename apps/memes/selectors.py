@@ -7,6 +7,7 @@ from django.http import Http404
 
 from apps.memes import trending
 from apps.memes.models import Meme, MemeReaction, MemeTemplate, MemeVote
+from apps.memes.people import OWNER_RELATED
 
 
 def _signed_in(user) -> bool:
@@ -16,14 +17,14 @@ def _signed_in(user) -> bool:
 def feed_memes() -> QuerySet[Meme]:
     """Memes everyone may see: public and not flagged or hidden."""
     return Meme.objects.filter(is_public=True, moderation=Meme.Moderation.VISIBLE).select_related(
-        "template", "owner"
+        "template", *OWNER_RELATED
     )
 
 
 def meme_get_visible(*, meme_id: int, user=None) -> Meme:
     """A meme the user may see: in the feed, their own, or any for staff. 404 otherwise (never 403:
     a private meme's existence is not revealed)."""
-    queryset = Meme.objects.select_related("template", "owner")
+    queryset = Meme.objects.select_related("template", *OWNER_RELATED)
     if not _signed_in(user):
         queryset = queryset.filter(is_public=True, moderation=Meme.Moderation.VISIBLE)
     elif not user.is_staff:

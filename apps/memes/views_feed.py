@@ -21,11 +21,15 @@ from apps.memes.render import RenderError
 from apps.memes.views_files import template_image_url
 
 PAGE_SIZE = 10
+_reactions_per_vote = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(
+    round(1 / trending.REACTION_WEIGHT), f"{1 / trending.REACTION_WEIGHT:g}"
+)
+# Said in words for visitors; the formula itself is in apps/memes/trending.py and the README.
 TRENDING_HELP = (
-    "Trending ranks memes by score with time decay: hot = sign(s) × log10(max(|s|, 1)) + age bonus, "
-    f"where s = up votes − down votes + {trending.REACTION_WEIGHT:g} × reactions. Every "
-    f"{trending.DECAY_SECONDS / 3600:g} hours of age count as much as ten times the score, so new "
-    "memes get their chance and old favourites slowly make room."
+    "Trending puts first the memes people like most: up votes count for a meme, down votes against "
+    f"it, and every {_reactions_per_vote} reactions count as one more up vote. Newer memes get a head "
+    "start, so a fresh meme with a few votes can sit above an older one with many, and yesterday's "
+    "favourites slowly make room."
 )
 
 

@@ -141,3 +141,54 @@ def test_after_a_reconnect_the_feed_fetches_what_it_missed(new_page, meme_starte
     visitor.evaluate("() => htmx.trigger(document.getElementById('meme-live'), 'htmx:wsOpen')")
     expect(visitor.locator(f"#meme-{meme.pk}")).to_be_visible()
     expect(visitor.locator("#feed-latest > article").first).to_have_id(f"meme-{meme.pk}")
+
+
+def test_visitors_see_each_makers_public_name_and_avatar_and_trending_in_words(page, meme_starter):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    from apps.collaborations.models import InfluencerProfile
+    from apps.memes.generation import spec_from_input
+    from apps.memes.models import MemeTemplate
+    from apps.memes.people import made_up_name
+    from apps.memes.services import meme_create
+    from tests.factories import UserFactory
+
+    newcomer = UserFactory(email="jane.doe.private@example.com", display_name="")
+    ivy = InfluencerFactory(email="ivy.chen@example.com", display_name="")
+    photo = Image.new("RGB", (96, 96), "#f4b183")
+    ImageDraw.Draw(photo).ellipse((24, 18, 72, 66), fill="#8a4b2a")
+    buffer = io.BytesIO()
+    photo.save(buffer, "PNG")
+    profile = InfluencerProfile(user=ivy, slug="ivy-creates", is_public=True)
+    profile.photo.save("ivy.png", ContentFile(buffer.getvalue()), save=False)
+    profile.save()
+    maya = UserFactory(display_name="Maya Maker")
+    template = MemeTemplate.objects.get(slug="this-is-fine")
+    for author, texts in (
+        (newcomer, ["First meme", "be gentle"]),
+        (ivy, ["Creator", "life"]),
+        (maya, ["Hi", "all"]),
+    ):
+        meme_create(user=author, spec=spec_from_input(template=template, texts=texts), is_public=True)
+
+    page.goto("/memes/")
+
+    bylines = page.locator(".meme-author")
+    expect(bylines).to_have_text(["Maya Maker", "@ivy-creates", made_up_name(newcomer.pk)])
+    expect(page.locator(".meme-avatar").nth(0)).to_have_text("MM")
+    expect(page.locator(".meme-avatar").nth(2)).to_have_text(re.compile(r"^[A-Z]{2}$"))
+    page.wait_for_function(
+        "() => { const img = document.querySelector('img.meme-avatar-photo');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
+    body = page.locator("body")
+    for hidden in ("jane.doe", "ivy.chen", "A member", "{#", "log10"):
+        expect(body).not_to_contain_text(hidden)
+    expect(page.locator("#trending-formula")).to_contain_text("Newer memes get a head start")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.meme-card-image img')].every(i => i.naturalWidth > 0)"
+    )
+    screenshot(page, "meme-feed-authors")
