@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from apps.core.forms import TagsField, TagsWidget
 from apps.core.images import image_clean_upload
 
 from .models import InfluencerProfile
 from .selectors import PLATFORM_LABELS
-from .services import PLATFORMS
+from .services import (
+    FOLLOWER_FORMATS,
+    HANDLE_RULES,
+    MAX_FOLLOWERS,
+    PLATFORMS,
+    follower_count_parse,
+    influencer_handle_clean,
+)
 
 BIO_MAX = 1000
-MAX_FOLLOWERS = 2_000_000_000
 
 
 class BioField(forms.CharField):
@@ -24,12 +31,15 @@ class BioField(forms.CharField):
 
 
 class FollowerCountField(forms.IntegerField):
-    """A whole number; thousands separators people type ("12,500", "12 500") are fine."""
+    """A whole number as people type it: "12,400", "12.400", "12 400", "25k", "1.2M" are fine."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = "".join(ch for ch in value.strip() if ch not in ",_' \u00a0\u202f")
-        return super().to_python(value)
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return follower_count_parse(value)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def follower_field(platform: str) -> FollowerCountField:
@@ -39,7 +49,7 @@ def follower_field(platform: str) -> FollowerCountField:
         min_value=0,
         max_value=MAX_FOLLOWERS,
         error_messages={
-            "invalid": "Enter a whole number of followers, like 12500.",
+            "invalid": FOLLOWER_FORMATS,
             "min_value": "A follower count cannot be negative.",
             "max_value": "Enter a follower count up to 2 billion.",
         },
@@ -47,6 +57,21 @@ def follower_field(platform: str) -> FollowerCountField:
 
 
 class InfluencerProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label="Public name",
+        max_length=80,
+        help_text="The name brands see on your page: yours, or the one you create under.",
+        error_messages={"required": "Give the name brands will see on your page."},
+    )
+    handle = forms.CharField(
+        label="Handle",
+        max_length=31,
+        help_text=f"Your page's address. {HANDLE_RULES} Links to an old handle keep working.",
+        error_messages={"required": "Choose a handle: it is the address of your public page."},
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"}
+        ),
+    )
     photo = forms.FileField(
         label="Profile photo",
         required=False,
@@ -88,6 +113,8 @@ class InfluencerProfileForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
+                "display_name": profile.display_name,
+                "handle": profile.slug,
                 "bio": profile.bio,
                 "audience_roles": profile.audience_roles,
                 "audience_industries": profile.audience_industries,
@@ -107,6 +134,12 @@ class InfluencerProfileForm(forms.Form):
 
     def follower_fields(self):
         return [self[f"followers_{platform}"] for platform in PLATFORMS]
+
+    def clean_handle(self):
+        try:
+            return influencer_handle_clean(handle=self.cleaned_data["handle"], profile=self.profile)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["handle"]) from None
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")

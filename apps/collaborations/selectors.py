@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from allauth.socialaccount.models import SocialAccount
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
+from PIL import Image
 
 from apps.accounts.models import User
 
@@ -85,9 +88,15 @@ class Completeness:
 def influencer_profile_get_public(*, slug: str, viewer: User | None = None) -> InfluencerProfile:
     """The profile behind /influencer/@<slug>/: public ones for everyone, a private one for its owner.
 
-    Anyone else gets a 404 for a private profile, exactly as for a slug that does not exist.
+    Anyone else gets a 404 for a private profile, exactly as for a slug that does not exist (an old
+    handle of a private profile too, so it does not give away the new one). `slug` may be an old
+    handle: the returned profile's slug is then another, and the page redirects to it.
     """
+    slug = slug.lower()  # handles are stored in lower case: /@Ivy-Chen/ is /@ivy-chen/
     profile = InfluencerProfile.objects.select_related("user").filter(slug=slug).first()
+    if profile is None:
+        # A handle the profile had before: the caller redirects to the current one.
+        profile = InfluencerProfile.objects.select_related("user").filter(past_handles__slug=slug).first()
     if profile is None:
         raise Http404("No such influencer.")
     is_owner = viewer is not None and viewer.is_authenticated and viewer.pk == profile.user_id
@@ -200,3 +209,14 @@ def initials(name: str) -> str:
     words = [w for w in name.replace(".", " ").replace("_", " ").split() if w[:1].isalnum()]
     letters = "".join(w[0] for w in words[:2]).upper()
     return letters or "?"
+
+
+def photo_preview_data_url(content, *, size: int = 256) -> str:
+    """A small inline preview of a photo that is chosen but not saved yet (it has no address)."""
+    content.seek(0)
+    with Image.open(content) as image:
+        image.thumbnail((size, size))
+        out = io.BytesIO()
+        image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB").save(out, format="PNG")
+    content.seek(0)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()

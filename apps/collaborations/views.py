@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -54,7 +54,7 @@ def _owner_context(request, profile: InfluencerProfile, accounts) -> dict:
         "public_url": request.build_absolute_uri(
             reverse("collaborations:public_profile", args=[profile.slug])
         ),
-        "initials": selectors.initials(request.user.name),
+        "initials": selectors.initials(profile.public_name),
     }
 
 
@@ -76,31 +76,32 @@ def home(request):
 def profile_edit(request):
     profile, accounts = _own_profile(request)
     form = InfluencerProfileForm(request.POST or None, request.FILES or None, profile=profile)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            # Everything or nothing: the form is valid, and a service refusing now rolls back.
-            with transaction.atomic():
-                profile = services.influencer_profile_update(
-                    profile=profile,
-                    bio=data["bio"],
-                    audience_roles=data["audience_roles"],
-                    audience_industries=data["audience_industries"],
-                    audience_geographies=data["audience_geographies"],
-                    is_public=data["is_public"],
-                    photo=data["photo"],
-                    remove_photo=data["remove_photo"],
-                )
-                for platform, count in form.follower_changes().items():
-                    profile = services.influencer_set_follower_count(
-                        profile=profile, platform=platform, count=count
-                    )
-        except ValidationError as exc:
-            profile.refresh_from_db()
-            _add_errors(form, exc)
+    held_token, held_preview = "", ""
+    if request.method == "POST":
+        valid = form.is_valid()
+        chosen = (form.cleaned_data or {}).get("photo")  # a new, valid photo (re-encoded)
+        held_token = request.POST.get("photo_token", "")
+        held = None
+        if chosen is None:
+            held = services.influencer_photo_held(profile=profile, token=held_token)
+        if valid:
+            try:
+                profile = _save(profile, form, photo=chosen or held)
+            except ValidationError as exc:
+                profile.refresh_from_db()
+                _add_errors(form, exc)
+            else:
+                services.influencer_photo_release(profile=profile, token=held_token)
+                messages.success(request, "Your profile is saved.")
+                return redirect("collaborations:profile_edit")
+        # Not saved: the photo chosen is kept for the next try, so it need not be picked again.
+        if chosen is not None:
+            services.influencer_photo_release(profile=profile, token=held_token)
+            held_token, held = services.influencer_photo_hold(profile=profile, photo=chosen), chosen
+        if held is not None:
+            held_preview = selectors.photo_preview_data_url(held)
         else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("collaborations:profile_edit")
+            held_token = ""
     return render(
         request,
         "collaborations/profile_edit.html",
@@ -109,9 +110,32 @@ def profile_edit(request):
             "form": form,
             "follower_rows": _follower_rows(form, profile),
             "bio_max": InfluencerProfileForm.base_fields["bio"].max_length,
+            "photo_token": held_token,
+            "photo_preview": held_preview,
             "active": "profile",
         },
     )
+
+
+def _save(profile: InfluencerProfile, form: InfluencerProfileForm, *, photo) -> InfluencerProfile:
+    """Everything or nothing: the form is valid, and a service refusing now rolls back."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        profile = services.influencer_profile_update(
+            profile=profile,
+            display_name=data["display_name"],
+            handle=data["handle"],
+            bio=data["bio"],
+            audience_roles=data["audience_roles"],
+            audience_industries=data["audience_industries"],
+            audience_geographies=data["audience_geographies"],
+            is_public=data["is_public"],
+            photo=photo,
+            remove_photo=data["remove_photo"] and photo is None,
+        )
+        for platform, count in form.follower_changes().items():
+            profile = services.influencer_set_follower_count(profile=profile, platform=platform, count=count)
+    return profile
 
 
 def _follower_rows(form: InfluencerProfileForm, profile: InfluencerProfile) -> list[dict]:
@@ -159,6 +183,8 @@ def follower_count_save(request, platform: str):
 
 def public_profile(request, slug: str):
     profile = selectors.influencer_profile_get_public(slug=slug, viewer=request.user)
+    if profile.slug != slug:  # an old handle, or another case: one address per profile
+        return HttpResponsePermanentRedirect(reverse("collaborations:public_profile", args=[profile.slug]))
     counts = selectors.influencer_follower_counts(profile=profile)
     return render(
         request,
@@ -166,7 +192,7 @@ def public_profile(request, slug: str):
         {
             "profile": profile,
             "person": profile.user,
-            "initials": selectors.initials(profile.user.name),
+            "initials": selectors.initials(profile.public_name),
             "follower_rows": [row for row in counts if row.listed],
             "accounts": selectors.influencer_connected_accounts(user=profile.user),
             "is_owner": request.user.is_authenticated and request.user.pk == profile.user_id,
@@ -178,6 +204,8 @@ def public_profile(request, slug: str):
 def profile_photo(request, slug: str):
     """The photo, through the same access rule as the page (a private profile's photo is not public)."""
     profile = selectors.influencer_profile_get_public(slug=slug, viewer=request.user)
+    if profile.slug != slug:
+        return HttpResponsePermanentRedirect(reverse("collaborations:profile_photo", args=[profile.slug]))
     # The URL carries a version (?v=), so a new photo is a new URL.
     return stored_file_response(
         profile.photo, public=profile.is_public, max_age=86400 if profile.is_public else 300

@@ -11,6 +11,7 @@ from PIL import Image
 from apps.collaborations.models import InfluencerProfile
 from apps.collaborations.services import influencer_set_follower_count
 from tests.collaborations.conftest import png_bytes, png_claiming, png_upload
+from tests.factories import InfluencerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,8 @@ EDIT_URL = reverse("collaborations:profile_edit")
 
 def form_data(**overrides):
     data = {
+        "display_name": "Ivy Chen",
+        "handle": "ivy-chen",
         "bio": "I write about payments for finance teams.",
         "audience_roles": "CFOs, Founders",
         "audience_industries": "Fintech",
@@ -119,7 +122,7 @@ def test_uploading_a_photo_stores_it_re_encoded_and_serves_it(signed_in, profile
 def test_the_editor_previews_the_current_photo(signed_in, profile):
     signed_in.post(EDIT_URL, {**form_data(), "photo": png_upload()})
     response = signed_in.get(EDIT_URL)
-    assert reverse("collaborations:profile_photo", args=[profile.slug]).encode() in response.content
+    assert reverse("collaborations:profile_photo", args=[reload(profile).slug]).encode() in response.content
     assert b'name="remove_photo"' in response.content
 
 
@@ -143,6 +146,7 @@ def assert_nothing_saved(profile, before):
     assert after.follower_counts == before.follower_counts
     assert after.is_public == before.is_public
     assert after.photo.name == before.photo.name
+    assert (after.slug, after.display_name) == (before.slug, before.display_name)
 
 
 def field_error(response, field: str) -> str:
@@ -162,7 +166,10 @@ def field_error(response, field: str) -> str:
         ({"audience_roles": ", ".join(f"role {i}" for i in range(21))}, "audience_roles", "At most 20 tags"),
         ({"audience_geographies": "x" * 61}, "audience_geographies", "60 characters"),
         ({"followers_x": "-5"}, "followers_x", "cannot be negative"),
-        ({"followers_linkedin": "12k"}, "followers_linkedin", "whole number"),
+        ({"followers_linkedin": "lots"}, "followers_linkedin", "like 12400, 12,400, 25k or 1.2M"),
+        ({"followers_linkedin": "12.4"}, "followers_linkedin", "like 12400, 12,400, 25k or 1.2M"),
+        ({"handle": "Ivy Chen!"}, "handle", "letters, digits and hyphens"),
+        ({"display_name": " "}, "display_name", "the name brands will see"),
         ({"followers_youtube": "3000000000"}, "followers_youtube", "up to 2 billion"),
     ],
 )
@@ -174,7 +181,7 @@ def test_invalid_fields_show_errors_next_to_them_and_save_nothing(
     response = signed_in.post(EDIT_URL, form_data(**{"followers_tiktok": "77", **overrides}))
     assert response.status_code == 200
     assert message in field_error(response, field)
-    assert b"Nothing was saved." in response.content
+    assert b"Nothing was saved yet." in response.content
     assert_nothing_saved(profile, before)
 
 
@@ -303,7 +310,7 @@ def test_inline_save_shows_the_error_in_the_row(signed_in, profile):
     )
     html = response.content.decode()
     assert response.status_code == 200  # htmx swaps only 2xx responses
-    assert "whole number" in html
+    assert "like 12400, 12,400, 25k or 1.2M" in html
     assert 'value="lots"' in html
     assert "tiktok" not in reload(profile).follower_counts
 
@@ -365,6 +372,7 @@ def test_the_editor_query_count_does_not_grow_with_the_data(
 
 def test_a_full_save_is_a_bounded_number_of_queries(signed_in, profile, django_assert_max_num_queries):
     data = form_data(
+        handle=profile.slug,
         followers_x="1",
         followers_linkedin="2",
         followers_instagram="3",
@@ -375,3 +383,89 @@ def test_a_full_save_is_a_bounded_number_of_queries(signed_in, profile, django_a
     with django_assert_max_num_queries(14):
         response = signed_in.post(EDIT_URL, {**data, "photo": SimpleUploadedFile("a.png", png_bytes())})
     assert response.status_code == 302
+
+
+# --- Follower counts as people type them ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed,count",
+    [
+        ("12,400", 12_400),
+        ("12.400", 12_400),
+        ("12 400", 12_400),
+        ("25k", 25_000),
+        ("25K", 25_000),
+        ("1.2M", 1_200_000),
+        ("1,2M", 1_200_000),
+        ("12.5k", 12_500),
+    ],
+)
+def test_common_ways_of_writing_a_follower_count_are_accepted(signed_in, profile, typed, count):
+    response = signed_in.post(EDIT_URL, form_data(followers_linkedin=typed))
+    assert response.status_code == 302
+    assert reload(profile).follower_counts["linkedin"]["count"] == count
+
+
+def test_inline_save_accepts_25k(signed_in, profile):
+    signed_in.post(
+        reverse("collaborations:follower_count_save", args=["x"]),
+        {"followers_x": "25k"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert reload(profile).follower_counts["x"]["count"] == 25_000
+
+
+# --- A failed save keeps what was entered, the photo too ------------------------------------------
+
+
+def token_in(response) -> str:
+    html = response.content.decode()
+    marker = 'name="photo_token" value="'
+    assert marker in html, "the form carries no token for the photo chosen"
+    return html.split(marker, 1)[1].split('"', 1)[0]
+
+
+def test_a_failed_save_shows_every_valid_field_again(signed_in, profile):
+    response = signed_in.post(EDIT_URL, form_data(followers_x="lots", bio="Payments for CFOs."))
+    html = response.content.decode()
+    assert "Payments for CFOs.</textarea>" in html
+    assert 'value="Ivy Chen"' in html and 'value="ivy-chen"' in html
+    assert "CFOs" in html and "Fintech" in html
+
+
+def test_a_valid_photo_is_kept_across_a_failed_save(signed_in, profile, media_root):
+    response = signed_in.post(EDIT_URL, {**form_data(followers_x="lots"), "photo": png_upload()})
+    assert response.status_code == 200 and not reload(profile).photo
+    assert 'src="data:image/png;base64,' in response.content.decode()  # the preview of the chosen photo
+    token = token_in(response)
+    # The count fixed and saved, without choosing the photo again.
+    response = signed_in.post(EDIT_URL, {**form_data(followers_x="12,400"), "photo_token": token})
+    assert response.status_code == 302
+    saved = reload(profile)
+    assert saved.photo and saved.follower_counts["x"]["count"] == 12_400
+    assert not list(media_root.rglob("pending/*"))  # the held copy is gone once saved
+
+
+def test_the_photo_stays_kept_through_a_second_failed_save(signed_in, profile):
+    first = signed_in.post(EDIT_URL, {**form_data(followers_x="lots"), "photo": png_upload()})
+    second = signed_in.post(EDIT_URL, {**form_data(followers_x="still lots"), "photo_token": token_in(first)})
+    assert signed_in.post(EDIT_URL, {**form_data(), "photo_token": token_in(second)}).status_code == 302
+    assert reload(profile).photo
+
+
+def test_another_influencers_photo_token_is_ignored(client, signed_in, profile):
+    other = InfluencerFactory()
+    client.force_login(other)
+    response = client.post(
+        EDIT_URL, {**form_data(followers_x="lots", handle="other-one"), "photo": png_upload()}
+    )
+    token = token_in(response)
+    signed_in.force_login(profile.user)
+    signed_in.post(EDIT_URL, {**form_data(), "photo_token": token})
+    assert not reload(profile).photo
+
+
+def test_a_forged_photo_token_is_ignored(signed_in, profile):
+    response = signed_in.post(EDIT_URL, {**form_data(), "photo_token": "influencers/1/pending/x.png"})
+    assert response.status_code == 302 and not reload(profile).photo

@@ -137,3 +137,56 @@ def expect_public_profile(page):
     photo = page.get_by_role("img", name="Photo of Ivy Chen")
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 320
+
+
+def test_a_failed_save_keeps_the_photo_and_a_new_handle_redirects_the_old_one(
+    new_page, site_server, tmp_path
+):
+    # No display name at sign-up: the first handle must not be the email's local part.
+    person = InfluencerFactory(email="ivy.chen1987@creates.example", display_name="")
+    page = new_page()
+    log_in(page, person.email)
+    page.goto(f"{site_server.url}/influencer/profile/")
+    first_handle = page.locator("input[name=handle]").input_value()
+    assert re.fullmatch(r"creator-[a-z0-9]{6}", first_handle), first_handle
+    expect(page.locator(".profile-layout")).not_to_contain_text("ivy.chen1987")
+
+    page.fill("input[name=display_name]", "Ivy Chen")
+    page.fill("input[name=handle]", "Ivy-Chen")
+    page.set_input_files("input[name=photo]", str(portrait(tmp_path / "ivy.png")))
+    page.fill("textarea[name=bio]", BIO)
+    add_tags(page, "Audience roles", ["CFOs"])
+    page.fill("input[name=followers_youtube]", "25k")
+    page.fill("input[name=followers_instagram]", "lots")
+    page.get_by_role("button", name="Save profile").click()
+
+    # Refused for the one bad count; everything else is still there, the photo too.
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was saved yet")
+    expect(page.get_by_role("alert")).to_contain_text("the photo you chose too")
+    expect(page.locator("#follower-row-instagram")).to_contain_text("like 12400, 12,400, 25k or 1.2M")
+    expect(page.locator("#photo-preview img")).to_have_attribute(
+        "src", re.compile(r"^data:image/png;base64,")
+    )
+    expect(page.locator("#photo-kept")).to_be_visible()
+    expect(page.locator("textarea[name=bio]")).to_have_value(BIO)
+    expect(page.locator("input[name=display_name]")).to_have_value("Ivy Chen")
+    expect(page.locator("input[name=handle]")).to_have_value("Ivy-Chen")
+    screenshot(page, "influencer-profile-failed-save-keeps-photo")
+
+    page.fill("input[name=followers_instagram]", "1.2M")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    expect(page.locator("#photo-preview img")).to_have_attribute("src", re.compile(r"/@ivy-chen/photo\?v="))
+    assert page.locator("#share-url").input_value().endswith("/influencer/@ivy-chen/")
+    profile = InfluencerProfile.objects.get(user=person)
+    assert profile.photo and (profile.slug, profile.display_name) == ("ivy-chen", "Ivy Chen")
+    assert profile.follower_counts["youtube"]["count"] == 25_000
+    assert profile.follower_counts["instagram"]["count"] == 1_200_000
+
+    # A link to the first handle still works: it lands on the new address.
+    visitor = new_page()
+    visitor.goto(f"{site_server.url}/influencer/@{first_handle}/")
+    expect(visitor).to_have_url(re.compile(r"/influencer/@ivy-chen/$"))
+    expect(visitor.get_by_role("heading", name="Ivy Chen")).to_be_visible()
+    expect(visitor.locator("body")).not_to_contain_text("ivy.chen1987")
+    screenshot(visitor, "influencer-public-profile-new-handle")
