@@ -14,6 +14,7 @@ from django import forms
 from django.utils.html import format_html
 
 from apps.core.forms import TagsField
+from apps.core.images import MAX_UPLOAD_BYTES
 
 from .models import Brand, Industry, MembershipRole, Tone
 from .services import MAX_PILLARS, MAX_TAGS, MAX_VOICE_SAMPLES
@@ -116,7 +117,20 @@ class NameForm(BrandStepForm):
 
 
 class IndustryForm(BrandStepForm):
+    """The industry: a radio card per active industry (a search box filters them when JavaScript
+    runs), or its name typed in, and optionally the brand's own words for it."""
+
     industry = forms.CharField(label="Industry", required=False)
+    industry_description = forms.CharField(
+        label="Describe your industry",
+        required=False,
+        max_length=300,
+        help_text="Optional, in your own words. Trends are matched to them instead of the "
+        "industry's description; most useful with Other.",
+        widget=forms.TextInput(
+            attrs={"placeholder": "e.g. Specialty coffee roasting and cafés for offices", "maxlength": 300}
+        ),
+    )
 
     def __init__(self, *args, industries=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,11 +139,18 @@ class IndustryForm(BrandStepForm):
         )
 
     def initial_for(self, brand):
-        return {"industry": brand.industry_id}
+        return {"industry": brand.industry_id, "industry_description": brand.industry_description}
 
     def clean_industry(self):
-        value = str(self.cleaned_data.get("industry") or "").strip()
-        return int(value) if value.isdigit() else None
+        """The chosen industry's id: from a radio card (its id) or a typed name or slug."""
+        value = " ".join(str(self.cleaned_data.get("industry") or "").split())
+        if value.isdigit():
+            return int(value)
+        match = next((i for i in self.industries if value.lower() in (i.name.lower(), i.slug.lower())), None)
+        return match.pk if match else None
+
+    def clean_industry_description(self):
+        return " ".join((self.cleaned_data.get("industry_description") or "").split())
 
     def selected(self) -> str:
         value = self["industry"].value()
@@ -144,6 +165,9 @@ class IdentityForm(BrandStepForm):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
     remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+    # With JavaScript the logo travels once, with the colour suggestions; the form then sends the
+    # token the server kept it under instead of the file (a file sent with the form still wins).
+    logo_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     primary_color = forms.CharField(
         label="Primary colour",
         required=False,
@@ -165,6 +189,11 @@ class IdentityForm(BrandStepForm):
 
     def initial_for(self, brand):
         return {"primary_color": brand.primary_color, "secondary_color": brand.secondary_color}
+
+    @property
+    def logo_max_bytes(self) -> int:
+        """The upload limit the browser checks before sending a logo (the server checks again)."""
+        return MAX_UPLOAD_BYTES
 
     def clean(self):
         cleaned = super().clean()

@@ -9,7 +9,10 @@ from apps.core.models import TimeStampedModel
 
 
 class Industry(models.Model):
-    """An industry a brand can pick. Operators add more in the admin."""
+    """An industry a brand can pick (seeded by migrations 0003 and 0005). Operators add more in the
+    admin. "other" is the placeholder for brands that describe their own industry."""
+
+    OTHER = "other"
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=80)
@@ -61,6 +64,12 @@ class Brand(TimeStampedModel):
     # Profile, filled by the onboarding wizard and editable in the brand settings.
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, null=True, blank=True, related_name="brands"
+    )
+    industry_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The brand's industry in its own words; trend matching uses it instead of the "
+        "industry's description.",
     )
     logo = models.ImageField(upload_to=_logo_path, blank=True)
     primary_color = models.CharField(max_length=7, default="#4F46E5")

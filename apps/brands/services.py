@@ -7,12 +7,14 @@ import secrets
 import zoneinfo
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.core.images import image_field_replace, image_upload_clean
+from apps.core.images import CleanImage, image_field_replace, image_upload_clean
 from apps.core.text import tags_clean, unique_slug
 
 from .models import (
@@ -105,13 +107,27 @@ def brand_set_name(*, brand: Brand, name: str) -> Brand:
     return brand
 
 
-def brand_set_industry(*, brand: Brand, industry_id: int | str | None) -> Brand:
+MAX_INDUSTRY_DESCRIPTION = 300
+
+
+def brand_set_industry(
+    *, brand: Brand, industry_id: int | str | None, description: str | None = None
+) -> Brand:
+    """The brand's industry from the list and, when `description` is given, its own words for it
+    ("" clears them; None keeps them): trend matching uses those instead of the list's description."""
     industry = Industry.objects.filter(pk=industry_id, is_active=True).first() if industry_id else None
     if industry is None:
         raise ValidationError({"industry": "Choose your industry."})
+    if description is not None:
+        description = " ".join(description.split())
+        if len(description) > MAX_INDUSTRY_DESCRIPTION:
+            raise ValidationError(
+                {"industry_description": f"Keep it under {MAX_INDUSTRY_DESCRIPTION} characters."}
+            )
+        brand.industry_description = description
     brand.industry = industry
     _advance(brand, OnboardingStep.INDUSTRY)
-    brand.save(update_fields=["industry", "onboarding_step", "updated_at"])
+    brand.save(update_fields=["industry", "industry_description", "onboarding_step", "updated_at"])
     _profile_changed(brand)
     return brand
 
@@ -136,6 +152,39 @@ def brand_set_identity(
     _advance(brand, OnboardingStep.IDENTITY)
     brand.save(update_fields=["logo", "primary_color", "secondary_color", "onboarding_step", "updated_at"])
     return brand
+
+
+# A logo picked in the identity step is uploaded once: the colour-suggestion request keeps the
+# cleaned file here under a token, and saving the step sends the token instead of the file again.
+LOGO_STASH_SECONDS = 60 * 60
+
+
+def _logo_stash_key(brand_id: int, token: str) -> str:
+    return f"brand-logo-stash:{brand_id}:{token}"
+
+
+def brand_logo_stash(*, brand: Brand, clean: CleanImage) -> str:
+    """Keep a cleaned logo for LOGO_STASH_SECONDS; returns the token that stands for it."""
+    token = secrets.token_urlsafe(24)
+    cache.set(
+        _logo_stash_key(brand.pk, token),
+        {"name": clean.content.name, "data": clean.content.read()},
+        LOGO_STASH_SECONDS,
+    )
+    return token
+
+
+def brand_logo_stashed(*, brand: Brand, token: str) -> ContentFile | None:
+    """The logo kept under `token` for this brand (another brand's token finds nothing), or None."""
+    if not token:
+        return None
+    kept = cache.get(_logo_stash_key(brand.pk, token))
+    return ContentFile(kept["data"], name=kept["name"]) if kept else None
+
+
+def brand_logo_stash_drop(*, brand: Brand, token: str) -> None:
+    if token:
+        cache.delete(_logo_stash_key(brand.pk, token))
 
 
 def _clean_list(values, *, field: str, max_items: int, max_length: int, what: str) -> list[str]:

@@ -160,15 +160,20 @@ def _save_step(step: Step, *, brand: Brand, data: dict, action: str) -> Brand:
     if step.slug == "name":
         return services.brand_set_name(brand=brand, name=data["name"])
     if step.slug == "industry":
-        return services.brand_set_industry(brand=brand, industry_id=data["industry"])
+        return services.brand_set_industry(
+            brand=brand, industry_id=data["industry"], description=data["industry_description"]
+        )
     if step.slug == "identity":
-        return services.brand_set_identity(
+        token = data.get("logo_token", "")
+        saved = services.brand_set_identity(
             brand=brand,
             primary_color=data["primary_color"],
             secondary_color=data["secondary_color"],
-            logo=data["logo"],
+            logo=data["logo"] or services.brand_logo_stashed(brand=brand, token=token),
             remove_logo=data["remove_logo"],
         )
+        services.brand_logo_stash_drop(brand=brand, token=token)
+        return saved
     if step.slug == "pillars":
         return services.brand_set_pillars(brand=brand, pillars=data["pillars"])
     if step.slug == "audience":
@@ -400,13 +405,15 @@ def _thumbnail_data_url(image: Image.Image) -> str:
 @brand_user_required
 @require_POST
 def logo_colors(request, brand_id: int):
-    """Colours suggested from a logo the user just picked; nothing is saved until the step is."""
+    """Colours suggested from a logo the user just picked. The cleaned file is kept under a token
+    the step's form sends on save instead of uploading the file again; nothing is saved until then."""
     brand = selectors.brand_get_for_user(user=request.user, brand_id=brand_id)
     context: dict = {"brand": brand, "logo_errors": [], "suggested_colors": [], "preview": ""}
     upload = request.FILES.get("logo")
     if upload is None:
         context["suggested_colors"] = _logo_colors_saved(brand)
     else:
+        context["logo_token_swap"] = True  # a new pick replaces (or, refused, clears) the token
         try:
             clean = image_clean_upload(upload, name="logo")
         except ValidationError as exc:
@@ -414,6 +421,7 @@ def logo_colors(request, brand_id: int):
         else:
             context["suggested_colors"] = _logo_colors(clean.image)
             context["preview"] = _thumbnail_data_url(clean.image)
+            context["logo_token"] = services.brand_logo_stash(brand=brand, clean=clean)
     return render(request, "brands/partials/logo_suggestions.html", context)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 
+from apps.brands.models import Industry
 from apps.brands.voice import voice_profile_summary
 
 FORMAT_INSTRUCTIONS = {
@@ -28,9 +29,16 @@ FORMAT_INSTRUCTIONS = {
 def system_prompt(*, brand) -> str:
     lines = [
         f"You write social media posts for {brand.name}"
-        + (f", a {brand.industry.name.lower()} brand." if brand.industry_id else "."),
+        # "Other" is a choice in a list, not an industry: never "an other brand".
+        + (
+            f", a {brand.industry.name.lower()} brand."
+            if brand.industry_id and brand.industry.slug != Industry.OTHER
+            else "."
+        ),
         f"Tone: {brand.default_tone}.",
     ]
+    if getattr(brand, "industry_description", ""):
+        lines.append(f"Industry, in the brand's words: {brand.industry_description}.")
     if brand.pillars:
         lines.append("Messaging pillars (every post supports one): " + "; ".join(brand.pillars) + ".")
     audience = ", ".join([*brand.audience_roles, *brand.audience_geographies, *brand.audience_company_sizes])

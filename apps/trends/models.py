@@ -130,6 +130,11 @@ class BrandEmbedding(models.Model):
     vector = models.BinaryField()
     pillar_vectors = models.BinaryField(help_text="float32 × 384 per pillar, in the pillars' order.")
     pillars = models.JSONField(default=list)
+    industry_vector = models.BinaryField(
+        default=b"",
+        blank=True,
+        help_text="float32 × 384: the brand's industry in its own words (empty: none).",
+    )
     text_digest = models.CharField(max_length=64, help_text="What was embedded; a change means recompute.")
     computed_at = models.DateTimeField()
 

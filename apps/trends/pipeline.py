@@ -46,15 +46,13 @@ from apps.integrations.sources.base import (
 from .categories import CATEGORY_DESCRIPTIONS
 from .embeddings import embed_texts
 from .models import SentimentLabel, Trend, TrendMention, TrendSnapshot, TrendSourceStatus, vector_to_bytes
-from .scoring import CATEGORIES
+from .scoring import CATEGORIES, INDUSTRY_COSINE
 
 logger = logging.getLogger(__name__)
 
 MAX_ITEM_AGE = timedelta(days=7)
 FADING_WINDOW = timedelta(hours=48)
 MOMENTUM_LOOKBACK = 3
-# A trend belongs to an industry its source query named, or whose description it is this close to.
-INDUSTRY_COSINE = 0.3
 TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_|ref$|ref_src$|cmpid$|s$|ncid$|ocid$|smid$)", re.I)
 
 

@@ -20,6 +20,11 @@
   with this trend, the similarity-weighted mean reward / 5 (apps.analytics.learning). A neutral
   0.5 where the brand has no similar past post.
 
+Industry filter: a trend is in a brand's industry when a source's query for that industry found
+it or its embedding is within INDUSTRY_COSINE of the industry's "name: description"; a brand that
+describes its industry in its own words also gets the trends that close to those words. "Other"
+filters nothing.
+
 Decision: skip when the trend is outside the brand's industry filter, when relevance ≤ 0.3 or
 when opportunity ≤ 0.3; recommend when final > 0.5; otherwise the watchlist.
 """
@@ -36,6 +41,9 @@ WEIGHTS = {"relevance": 0.35, "opportunity": 0.35, "format_fit": 0.20, "reward":
 RELEVANCE_COSINE_CEILING = 0.6
 SKIP_RELEVANCE_AT_OR_BELOW = 0.3
 SKIP_OPPORTUNITY_AT_OR_BELOW = 0.3
+# A trend belongs to an industry whose description (or a brand's own words for its industry) it
+# is at least this close to; the trend job tags trends with it (apps.trends.pipeline).
+INDUSTRY_COSINE = 0.3
 RECOMMEND_ABOVE = 0.5
 NEUTRAL_REWARD = 0.5
 SENTIMENT_MULTIPLIER = {"positive": 1.0, "neutral": 0.9, "negative": 0.75}
@@ -94,6 +102,10 @@ class BrandBatch:
     # The brands' rewarded past posts (apps.analytics.learning.PastRewards: vectors P × D, rewards
     # P in 0-5, brands P column index, ascending); when set, the learned reward comes from them.
     past: object | None = None
+    # B × D: each brand's industry in its own words, embedded (a zero row: it gave none). A trend
+    # is in such a brand's industry when it is this close to those words (as close as a listed
+    # industry's description would have to be) or in the listed industry the brand picked.
+    own_industries: np.ndarray | None = None
 
 
 @dataclass
@@ -197,6 +209,10 @@ def score(trends: TrendBatch, brands: BrandBatch) -> Scores:
         in_industry = trends.industries[:, np.maximum(brands.industries, 0)] | no_filter[None, :]
     else:
         in_industry = np.broadcast_to(no_filter[None, :], relevance.shape)
+    if brands.own_industries is not None and (own := np.any(brands.own_industries != 0, axis=1)).any():
+        in_industry = np.array(in_industry)
+        listed = in_industry[:, own] & ~no_filter[None, own]
+        in_industry[:, own] = listed | (trends.vectors @ brands.own_industries[own].T >= INDUSTRY_COSINE)
     skipped = (
         ~in_industry
         | (relevance <= SKIP_RELEVANCE_AT_OR_BELOW)

@@ -25,6 +25,7 @@ from . import cache as trend_cache
 from . import events
 from .embeddings import embed_texts
 from .models import (
+    EMBEDDING_DIM,
     BrandEmbedding,
     BrandTrendScore,
     Decision,
@@ -228,13 +229,26 @@ def _throttled_progress(run: TrendRefreshRun, progress: int) -> None:
 
 def brand_profile_text(brand: Brand) -> str:
     parts = []
-    if brand.industry_id and brand.industry.slug != "other":
+    own = brand_own_industry(brand)
+    if own:
+        parts.append(f"{own}.")
+    elif brand.industry_id and brand.industry.slug != Industry.OTHER:
         parts.append(f"{brand.industry.name}.")
     parts.append("; ".join(brand.pillars) + ".")
     audience = [*brand.audience_roles, *brand.audience_geographies, *brand.audience_company_sizes]
     if audience:
         parts.append("Audience: " + ", ".join(audience) + ".")
     return " ".join(parts)
+
+
+def brand_own_industry(brand: Brand) -> str:
+    """The brand's industry in its own words ('' when it gave none)."""
+    return " ".join((brand.industry_description or "").split()).rstrip(".")
+
+
+def _own_industry_vector(embedding: BrandEmbedding) -> np.ndarray:
+    vector = vector_from_bytes(embedding.industry_vector)
+    return vector if vector is not None else np.zeros(EMBEDDING_DIM, dtype=np.float32)
 
 
 def brand_embeddings_ensure(brands: Sequence[Brand], *, force: bool = False) -> dict[int, BrandEmbedding]:
@@ -249,8 +263,10 @@ def brand_embeddings_ensure(brands: Sequence[Brand], *, force: bool = False) -> 
     if stale:
         texts = [brand_profile_text(b) for b, _ in stale]
         pillar_texts = [p for b, _ in stale for p in b.pillars]
-        vectors = embed_texts(texts + pillar_texts)
-        profile, pillars = vectors[: len(texts)], vectors[len(texts) :]
+        own_texts = [brand_own_industry(b) for b, _ in stale if brand_own_industry(b)]
+        vectors = embed_texts(texts + pillar_texts + own_texts)
+        profile, pillars = vectors[: len(texts)], vectors[len(texts) : len(texts) + len(pillar_texts)]
+        own_vectors = iter(vectors[len(texts) + len(pillar_texts) :])
         offset, now = 0, timezone.now()
         for (brand, digest), vector in zip(stale, profile, strict=True):
             count = len(brand.pillars)
@@ -258,6 +274,9 @@ def brand_embeddings_ensure(brands: Sequence[Brand], *, force: bool = False) -> 
                 brand=brand,
                 defaults={
                     "vector": vector_to_bytes(vector),
+                    "industry_vector": vector_to_bytes(next(own_vectors))
+                    if brand_own_industry(brand)
+                    else b"",
                     "pillar_vectors": vector_to_bytes(pillars[offset : offset + count]),
                     "pillars": list(brand.pillars),
                     "text_digest": digest,
@@ -346,6 +365,7 @@ def brand_batch_build(
         ),
         platforms=np.vstack([platform_mask(platforms[b.pk]) for b in brands]),
         past=brand_past_rewards([b.pk for b in brands]),
+        own_industries=np.vstack([_own_industry_vector(embeddings[b.pk]) for b in brands]),
     )
 
 

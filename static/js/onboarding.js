@@ -70,6 +70,60 @@
     if (textId === "id_primary_color") setTarget(group.querySelector('[data-swatch-target="id_secondary_color"]'));
   });
 
+  // --- Logo: checked here before anything is sent (the server checks again), and sent once. ---
+  // The colour-suggestion request uploads it; the server keeps it and answers with a token
+  // (#logo-token) that saving the form sends instead of the file.
+  var LOGO_TYPES = { "image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WebP" };
+  function logoProblem(input) {
+    var file = input.files && input.files[0];
+    if (!file) return "";
+    if (!LOGO_TYPES[file.type]) {
+      return "“" + file.name + "” is not a PNG, JPEG or WebP image. Upload one of those (SVG and other formats are not accepted).";
+    }
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    if (max && file.size > max) {
+      return "The file is " + (file.size / 1048576).toFixed(1) + " MB; the limit is " + Math.floor(max / 1048576) +
+        " MB. Pick a smaller image (nothing was uploaded).";
+    }
+    return "";
+  }
+  function showLogoProblem(input, problem) {
+    var box = document.getElementById("logo-check-error");
+    var field = input.closest(".field");
+    if (box) {
+      box.textContent = "";
+      if (problem) {
+        var item = document.createElement("li");
+        item.textContent = problem;
+        box.appendChild(item);
+      }
+      box.hidden = !problem;
+    }
+    if (field) field.classList.toggle("has-error", !!problem);
+    input.setAttribute("aria-invalid", problem ? "true" : "false");
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-logo-input]")) return;
+    var problem = logoProblem(input);
+    showLogoProblem(input, problem);
+    if (problem) {
+      event.preventDefault(); // no request: the colour suggestions are not asked for
+      input.value = ""; // and the form will not send it either
+      var token = document.getElementById("logo-token");
+      if (token) token.value = "";
+    }
+  });
+  document.addEventListener("htmx:configRequest", function (event) {
+    // Saving the step: the logo was sent already if there is a token for it.
+    var form = event.detail.elt;
+    if (!form || form.tagName !== "FORM") return;
+    var token = form.querySelector("#logo-token");
+    if (!token || !token.value) return;
+    if (event.detail.formData) event.detail.formData.delete("logo");
+    if (event.detail.parameters && event.detail.parameters.delete) event.detail.parameters.delete("logo");
+  });
+
   // --- "Add another" rows (pillars, past posts) up to their limit. --------------------------
   function updateRepeat(field) {
     var list = field.querySelector("[data-repeat-list]");
