@@ -421,6 +421,11 @@ def render_claim(name: str) -> bool:
     return cache.add(_queued_key(name), 1, RENDER_QUEUED_TTL)
 
 
+def render_release(name: str) -> None:
+    """Forget that `name` was queued (the queue could not take it)."""
+    cache.delete(_queued_key(name))
+
+
 def render_is_queued(name: str) -> bool:
     return cache.get(_queued_key(name)) is not None
 

@@ -297,7 +297,12 @@ def rendered_ensure(
     if failure:
         raise render.RenderError(failure)
     if generation.render_claim(name):
-        tasks.meme_render_task.delay(generation.spec_data(spec), size, key)
+        try:
+            tasks.meme_render_task.delay(generation.spec_data(spec), size, key)
+        except Exception:  # broker down: the budget keeps a render affordable here, so draw it now
+            logger.exception("memes.render_enqueue_failed", extra={"render": name})
+            generation.render_release(name)
+            return generation.rendered_get_or_create(spec, size, key=key)
     deadline = time.monotonic() + (generation.render_wait() if wait is None else wait)
     while True:
         if default_storage.exists(name):

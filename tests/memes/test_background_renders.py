@@ -252,3 +252,17 @@ def test_a_new_animated_meme_opens_on_its_page_with_progress_until_it_is_drawn(c
     assert "Rendering the animation" not in figure
     assert f'src="/memes/r/{meme.cache_key}-full.gif"' in figure
     assert client.get(f"/memes/r/{meme.cache_key}-full.gif").status_code == 200
+
+
+def test_when_the_queue_is_down_an_animation_is_drawn_in_the_request_instead(
+    client, party, token, monkeypatch, settings
+):
+    def broker_down(*args):
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr(tasks.meme_render_task, "delay", broker_down)
+    settings.MEME_RENDER_WAIT = 0
+
+    response = api_post(client, token, PARTY)
+
+    assert response.status_code == 201 and response.json()["status"] == "ready"
