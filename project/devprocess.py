@@ -1,6 +1,7 @@
-"""`make run`'s worker and beat: Celery's when Redis is there, else the periodic jobs in-process.
+"""`make run`'s worker, beat and demo seed: Celery's when Redis is there, else the periodic jobs
+in-process.
 
-    python -m project.devprocess worker|beat
+    python -m project.devprocess worker|beat|seed
 
 Without Redis the broker is in-memory, so a separate worker could not receive what beat sends;
 the worker process then runs `manage.py run_local_jobs` and beat has nothing to do.
@@ -19,6 +20,8 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
+    if role == "seed":
+        seed_then_idle()
     if settings.USE_REDIS:
         args = {
             "worker": ["celery", "-A", "project", "worker", "--loglevel=INFO", "--concurrency=2"],
@@ -41,6 +44,19 @@ def main() -> None:
         print("beat: no Redis, so the worker process runs the periodic jobs itself.", flush=True)
         while True:  # honcho stops every process when one exits
             time.sleep(3600)
+
+
+def seed_then_idle() -> None:
+    """The slow part of the demo data (trends, their scores and four weeks of history), loaded while
+    the site already answers; `make run` loaded the accounts and the brand before starting it."""
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    print("seed: loading the rest of the demo data (trends, scores, four weeks of history)…", flush=True)
+    call_command("seed_demo")
+    print(f"seed: the demo data is complete ({time.monotonic() - started:.0f} s).", flush=True)
+    while True:  # honcho stops every process when one exits
+        time.sleep(3600)
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def test_seed_demo_is_idempotent():
     counts = (User.objects.count(), Brand.objects.count(), Notification.objects.count())
     call_command("seed_demo")
     assert (User.objects.count(), Brand.objects.count(), Notification.objects.count()) == counts
-    assert counts == (3, 1, 3)
+    assert counts == (4, 1, 4)  # brand owner, editor, influencer, staff: a welcome each
     brand = Brand.objects.get()
     assert brand.is_onboarded and brand.voice_profile
     assert brand.connections.filter(platform="sandbox").exists()

@@ -29,6 +29,7 @@ from apps.notifications.services import notification_create
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_USERS = [
     {"email": "brand@demo.socialmedai.local", "role": Role.BRAND, "display_name": "Dana (Northwind)"},
+    {"email": "editor@demo.socialmedai.local", "role": Role.BRAND, "display_name": "Eli (Northwind)"},
     {"email": "influencer@demo.socialmedai.local", "role": Role.INFLUENCER, "display_name": "Ivy Creates"},
     {"email": "staff@demo.socialmedai.local", "role": "", "display_name": "Sam Operator", "staff": True},
 ]
@@ -69,6 +70,9 @@ def seed_brand(stdout, users: dict[str, User]) -> Brand:
         slug="northwind-analytics", defaults={"name": "Northwind Analytics", "created_by": owner}
     )
     BrandMembership.objects.get_or_create(brand=brand, user=owner, defaults={"role": MembershipRole.OWNER})
+    BrandMembership.objects.get_or_create(
+        brand=brand, user=users["editor@demo.socialmedai.local"], defaults={"role": MembershipRole.EDITOR}
+    )
     SocialConnection.objects.get_or_create(
         brand=brand,
         platform=Platform.SANDBOX,
@@ -429,11 +433,18 @@ class Command(BaseCommand):
         seed_welcome_notifications(self.stdout, users)
         seed_memes(self.stdout, users)
         if not options["no_trends"]:
+            self.stdout.write("Demo trends: embedding and scoring the offline set (1/3)…")
             seed_trends(self.stdout)
             brand = Brand.objects.get(slug="northwind-analytics")
+            self.stdout.write("Demo calendar: drafts, approvals and the queue (2/3)…")
             seed_publishing(self.stdout, brand, users["brand@demo.socialmedai.local"])
+            self.stdout.write("Demo history: four weeks of sandbox posts, metrics and training (3/3)…")
             seed_history(self.stdout, brand, users["brand@demo.socialmedai.local"])
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+            self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS("Demo accounts, brand and memes ready (trends and history next).")
+            )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec['email']:<38} {spec['role'] or 'staff'}")
