@@ -9,7 +9,9 @@ from .services import TransitionError, post_transition
 
 class PostCopyInline(admin.StackedInline):
     model = PostCopy
+    verbose_name, verbose_name_plural = "copy", "Copy, per platform"
     extra = 0
+    can_delete = False
     fields = [
         "platform",
         "parts",
@@ -29,7 +31,9 @@ class PostCopyInline(admin.StackedInline):
 class PostGraphicInline(admin.TabularInline):
     # No preview: graphics are served to members of the post's brand only, not to staff.
     model = PostGraphic
+    verbose_name_plural = "Graphics"
     extra = 0
+    can_delete = False
     fields = ["kind", "index", "layout", "source", "width", "height", "full", "alt_text", "created_at"]
     readonly_fields = ["kind", "index", "layout", "source", "width", "height", "full", "created_at"]
 
@@ -41,6 +45,7 @@ class PostEditInline(admin.TabularInline):
     """The post's history: read-only, as an audit trail must be."""
 
     model = PostEdit
+    verbose_name_plural = "History (who changed what)"
     extra = 0
     can_delete = False
     fields = ["created_at", "user", "field", "platform", "before", "after", "note"]
