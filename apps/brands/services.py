@@ -94,10 +94,10 @@ def _profile_changed(brand: Brand) -> None:
     """Industry, pillars or audience changed: re-embed the brand and rescore it against the active
     trends in the worker, so its recommendations follow the new profile without waiting 6 hours."""
     from apps.trends.models import Trend
-    from apps.trends.tasks import brand_rescore
+    from apps.trends.services import brand_rescore_request
 
     if brand.pillars and Trend.objects.active().exists():
-        transaction.on_commit(lambda: brand_rescore.delay(brand.pk))
+        brand_rescore_request(brand=brand)
 
 
 def brand_set_name(*, brand: Brand, name: str) -> Brand:

@@ -31,7 +31,8 @@ when opportunity ≤ 0.3; recommend when final > 0.5; otherwise the watchlist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -188,9 +189,13 @@ def learned_reward_matrix(
     return reward
 
 
-def score(trends: TrendBatch, brands: BrandBatch) -> Scores:
+def score(trends: TrendBatch, brands: BrandBatch, *, opportunity: np.ndarray | None = None) -> Scores:
+    """Every trend × brand score. `opportunity` is given when `trends` is a slice of a larger batch:
+    volume is ranked against the whole batch; every other part is row by row."""
     relevance = relevance_matrix(trends.vectors, brands.vectors).astype(np.float32)
-    opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments).astype(np.float32)
+    if opportunity is None:
+        opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments)
+    opportunity = opportunity.astype(np.float32)
     fit, best_format = format_fit_matrix(trends.categories, brands.platforms)
     if brands.past is not None:
         reward = learned_reward_matrix(trends.vectors, brands.past, relevance.shape[1])
@@ -230,6 +235,34 @@ def score(trends: TrendBatch, brands: BrandBatch) -> Scores:
         decision=decision,
         best_format=best_format,
     )
+
+
+def trend_batch_slice(trends: TrendBatch, rows: slice) -> TrendBatch:
+    return TrendBatch(
+        vectors=trends.vectors[rows],
+        volumes=trends.volumes[rows],
+        momenta=trends.momenta[rows],
+        sentiments=trends.sentiments[rows],
+        categories=trends.categories[rows],
+        industries=trends.industries[rows],
+    )
+
+
+def score_in_slices(
+    trends: TrendBatch, brands: BrandBatch, *, rows: int, progress: Callable[[int, int], None]
+) -> Scores:
+    """The same scores as `score`, computed `rows` trends at a time, calling `progress(done,
+    total)` after each slice (a brand's first scoring shows how far it is)."""
+    total = len(trends.volumes)
+    opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments)
+    parts = []
+    for start in range(0, total, rows):
+        part = slice(start, start + rows)
+        parts.append(score(trend_batch_slice(trends, part), brands, opportunity=opportunity[part]))
+        progress(min(start + rows, total), total)
+    if not parts:
+        return score(trends, brands)
+    return Scores(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Scores)})
 
 
 def platform_mask(platforms: set[str]) -> np.ndarray:

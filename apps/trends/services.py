@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -22,7 +22,7 @@ from apps.notifications.models import Level, Notification
 from apps.notifications.services import notification_create
 
 from . import cache as trend_cache
-from . import events
+from . import events, progress
 from .embeddings import embed_texts
 from .models import (
     EMBEDDING_DIM,
@@ -53,12 +53,16 @@ from .scoring import (
     TrendBatch,
     platform_mask,
     score,
+    score_in_slices,
 )
 
 logger = logging.getLogger(__name__)
 
 # Scores kept per brand (the best ones); the rest of a brand's non-skipped trends are not stored.
 SCORES_KEPT_PER_BRAND = 50
+# A brand's rescore reports its progress after every this many trends.
+PROGRESS_TRENDS_PER_STEP = 100
+ScoreProgress = Callable[[str, int, int], None]  # (stage, trends done, trends in all)
 BRAND_CHUNK = 500
 
 
@@ -296,8 +300,11 @@ def brands_scorable() -> QuerySet[Brand]:
 # --- Scoring -------------------------------------------------------------------------------
 
 
-def trends_score_brands(*, brand_ids: Sequence[int] | None = None, now=None, run=None) -> dict:
-    """Score every active trend for every (or the given) brand and store the results."""
+def trends_score_brands(
+    *, brand_ids: Sequence[int] | None = None, now=None, run=None, on_progress: ScoreProgress | None = None
+) -> dict:
+    """Score every active trend for every (or the given) brand and store the results. `on_progress`
+    hears each stage: "profile" before the embeddings, then "scoring" with n of N trends."""
     now = now or timezone.now()
     brands = brands_scorable()
     if brand_ids is not None:
@@ -315,13 +322,15 @@ def trends_score_brands(*, brand_ids: Sequence[int] | None = None, now=None, run
     trend_batch = trend_batch_build(trends, industry_slugs) if trends else None
     for start in range(0, len(brand_list), BRAND_CHUNK):
         chunk = brand_list[start : start + BRAND_CHUNK]
+        if on_progress is not None:
+            on_progress("profile", 0, len(trends))
         embeddings = brand_embeddings_ensure(chunk)
         if trend_batch is None:
             with transaction.atomic():
                 BrandTrendScore.objects.filter(brand__in=chunk).delete()
         else:
             totals["recommendations"] += _chunk_score_store(
-                chunk, embeddings, trends, trend_batch, industry_slugs, now
+                chunk, embeddings, trends, trend_batch, industry_slugs, now, on_progress
             )
         totals["brands"] += len(chunk)
         trend_cache.invalidate([b.pk for b in chunk])
@@ -369,8 +378,17 @@ def brand_batch_build(
     )
 
 
-def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, now) -> int:
-    scores = score(trend_batch, brand_batch_build(brands, embeddings, industry_slugs))
+def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, now, on_progress=None) -> int:
+    brand_batch = brand_batch_build(brands, embeddings, industry_slugs)
+    if on_progress is None:
+        scores = score(trend_batch, brand_batch)
+    else:
+        scores = score_in_slices(
+            trend_batch,
+            brand_batch,
+            rows=PROGRESS_TRENDS_PER_STEP,
+            progress=lambda done, total: on_progress("scoring", done, total),
+        )
     rows = []
     recommendations = 0
     trend_vectors = trend_batch.vectors
@@ -412,9 +430,32 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
     return recommendations
 
 
+def brand_rescore_request(*, brand: Brand) -> None:
+    """Rescore the brand in the worker after this transaction, its dashboard showing the progress
+    from now on (not only once a worker takes the task)."""
+    from .tasks import brand_rescore  # tasks import this module
+
+    progress.progress_set(progress.ScoringProgress(brand.pk, progress.QUEUED))
+    transaction.on_commit(lambda: brand_rescore.delay(brand.pk))
+
+
 def brand_trends_rescore(*, brand: Brand) -> None:
-    """After a profile change: new embedding (if the text changed) and fresh scores for this brand."""
-    trends_score_brands(brand_ids=[brand.pk])
+    """After a profile change: new embedding (if the text changed) and fresh scores for this brand,
+    with its progress (n of N trends scored) stored and sent live to the brand's pages."""
+
+    def report(stage: str, done: int, total: int) -> None:
+        state = progress.ScoringProgress(brand.pk, stage, done, total)
+        progress.progress_set(state)
+        events.brand_scoring_progress(brand, state)
+
+    try:
+        trends_score_brands(brand_ids=[brand.pk], on_progress=report)
+    except Exception:
+        report(progress.FAILED, 0, 0)
+        raise
+    total = Trend.objects.active().count()
+    # After the scores are stored and the cached copy dropped: the page fetches the new cards.
+    report(progress.FINISHED, total, total)
 
 
 # --- Dismissal -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from apps.accounts.access import brand_user_required, staff_required
 from apps.brands import selectors as brand_selectors
 from apps.brands.models import Brand
 
-from . import selectors, services
+from . import progress, selectors, services
 from .models import TrendRefreshRun
 from .scoring import RECOMMEND_ABOVE, SKIP_OPPORTUNITY_AT_OR_BELOW, SKIP_RELEVANCE_AT_OR_BELOW
 
@@ -56,11 +56,14 @@ def recommendations_context(*, brand: Brand | None, undo=None) -> dict:
     ready = brand is not None and brand.is_onboarded
     found = selectors.brand_recommendations(brand=brand) if ready else None
     cards = [*found["top"], *found["watchlist"]] if found else []
+    # No cards while the brand's first scoring runs: its progress, not "No trends yet".
+    scoring = progress.progress_get(brand.pk) if ready and not cards else None
     return {
         "brand": brand,
         "trends_ready": ready,
         "recommendations": found,
         "scored_at": cards[0]["scored_at"] if cards else None,
+        "scoring": scoring if scoring is not None and scoring.running else None,
         "undo": undo,
     }
 
