@@ -125,8 +125,8 @@ class IndustryForm(BrandStepForm):
         label="Describe your industry",
         required=False,
         max_length=300,
-        help_text="Optional, in your own words. Trends are matched to them instead of the "
-        "industry's description; most useful with Other.",
+        help_text="Optional, in your own words. Trends close to them count as your industry's too; "
+        "with Other, they are what trends are matched to.",
         widget=forms.TextInput(
             attrs={"placeholder": "e.g. Specialty coffee roasting and cafés for offices", "maxlength": 300}
         ),

@@ -20,7 +20,7 @@
       var match = words.every(function (word) { return text.indexOf(word) !== -1; });
       // The chosen card stays visible so the choice is never hidden from its owner.
       card.hidden = !match && !card.querySelector("input:checked");
-      if (!card.hidden) shown += 1;
+      if (match) shown += 1;
     });
     var status = field.querySelector("[data-industry-search-status]");
     if (status) {
