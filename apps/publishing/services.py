@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from apps.brands.models import ConnectionStatus, Platform, SocialConnection
+from apps.core.zones import zone
 from apps.integrations.social.base import (
     CreatedPost,
     MediaItem,
@@ -491,9 +492,9 @@ def publication_execute(*, publication_id: int, claim_token: str) -> str:
     )
     if not started:
         return "not ours"  # a redelivered or superseded task: someone else has (or had) the row
-    publication = Publication.objects.select_related("post", "connection", "connection__social_account").get(
-        pk=publication_id
-    )
+    publication = Publication.objects.select_related(
+        "post", "brand", "connection", "connection__social_account"
+    ).get(pk=publication_id)
     try:
         return _Run(publication).go()
     except _LostClaim:
@@ -795,7 +796,10 @@ class _Run:
                 kind="rate_limited",
                 counted=True,
                 field="rate_limited",
-                error=f"{platform} is rate-limiting this account; retrying at {timezone.localtime(retry_at):%H:%M}.",
+                # The brand's clock: the worker has no reader's zone active, and UTC would sit
+                # unlabelled beside the panel's local times.
+                error=f"{platform} is rate-limiting this account; retrying at "
+                f"{timezone.localtime(retry_at, zone(self.p.brand.timezone)):%H:%M %Z}.",
             )
         if exc.kind in (PublishErrorKind.NETWORK, PublishErrorKind.UNKNOWN):
             tries = p.network_failures + 1
