@@ -72,6 +72,10 @@ class ReaderZone(tzinfo):
     def __str__(self) -> str:
         return str(self.zone)  # the zone's name, as timezone.get_current_timezone_name() reads it
 
+    def __reduce__(self):
+        # A datetime made aware in this zone (a form's input) pickles with the zone, not the request.
+        return zone, (str(self.zone),)
+
 
 class TimeZoneMiddleware:
     """Activates the reader's zone for the whole request, so every `{{ when|date }}` and

@@ -3,6 +3,7 @@ influencer's (and an operator's) their own; the zone is named where a time stand
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime
 
 import pytest
@@ -184,3 +185,13 @@ def test_summer_and_winter_times_get_their_own_offsets_on_the_brands_clock(membe
 
     TimeZoneMiddleware(page)(request)
     assert shown == ["14:00 CEST", "13:00 CET"]
+
+
+def test_a_time_typed_on_the_readers_clock_pickles_with_the_zone_not_the_request(member):
+    request = RequestFactory().get("/")
+    request.user, request.session = member, {}
+    made = []
+    TimeZoneMiddleware(lambda r: made.append(timezone.make_aware(datetime(2026, 12, 24, 18, 0))))(request)
+    restored = pickle.loads(pickle.dumps(made[0]))  # noqa: S301 (our own bytes)
+    assert restored == datetime(2026, 12, 24, 17, 0, tzinfo=UTC)
+    assert str(restored.tzinfo) == "Europe/Berlin"
