@@ -148,7 +148,7 @@ def seed_trends(stdout) -> None:
     from django.utils import timezone
 
     from apps.integrations.sources.offline import ROUNDS, OfflineFixtureSource
-    from apps.trends.models import RunStatus, TrendRefreshRun
+    from apps.trends.models import RunStatus, Trend, TrendRefreshRun
     from apps.trends.services import trend_refresh_execute
 
     now = timezone.now()
@@ -157,7 +157,8 @@ def seed_trends(stdout) -> None:
         status=RunStatus.SUCCEEDED,
         created_at__gte=now - timedelta(days=7),
     )
-    if recent.exists():
+    # Trends that all went quiet (an offline refresh once faded every one) are loaded again.
+    if recent.exists() and Trend.objects.active(now).filter(volume__gt=0).exists():
         stdout.write("Demo trends: already loaded this week.")
         return
     stdout.write("Demo trends: running the trend pipeline over the offline set (3 rounds, 6 hours apart)…")
