@@ -28,6 +28,7 @@ from .models import (
     SocialConnection,
     Tone,
 )
+from .signals import brand_profile_changed
 from .voice import voice_profile_compute
 
 MAX_BRANDS_PER_USER = 50
@@ -91,13 +92,9 @@ def _advance(brand: Brand, step: int) -> None:
 
 
 def _profile_changed(brand: Brand) -> None:
-    """Industry, pillars or audience changed: re-embed the brand and rescore it against the active
-    trends in the worker, so its recommendations follow the new profile without waiting 6 hours."""
-    from apps.trends.models import Trend
-    from apps.trends.services import brand_rescore_request
-
-    if brand.pillars and Trend.objects.active().exists():
-        brand_rescore_request(brand=brand)
+    """Industry, pillars or audience changed: the trends app re-embeds the brand and rescores it
+    in the worker, so its recommendations follow the new profile without waiting 6 hours."""
+    brand_profile_changed.send(sender=Brand, brand=brand)
 
 
 def brand_set_name(*, brand: Brand, name: str) -> Brand:

@@ -430,6 +430,12 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
     return recommendations
 
 
+def brand_profile_changed_rescore(sender, *, brand: Brand, **kwargs) -> None:
+    """The brands app's `brand_profile_changed`: rescore the brand if it has something to match."""
+    if brand.pillars and Trend.objects.active().exists():
+        brand_rescore_request(brand=brand)
+
+
 def brand_rescore_request(*, brand: Brand) -> None:
     """Rescore the brand in the worker after this transaction, its dashboard showing the progress
     from now on (not only once a worker takes the task)."""

@@ -137,3 +137,25 @@ def test_the_finished_step_fetches_the_brands_cards_once(fintech_brand):
     assert 'hx-swap-oob="true"' in html and 'hx-trigger="load"' in html
     assert f'hx-get="{reverse("trends:recommendations")}?brand={fintech_brand.pk}"' in html
     assert 'hx-target="#trend-recommendations"' in html
+
+
+def test_a_new_audience_puts_the_brand_in_the_scoring_queue(
+    fintech_brand, django_capture_on_commit_callbacks
+):
+    from apps.brands.services import brand_set_audience
+
+    make_trend()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        brand_set_audience(brand=fintech_brand, roles=["Treasurers"], geographies=[], company_sizes=[])
+    assert progress.progress_get(fintech_brand.pk).stage == progress.QUEUED
+    assert len(callbacks) == 1
+
+
+def test_a_profile_change_with_no_trends_to_match_queues_nothing(
+    fintech_brand, django_capture_on_commit_callbacks
+):
+    from apps.brands.services import brand_set_audience
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        brand_set_audience(brand=fintech_brand, roles=["Treasurers"], geographies=[], company_sizes=[])
+    assert progress.progress_get(fintech_brand.pk) is None and not callbacks
