@@ -1,10 +1,16 @@
 """Headlines lose the outlet's name that sites append (" - Reuters") when they are ingested."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from apps.integrations.sources.base import SourceItem, title_without_publisher
+from apps.trends.models import TrendMention
 from apps.trends.pipeline import normalise_items
+
+from .conftest import make_trend
 
 
 @pytest.mark.parametrize(
@@ -65,4 +71,21 @@ def test_ingestion_takes_the_outlet_off_every_items_title():
     assert [i.title for i in normalise_items(items, now=now)] == [
         "UK to fine firms that pay suppliers late",
         "Schools get new phone rules",
+    ]
+
+
+@pytest.mark.django_db
+def test_trends_stored_before_the_cleaning_lose_the_outlet_from_their_titles():
+    trend = make_trend(
+        "UK to fine firms that pay suppliers late - Daily Ledger",
+        sources=[("newsapi", "Daily Ledger", "https://ledger.example/late")],
+    )
+    TrendMention.objects.filter(trend=trend).update(title=trend.title)
+    importlib.import_module("apps.trends.migrations.0004_titles_without_outlet").clean_titles(
+        django_apps, None
+    )
+    trend.refresh_from_db()
+    assert trend.title == "UK to fine firms that pay suppliers late"
+    assert list(trend.mentions.values_list("title", flat=True)) == [
+        "UK to fine firms that pay suppliers late"
     ]
