@@ -130,3 +130,32 @@ def test_an_overlong_own_description_is_refused(brand):
     industries = seeded()
     with pytest.raises(Exception, match="under 300 characters"):
         services.brand_set_industry(brand=brand, industry_id=industries["other"].pk, description="x" * 301)
+
+
+def onboarded(brand, industry):
+    services.brand_set_industry(brand=brand, industry_id=industry.pk)
+    services.brand_set_pillars(brand=brand, pillars=["Great coffee for busy teams"])
+    services.brand_set_audience(brand=brand, roles=["Office manager"], geographies=[], company_sizes=[])
+    return services.brand_set_preferences(
+        brand=brand,
+        posts_per_week=3,
+        preferred_days=[0],
+        time_windows=["09:00-11:00"],
+        timezone_name="UTC",
+        default_tone="friendly",
+    )
+
+
+def test_settings_offer_the_same_search_and_save_new_own_words(owner_client, brand):
+    industries = seeded()
+    onboarded(brand, industries["other"])
+    url = reverse("brands:settings_section", args=[brand.pk, "industry"])
+    page = owner_client.get(reverse("brands:settings", args=[brand.pk])).content.decode()
+    assert "data-industry-search hidden" in page and 'name="industry_description"' in page
+    owner_client.post(
+        url,
+        {"action": "save", "industry": "Food & beverage", "industry_description": "Coffee roasting"},
+        HTTP_HX_REQUEST="true",
+    )
+    brand = Brand.objects.get(pk=brand.pk)
+    assert (brand.industry.slug, brand.industry_description) == ("food-beverage", "Coffee roasting")
