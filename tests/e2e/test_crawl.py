@@ -191,6 +191,8 @@ def test_every_page_a_demo_role_can_reach_answers_fast_without_errors_or_raw_tem
     problems = [f"{role}: {p}" for role, crawl in report.items() for p in crawl.problems]
     assert not any(crawl.hung for crawl in report.values()), "\n".join(problems)
     visited = {role: len(crawl.seen) for role, crawl in report.items()}
+    slowest = sorted((t for crawl in report.values() for t in crawl.timings), reverse=True)[:5]
+    print(f"crawl: pages per role {visited}; slowest {[(round(t, 2), p) for t, p in slowest]}")
     # The crawl did reach the product, not just the login page.
     assert visited["brand owner"] > 40 and visited["brand editor"] > 30, visited
     assert visited["staff"] > 40 and visited["influencer"] > 10 and visited["anonymous"] > 5, visited
