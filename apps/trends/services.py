@@ -197,14 +197,19 @@ def _sources_problem(outcomes: Sequence[FetchOutcome]) -> str:
     and at least one answered: a skipped source beside answering ones is just not configured)."""
     failed = [o for o in outcomes if o.status == "failed"]
     if any(o.status == "ok" and o.items for o in outcomes):
-        return "; ".join(f"{o.label} failed: {o.message}" for o in failed)[:1500]
-    parts = []
-    for o in outcomes:
-        if o.status == "ok":
-            parts.append(f"{o.label} returned no items")
-        else:
-            parts.append(f"{o.label} {o.status}: {o.message}")
-    return "; ".join(parts)[:1500]
+        return "; ".join(_outcome_said(o) for o in failed)[:1500]
+    return "; ".join(_outcome_said(o) for o in outcomes)[:1500]
+
+
+def _outcome_said(outcome: FetchOutcome) -> str:
+    """'NewsAPI skipped: NEWSAPI_KEY is not set', or the error alone when it names its source
+    ("Reddit failed (503): …")."""
+    if outcome.status == "ok":
+        return f"{outcome.label} returned no items"
+    message = outcome.message or "no reason given"
+    if message.lower().startswith((outcome.name.lower(), outcome.label.lower())):
+        return message
+    return f"{outcome.label} {outcome.status}: {message}"
 
 
 def _run_fail_quietly(run: TrendRefreshRun, *, reason: str) -> TrendRefreshRun:

@@ -135,7 +135,7 @@ def test_a_failing_source_is_recorded_and_the_job_goes_on():
         ]
     )
     # Partly: X failed; NewsAPI without a key is not a failure, only switched off.
-    assert run.status == RunStatus.PARTIAL and run.error.startswith("x (test) failed: X trends failed (429)")
+    assert run.status == RunStatus.PARTIAL and run.error.startswith("X trends failed (429)")
     results = {r["name"]: r for r in run.source_results}
     assert results["x"]["status"] == "failed" and "429" in results["x"]["message"]
     assert results["newsapi"]["status"] == "skipped" and "NEWSAPI_KEY" in results["newsapi"]["message"]

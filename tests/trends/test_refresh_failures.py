@@ -4,6 +4,7 @@ recommendations stay, trends carried by a silent source do not fade, staff are t
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.integrations.http import ServiceError
@@ -175,3 +176,17 @@ def test_a_trend_its_answering_sources_no_longer_mention_fades_during_a_partial_
 
     sme = Trend.objects.get(title__startswith="Small businesses wait")
     assert [s.volume for s in sme.snapshots.order_by("taken_at")] == [1, 0]
+
+
+def test_the_operations_page_shows_a_partly_succeeded_run_with_its_reason(client, staff):
+    run_refresh(
+        [
+            ListSource("newsapi", FINTECH_ITEMS[3:4]),
+            ListSource("reddit", error=ServiceError("Reddit failed (503)")),
+        ],
+        now=timezone.now(),
+    )
+    client.force_login(staff)
+    page = client.get(reverse("trends:operations")).content.decode()
+    assert 'class="badge run-status run-status-partial">Partly succeeded</span>' in page
+    assert "Reddit failed (503)" in page
