@@ -1,0 +1,1 @@
+"""The learning loop: the reward ledger, the brand policy models, weekly Q-learning and the bandit."""
