@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "apps.publishing",
     "apps.sandbox",
     "apps.integrations",
+    "apps.demo",  # seed_demo: the top floor, last
 ]
 
 MIDDLEWARE = [

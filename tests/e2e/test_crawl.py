@@ -21,7 +21,7 @@ import httpx
 import pytest
 from django.core.management import call_command
 
-from apps.core.management.commands.seed_demo import DEMO_PASSWORD
+from apps.demo.management.commands.seed_demo import DEMO_PASSWORD
 from tests.e2e.conftest import run_site_server
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -462,7 +462,7 @@ def test_the_admin_reject_action_tells_the_uploader(client, author):
 def test_demo_memes_fill_the_feed_once(client, db, media):
     from io import StringIO
 
-    from apps.core.management.commands.seed_demo import DEMO_MEMES, seed_memes, seed_users
+    from apps.demo.management.commands.seed_demo import DEMO_MEMES, seed_memes, seed_users
 
     users = seed_users(StringIO())
     seed_memes(StringIO(), users)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.core.management.commands.seed_demo import seed_trends
+from apps.demo.management.commands.seed_demo import seed_trends
 from apps.integrations.sources import offline
 from apps.trends.models import RunStatus, Trend, TrendRefreshRun
 
