@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.brands.middleware.CurrentBrandMiddleware",  # request.brand, looked up when first read
     "apps.brands.middleware.TimeZoneMiddleware",  # the brand's (or the user's) zone for every time shown
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

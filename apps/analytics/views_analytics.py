@@ -90,12 +90,9 @@ def _query(window: selectors.Window, **changes) -> str:
 @require_GET
 def brand_analytics_current(request):
     """The nav's "Analytics": the analytics of the brand this session works on."""
-    from apps.brands.views import current_brand
-
-    brand = current_brand(request)
-    if brand is None:
+    if not request.brand:
         return redirect("brands:dashboard")
-    return redirect("analytics:brand", brand_id=brand.pk)
+    return redirect("analytics:brand", brand_id=request.brand.pk)
 
 
 @brand_user_required

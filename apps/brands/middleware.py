@@ -1,10 +1,12 @@
-"""Each request's time zone: the current brand's for brand users, the user's own otherwise."""
+"""Each request's brand (`request.brand`) and time zone: the current brand's for brand users, the
+user's own otherwise."""
 
 from __future__ import annotations
 
 from datetime import tzinfo
 
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from apps.core.zones import zone
 
@@ -40,6 +42,21 @@ def request_timezone_name(request) -> str:
         if brand is not None:
             return brand.timezone
     return user.timezone
+
+
+class CurrentBrandMiddleware:
+    """Sets `request.brand`: the brand this browser session works on (see `request_brand`), or None.
+
+    Lazy, so a page that never reads it costs no query. Being a proxy, a missing brand is falsy but
+    not `None` itself: test it with `if not request.brand`, and pass `request.brand or None` on
+    where a real None is expected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.brand = SimpleLazyObject(lambda: request_brand(request))
+        return self.get_response(request)
 
 
 class ReaderZone(tzinfo):

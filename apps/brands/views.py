@@ -44,7 +44,7 @@ from .forms import (
     RepeatedStepForm,
     VoiceForm,
 )
-from .middleware import SESSION_BRAND_KEY, request_brand
+from .middleware import SESSION_BRAND_KEY
 from .models import Brand, BrandInvitation, BrandMembership, MembershipRole, OnboardingStep, Tone
 from .voice import voice_profile_summary
 
@@ -57,11 +57,6 @@ def _remember_brand(request, brand: Brand) -> None:
     """Pages of a brand make it the one this session works on (no session write if it already is)."""
     if request.session.get(SESSION_BRAND_KEY) != brand.pk:
         request.session[SESSION_BRAND_KEY] = brand.pk
-
-
-def current_brand(request):
-    """The brand this browser session works on (remembered across pages; looked up once per request)."""
-    return request_brand(request)
 
 
 # --- The onboarding steps ---------------------------------------------------------------------
@@ -430,7 +425,7 @@ def logo_colors(request, brand_id: int):
 
 @brand_user_required
 def dashboard(request):
-    brand = current_brand(request)
+    brand = request.brand or None
     setup_step = None
     if brand is not None and not brand.is_onboarded:
         setup_step = STEPS[_furthest_step(brand)]

@@ -55,12 +55,9 @@ def _brand(request, brand_id=None):
             return brand_selectors.brand_get_for_user(user=request.user, brand_id=int(brand_id))
         except (TypeError, ValueError):
             raise Http404("No such brand.") from None
-    from apps.brands.views import current_brand
-
-    brand = current_brand(request)
-    if brand is None:
+    if not request.brand:
         raise Http404("No brand yet.")
-    return brand
+    return request.brand
 
 
 # --- Generate -------------------------------------------------------------------------------------

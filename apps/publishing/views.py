@@ -326,12 +326,9 @@ def calendar(request, brand_id: int):
 @require_GET
 def calendar_current(request):
     """The nav's "Calendar": the calendar of the brand this session works on."""
-    from apps.brands.views import current_brand
-
-    brand = current_brand(request)
-    if brand is None:
+    if not request.brand:
         return redirect("brands:dashboard")
-    return redirect("publishing:calendar", brand_id=brand.pk)
+    return redirect("publishing:calendar", brand_id=request.brand.pk)
 
 
 _NOT_MOVABLE = {

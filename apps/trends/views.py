@@ -46,9 +46,7 @@ def _brand_for_request(request, brand_id: str | int | None) -> Brand | None:
         except (TypeError, ValueError):
             raise Http404("No such brand.") from None
         return brand_selectors.brand_get_for_user(user=request.user, brand_id=brand_id)
-    from apps.brands.views import current_brand
-
-    return current_brand(request)
+    return request.brand or None
 
 
 def recommendations_context(*, brand: Brand | None, undo=None) -> dict:
