@@ -3,9 +3,10 @@
 from ninja import NinjaAPI
 
 from apps.accounts.api import router as accounts_router
+from apps.accounts.api_auth import API_AUTH
 from apps.analytics.api import router as analytics_router
 from apps.brands.api import router as brands_router
-from apps.core.api import API_AUTH, install_error_handlers
+from apps.core.api import install_error_handlers
 from apps.memes.api import router as memes_router
 from apps.notifications.api import router as notifications_router
 from apps.posts.api import router as posts_router

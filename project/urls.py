@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from ninja.openapi.views import openapi_view
 
+from apps.accounts import views as accounts_views
 from apps.core import views as core_views
 
 from .api import api
@@ -18,7 +19,7 @@ urlpatterns = [
     # The API first: its busiest endpoints (GET /api/v1/memes/trending) then skip the site's patterns.
     path("api/v1/", api.urls),
     path("", core_views.landing, name="landing"),
-    path("portal/", core_views.portal, name="portal"),
+    path("portal/", accounts_views.portal, name="portal"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("metrics", core_views.metrics, name="metrics"),

@@ -1,4 +1,5 @@
-"""Account settings pages: profile, email preference and personal API tokens."""
+"""Account pages: the portal redirect, and the settings (profile, email preference, personal API
+tokens)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,7 +8,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .access import portal_url_for
 from .forms import ApiTokenForm, ProfileForm
+
+
+@login_required
+def portal(request):
+    """Where "my portal" goes: the signed-in user's own home (brand, influencer or staff)."""
+    return redirect(portal_url_for(request.user))
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""API plumbing shared by every router: authentication classes and error responses."""
+"""API plumbing shared by every router: error responses (who is calling is accounts' business:
+apps.accounts.api_auth)."""
 
 from __future__ import annotations
 
@@ -9,32 +10,8 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
-from ninja.security import HttpBearer, SessionAuth
-
-from apps.accounts.services import api_token_authenticate
 
 logger = logging.getLogger(__name__)
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer smai_…` with a personal API token."""
-
-    openapi_description = "A personal API token, created on the account settings page."
-
-    def authenticate(self, request, token):
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionCookieAuth(SessionAuth):
-    """The browser's session (CSRF token required for unsafe methods)."""
-
-    openapi_description = "The session cookie of a signed-in browser; send X-CSRFToken on writes."
-
-
-API_AUTH = [TokenAuth(), SessionCookieAuth()]
 
 
 def validation_messages(exc: ValidationError) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-"""Site-wide pages: landing, portal redirect, health, metrics and error pages."""
+"""Site-wide pages: landing, health, metrics and error pages."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ import hmac
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from apps.accounts.access import portal_url_for
 
 from .health import health_run
 from .tasks import HEARTBEAT_CACHE_KEY
@@ -22,11 +19,6 @@ from .tasks import HEARTBEAT_CACHE_KEY
 
 def landing(request):
     return render(request, "core/landing.html")
-
-
-@login_required
-def portal(request):
-    return redirect(portal_url_for(request.user))
 
 
 @require_GET

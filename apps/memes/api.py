@@ -24,7 +24,8 @@ from django.utils.http import urlencode
 from ninja import Query, Router, Status
 from pydantic import ValidationError as PydanticValidationError
 
-from apps.core.api import API_AUTH, schema_errors, validation_messages
+from apps.accounts.api_auth import API_AUTH
+from apps.core.api import schema_errors, validation_messages
 from apps.memes import generation, ratelimit, render, selectors, services, trending, views_files
 from apps.memes.models import Meme, MemeTemplate
 from apps.memes.people import OWNER_RELATED, public_author
