@@ -44,6 +44,71 @@ def post_transition(*, post: Post, to: str, user=None, note: str = "") -> Post:
     return post
 
 
+# From scheduled on, a post's status follows its publications. Publishing (above posts) works out
+# which status they call for; these services write it, only along TRANSITIONS.
+FOLLOWS_PUBLICATIONS = (
+    PostStatus.APPROVED,
+    PostStatus.SCHEDULED,
+    PostStatus.PUBLISHING,
+    PostStatus.PUBLISHED,
+    PostStatus.FAILED,
+    PostStatus.EXPIRED,
+)
+
+
+def post_status_set_from_publications(*, post_id: int, status: str, only_if=None) -> bool:
+    """Set the status the post's publications call for, in one UPDATE: only from a status that
+    TRANSITIONS lets move to it (never from draft or rejected, a post its publications no longer
+    steer), and only if the caller's condition `only_if` (a filter expression on the post's row)
+    holds. Published stamps published_at. No history row: the publications are the record. True if
+    the post changed."""
+    if status not in FOLLOWS_PUBLICATIONS:
+        raise ValueError(f"{status!r} is not a status a post's publications decide")
+    allowed_from = [
+        before
+        for before, after in TRANSITIONS.items()
+        if status in after and before not in (PostStatus.DRAFT, PostStatus.REJECTED)
+    ]
+    now = timezone.now()
+    updates = {"status": status, "updated_at": now}
+    if status == PostStatus.PUBLISHED:
+        updates["published_at"] = now
+    rows = Post.objects.filter(pk=post_id, status__in=allowed_from)
+    if only_if is not None:
+        rows = rows.filter(only_if)
+    return bool(rows.update(**updates))
+
+
+def post_mark_scheduled(*, post: Post, at, user, note: str) -> Post:
+    """A post put on the calendar (or moved on it) at `at`: scheduled, with a history row saying
+    how. `post` is the caller's row, locked in the caller's transaction."""
+    if post.status != PostStatus.SCHEDULED and PostStatus.SCHEDULED not in TRANSITIONS[post.status]:
+        raise TransitionError(f"A {post.get_status_display().lower()} post cannot be scheduled.")
+    before = post.status
+    post.status, post.scheduled_for = PostStatus.SCHEDULED, at
+    post.save(update_fields=["status", "scheduled_for", "updated_at"])
+    PostEdit.objects.create(
+        post=post, user=user, field="schedule", before=before, after=PostStatus.SCHEDULED, note=note[:300]
+    )
+    return post
+
+
+def post_history_record(
+    *, post_id: int, user, field: str, before=None, after=None, platform: str = "", note: str = ""
+) -> PostEdit:
+    """A line in the post's history for something done to it elsewhere (unscheduled, retried, an
+    A/B test scheduled)."""
+    return PostEdit.objects.create(
+        post_id=post_id,
+        user=user,
+        field=field,
+        before=before,
+        after=after,
+        platform=platform,
+        note=note[:300],
+    )
+
+
 def post_copy_errors(*, post: Post) -> dict[str, list[str]]:
     """Each platform's copy checked against its limits: {platform: [messages]} for those that fail."""
     from .limits import over_limit

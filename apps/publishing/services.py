@@ -39,7 +39,14 @@ from apps.integrations.social.base import (
     RateInfo,
 )
 from apps.integrations.social.registry import publisher_for
-from apps.posts.models import Post, PostEdit, PostFormat, PostStatus
+from apps.posts.models import Post, PostFormat, PostStatus
+from apps.posts.services import (
+    post_approve,
+    post_history_record,
+    post_mark_scheduled,
+    post_reject,
+    post_status_set_from_publications,
+)
 
 from .models import PENDING, AttemptOutcome, Publication, PublicationStatus, PublishAttempt
 
@@ -164,20 +171,15 @@ def post_schedule(
         publications.append(publication)
     if not publications:
         raise ValidationError({"accounts": "This post is already published on every account you chose."})
-    before = locked.status
-    locked.status, locked.scheduled_for = PostStatus.SCHEDULED, at
-    locked.save(update_fields=["status", "scheduled_for", "updated_at"])
     local = at.astimezone(ZoneInfo(locked.brand.timezone or "UTC"))
     how = {"now": "Publish now", "queue": "Queued for", "time": "Scheduled for"}.get(
         queued_by, "Scheduled for"
     )
     when = "" if queued_by == "now" else f" {local:%a %-d %b %Y, %H:%M %Z}"
-    PostEdit.objects.create(
+    post_mark_scheduled(
         post=locked,
+        at=at,
         user=user,
-        field="schedule",
-        before=before,
-        after=PostStatus.SCHEDULED,
         note=f"{how}{when} on " + ", ".join(_label(p.platform) for p in publications),
     )
     if at <= now + timedelta(seconds=settings.PUBLISH_DISPATCH_EVERY):
@@ -237,7 +239,9 @@ def post_unschedule(*, post: Post, user) -> Post:
         raise ValidationError("This post is not scheduled.")
     waiting.update(status=S.CANCELLED, updated_at=timezone.now())
     post_status_sync(post_id=locked.pk)
-    PostEdit.objects.create(post=locked, user=user, field="schedule", before="scheduled", after="unscheduled")
+    post_history_record(
+        post_id=locked.pk, user=user, field="schedule", before="scheduled", after="unscheduled"
+    )
     post.refresh_from_db()
     return post
 
@@ -263,7 +267,7 @@ def publication_retry(*, publication: Publication, user) -> Publication:
     locked.claim_token, locked.lease_until, locked.error_kind = "", None, ""
     locked.save()
     post_status_sync(post_id=locked.post_id)
-    PostEdit.objects.create(post_id=locked.post_id, user=user, field="retry", platform=locked.platform)
+    post_history_record(post_id=locked.post_id, user=user, field="retry", platform=locked.platform)
     transaction.on_commit(_dispatch_soon)
     publication.refresh_from_db()
     return publication
@@ -314,8 +318,6 @@ def posts_batch(
     free slot) or publish now. Drafts are approved on the way when they are scheduled, queued or
     published. Each post stands alone: one that cannot (copy over a limit, wrong status) does not
     stop the others. Another brand's ids are ignored as if they did not exist."""
-    from apps.posts.services import post_approve, post_reject
-
     if action not in BATCH_ACTIONS:
         raise ValidationError({"action": "Pick approve, reject, schedule, queue or publish."})
     if not post_ids:
@@ -366,15 +368,7 @@ def post_status_sync(*, post_id: int) -> str:
         new = PostStatus.FAILED
     else:
         new = PostStatus.EXPIRED if S.PUBLISHED not in statuses else PostStatus.PUBLISHED
-    updates = {"status": new, "updated_at": timezone.now()}
-    if new == PostStatus.PUBLISHED:
-        updates["published_at"] = timezone.now()
-    changed = (
-        Post.objects.filter(pk=post_id)
-        .exclude(status=new)
-        .exclude(status__in=(PostStatus.DRAFT, PostStatus.REJECTED))
-        .update(**updates)
-    )
+    changed = post_status_set_from_publications(post_id=post_id, status=new)
     return new if changed else ""
 
 
@@ -867,18 +861,16 @@ class _Run:
                 last_error=note,
             )
         # Usually the post's only (or last) publication: one write marks the post published.
-        done = (
-            Post.objects.filter(pk=self.p.post_id)
-            .exclude(status__in=(PostStatus.PUBLISHED, PostStatus.DRAFT, PostStatus.REJECTED))
-            .exclude(  # correlated (EXISTS), so it reads this post's rows only, not every pending one
-                Exists(
-                    Publication.objects.filter(
-                        post_id=OuterRef("pk"),
-                        status__in=(S.SCHEDULED, S.QUEUED, S.SENDING, S.FAILED, S.EXPIRED),
-                    )
+        done = post_status_set_from_publications(
+            post_id=self.p.post_id,
+            status=PostStatus.PUBLISHED,
+            # correlated (EXISTS), so it reads this post's rows only, not every pending one
+            only_if=~Exists(
+                Publication.objects.filter(
+                    post_id=OuterRef("pk"),
+                    status__in=(S.SCHEDULED, S.QUEUED, S.SENDING, S.FAILED, S.EXPIRED),
                 )
-            )
-            .update(status=PostStatus.PUBLISHED, published_at=timezone.now(), updated_at=timezone.now())
+            ),
         )
         if not done:
             post_status_sync(post_id=self.p.post_id)
