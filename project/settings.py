@@ -297,7 +297,7 @@ LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202510")
 SOCIAL_PUBLISHERS = {
     "x": env("X_PUBLISHER", default="apps.integrations.social.x.XPublisher"),
     "linkedin": env("LINKEDIN_PUBLISHER", default="apps.integrations.social.linkedin.LinkedInPublisher"),
-    "sandbox": env("SANDBOX_PUBLISHER", default="apps.integrations.social.sandbox.SandboxPublisher"),
+    "sandbox": env("SANDBOX_PUBLISHER", default="apps.sandbox.publisher.SandboxPublisher"),
 }
 PUBLISH_TIMEOUT = env.float("PUBLISH_TIMEOUT", default=20.0)  # seconds per platform request
 PUBLISH_CLAIM_LEASE = env.float("PUBLISH_CLAIM_LEASE", default=120.0)  # queued, no worker started it

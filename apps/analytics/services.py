@@ -10,8 +10,11 @@ fetches every post never fetched yet once it is FIRST_FETCH_AFTER (15 minutes) o
 - LinkedIn: memberCreatorPostAnalytics when the app may read it, else socialActions with shares
   and impressions estimated (apps.analytics.rewards, "LinkedIn estimate"); a 429 blocks the account
   until midnight UTC (LinkedIn's limits are daily).
-- Sandbox: apps.sandbox.selectors.sandbox_post_metrics at `now` (replies are comments, reposts
-  are shares; the sandbox has no quotes or bookmarks).
+- Sandbox: the sandbox plug-in's engagement model at `now` (replies are comments, reposts are
+  shares; the sandbox has no quotes or bookmarks).
+
+Every platform is read through the social interface (`fetch_metrics` of the client registered in
+settings.SOCIAL_PUBLISHERS), which returns raw numbers; the LinkedIn estimate is applied here.
 
 A thread (several part_ids) counts as one post: its numbers are the sums over its parts (every
 part's likes, replies … and impressions), so its reward is the thread's as a whole. A part the
@@ -32,13 +35,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.brands.connections import connection_access_token
+from apps.brands.models import Platform
 from apps.integrations.http import ServiceError
-from apps.integrations.social.base import MetricsAuthError, MetricsRateLimited, PostMetrics
+from apps.integrations.social.base import MetricsAuthError, MetricsRateLimited, PostMetrics, PublishAccount
+from apps.integrations.social.registry import publisher_for
 from apps.publishing.models import Publication, PublicationStatus
 
 from .models import MetricsSnapshot
@@ -48,12 +55,12 @@ from .rewards import (
     METRICS_WINDOW,
     REWARD_FINAL_AFTER,
     engagement_rate_of,
+    linkedin_estimate,
     reward_of,
 )
 
 logger = logging.getLogger(__name__)
 
-X_BATCH = 100
 # A run that follows another within this long does not fetch the same posts again (a task
 # delivered twice stores one snapshot, not two).
 REFETCH_AFTER = timedelta(minutes=30)
@@ -191,8 +198,7 @@ def metrics_fetch_due(*, now: datetime | None = None, first_only: bool = False) 
         groups[(publication.platform, publication.connection_id)].append(publication)
         summary.due += 1
     for (platform, connection_id), publications in groups.items():
-        fetch = _FETCHERS.get(platform)
-        if fetch is None:
+        if platform not in settings.SOCIAL_PUBLISHERS:
             summary.skipped += len(publications)
             continue
         blocked = (
@@ -209,7 +215,7 @@ def metrics_fetch_due(*, now: datetime | None = None, first_only: bool = False) 
             continue
         handled = summary.handled
         try:
-            fetch(publications, now, summary)
+            _fetch(platform, publications, now, summary)
         except (ValidationError, MetricsAuthError, ServiceError) as exc:
             # The account cannot be asked now (reconnect needed, platform down): its posts keep
             # their numbers and are tried again on the next run.
@@ -233,99 +239,95 @@ def _store(publication: Publication, parts: list[PostMetrics], now: datetime, su
         summary.finalized += int(snapshot.final and not publication.reward_final)
 
 
-def _access_token(publication: Publication) -> str:
-    from apps.brands.connections import connection_access_token
-
-    if publication.connection is None:
+def _metrics_account(publication: Publication) -> PublishAccount:
+    """Who asks the platform: the account the post went out on, with a usable token (the sandbox
+    needs none)."""
+    if publication.platform == Platform.SANDBOX:
+        return PublishAccount(access_token="", user_id="", brand_id=publication.brand_id)
+    connection = publication.connection
+    if connection is None:
         raise ValidationError("The account this post went out on is no longer connected.")
-    return connection_access_token(connection=publication.connection)
+    return PublishAccount(
+        access_token=connection_access_token(connection=connection),
+        user_id=connection.social_account.uid if connection.social_account_id else "",
+        handle=connection.handle,
+        brand_id=connection.brand_id,
+    )
 
 
-def _fetch_x(publications: list[Publication], now: datetime, summary: MetricsFetchSummary) -> None:
-    from apps.integrations.social.x import x_posts_metrics
-
-    token = _access_token(publications[0])
-    connection_id = publications[0].connection_id
-    # Batches of up to 100 ids; a thread's parts stay in one batch so it is stored whole or not at all.
+def _metrics_batches(publications: list[Publication], per_request: int | None) -> list[list[Publication]]:
+    """The publications in the groups asked for in one request each (all in one group without a
+    limit); a thread's parts stay in one group so it is stored whole or not at all."""
+    if per_request is None:
+        return [publications]
     batches: list[list[Publication]] = []
     size = 0
     for publication in publications:
         n = len(_part_ids(publication))
-        if not batches or size + n > X_BATCH:
+        if not batches or size + n > per_request:
             batches.append([])
             size = 0
         batches[-1].append(publication)
         size += n
+    return batches
+
+
+def _estimated(metrics: PostMetrics) -> PostMetrics:
+    """The numbers with those the platform could not give filled by the documented estimate rule
+    (LinkedIn's, apps.analytics.rewards) and named in `estimated`."""
+    if not metrics.unavailable:
+        return metrics
+    numbers, estimated = linkedin_estimate(
+        likes=metrics.likes,
+        comments=metrics.comments,
+        shares=None if "shares" in metrics.unavailable else metrics.shares,
+        impressions=None if "impressions" in metrics.unavailable else metrics.impressions,
+    )
+    return PostMetrics(**numbers, estimated=tuple(estimated))
+
+
+def _fetch(
+    platform: str, publications: list[Publication], now: datetime, summary: MetricsFetchSummary
+) -> None:
+    """One account's publications through the platform's client (the social interface's
+    fetch_metrics): batched as the client takes them, stopped by a 429 or a spent rate window."""
+    client = publisher_for(platform)
+    account = _metrics_account(publications[0])
+    connection_id = publications[0].connection_id
+    per_request = client.metrics_ids_per_request
+    batches = _metrics_batches(publications, per_request)
+    memo: dict = {}  # what the client learns about this account during this run
     for index, batch in enumerate(batches):
         ids = [i for p in batch for i in _part_ids(p)]
         if not ids:
             for publication in batch:
                 _store(publication, [], now, summary)
             continue
-        summary.requests += 1
+        if per_request is not None:
+            summary.requests += -(-len(ids) // per_request)
         try:
-            answer = x_posts_metrics(access_token=token, ids=ids)
+            answer = client.fetch_metrics(account=account, ids=ids, at=now, memo=memo)
         except MetricsRateLimited as exc:
             left = sum(len(b) for b in batches[index:])
-            _block("x", connection_id, exc.reset_at, now)
+            _block(platform, connection_id, exc.reset_at, now)
             summary.rate_limited += left
-            summary.problems.append(f"x account {connection_id}: {exc} {left} posts wait for the next run.")
-            logger.warning("metrics: X account %s rate limited; %s posts left for later", connection_id, left)
+            summary.problems.append(
+                f"{platform} account {connection_id}: {exc} {left} posts wait for the next run."
+            )
+            logger.warning(
+                "metrics: %s account %s rate limited; %s posts left for later", platform, connection_id, left
+            )
             return
         for publication in batch:
-            parts = [answer.metrics[i] for i in _part_ids(publication) if i in answer.metrics]
+            parts = [_estimated(answer.metrics[i]) for i in _part_ids(publication) if i in answer.metrics]
             _store(publication, parts, now, summary)
         rate = answer.rate
         if rate.remaining == 0 and index + 1 < len(batches):
             # The window is spent: asking again would only earn a 429.
             left = sum(len(b) for b in batches[index + 1 :])
-            _block("x", connection_id, rate.reset_at, now)
+            _block(platform, connection_id, rate.reset_at, now)
             summary.rate_limited += left
             summary.problems.append(
-                f"x account {connection_id}: no requests left in this rate-limit window; {left} posts wait."
+                f"{platform} account {connection_id}: no requests left in this rate-limit window; {left} posts wait."
             )
             return
-
-
-def _fetch_linkedin(publications: list[Publication], now: datetime, summary: MetricsFetchSummary) -> None:
-    from apps.integrations.social.linkedin import linkedin_post_metrics
-
-    token = _access_token(publications[0])
-    connection_id = publications[0].connection_id
-    analytics = True  # until LinkedIn says (403) this app may not read this member's post analytics
-    for index, publication in enumerate(publications):
-        parts = []
-        try:
-            for urn in _part_ids(publication):
-                summary.requests += 1
-                metrics, analytics = linkedin_post_metrics(access_token=token, urn=urn, analytics=analytics)
-                if metrics is not None:
-                    parts.append(metrics)
-        except MetricsRateLimited as exc:
-            left = len(publications) - index
-            _block("linkedin", connection_id, exc.reset_at, now)
-            summary.rate_limited += left
-            summary.problems.append(
-                f"linkedin account {connection_id}: {exc} {left} posts wait for the next run."
-            )
-            return
-        _store(publication, parts, now, summary)
-
-
-def _fetch_sandbox(publications: list[Publication], now: datetime, summary: MetricsFetchSummary) -> None:
-    from apps.sandbox.selectors import sandbox_post_metrics
-
-    for publication in publications:
-        parts = []
-        for external_id in _part_ids(publication):
-            m = sandbox_post_metrics(external_id=external_id, at=now)
-            if m is not None:
-                parts.append(
-                    PostMetrics(
-                        likes=m.likes, comments=m.replies, shares=m.reposts, impressions=m.impressions
-                    )
-                )
-        _store(publication, parts, now, summary)
-
-
-_FETCHERS = {"x": _fetch_x, "linkedin": _fetch_linkedin, "sandbox": _fetch_sandbox}

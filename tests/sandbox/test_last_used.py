@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from apps.brands.models import SocialConnection
-from apps.integrations.social.sandbox import SandboxPublisher
+from apps.sandbox.publisher import SandboxPublisher
 
 from .conftest import POSTED, make_post
 

@@ -10,10 +10,16 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from apps.integrations.social.base import MediaItem, PublishAccount, PublishError, PublishErrorKind
-from apps.integrations.social.sandbox import SandboxPublisher
+from apps.integrations.social.base import (
+    MediaItem,
+    PublishAccount,
+    PublishError,
+    PublishErrorKind,
+    Unsupported,
+)
 from apps.sandbox import engagement
 from apps.sandbox.models import SandboxMedia, SandboxPost
+from apps.sandbox.publisher import SandboxPublisher
 from apps.sandbox.selectors import sandbox_post_metrics
 
 from .conftest import POSTED, make_post, png_bytes
@@ -192,3 +198,27 @@ def test_sandbox_post_metrics_reads_the_model_for_the_tracker(brand):
     assert sandbox_post_metrics(external_id=post.external_id, at=at) == engagement.sandbox_metrics(post, at)
     assert sandbox_post_metrics(external_id=post.external_id, at=POSTED - timedelta(hours=1)).impressions == 0
     assert sandbox_post_metrics(external_id="sbx_unknown") is None
+
+
+def test_the_interface_s_metrics_are_the_model_s_numbers(brand, account, publisher):
+    post = make_post(brand)
+    at = POSTED + timedelta(hours=30)
+
+    batch = publisher.fetch_metrics(account=account, ids=[post.external_id, "sbx_unknown"], at=at, memo={})
+
+    model = engagement.sandbox_metrics(post, at)
+    metrics = batch.metrics[post.external_id]
+    assert (metrics.likes, metrics.comments, metrics.shares, metrics.impressions) == (
+        model.likes,
+        model.replies,
+        model.reposts,
+        model.impressions,
+    )
+    assert (metrics.quotes, metrics.bookmarks, metrics.unavailable) == (0, 0, ())
+    assert list(batch.missing) == ["sbx_unknown"]
+    assert publisher.metrics_ids_per_request is None
+
+
+def test_latest_posts_are_unsupported_in_the_sandbox(account, publisher):
+    with pytest.raises(Unsupported):
+        publisher.latest_posts(account=account)

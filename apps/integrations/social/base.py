@@ -1,4 +1,6 @@
-"""The publishing interface every social network client implements (X, LinkedIn, the sandbox).
+"""The interface every social network client implements (X, LinkedIn, the sandbox plug-in):
+publishing, reading posts' engagement numbers and, where a platform offers it, an account's
+latest posts.
 
 The publishing service (apps.publishing) owns exactly-once: it records an attempt before each
 call and the platform's id right after it, and when an outcome is unknown it asks the platform
@@ -78,6 +80,9 @@ class PublishError(ServiceError):
 
 class SocialPublisher(Protocol):
     platform: str  # "x", "linkedin", "sandbox"
+    # How many post ids one metrics request takes (X 100, LinkedIn 1); None: the client reads
+    # its own tables and makes no request (the sandbox).
+    metrics_ids_per_request: int | None
 
     def upload_media(self, *, account: PublishAccount, media: MediaItem) -> str:
         """Upload one image; returns the platform's media id (X media id, LinkedIn image URN)."""
@@ -100,14 +105,28 @@ class SocialPublisher(Protocol):
         """The account's post with exactly this text created at or after `since`, if the platform
         has it: how an unknown outcome is reconciled before anything is sent again."""
 
+    def fetch_metrics(
+        self, *, account: PublishAccount, ids: list[str], at: datetime, memo: dict
+    ) -> MetricsBatch:
+        """The raw numbers of these posts (at most `metrics_ids_per_request` ids) as the platform
+        gives them at `at`; a number it could not give is named in `PostMetrics.unavailable`
+        (the caller applies its estimate rule), a post it no longer has is in `missing`.
+        `memo` is kept by the caller for one account during one run: the client notes in it what
+        it learned (LinkedIn: this member's post analytics are denied) so later calls skip it.
+        Raises MetricsRateLimited (429), MetricsAuthError (401) or ServiceError."""
+
+    def latest_posts(self, *, account: PublishAccount, count: int = 5) -> list[str]:
+        """The texts of the account's latest original posts (no reposts or replies), newest first,
+        as a brand's voice samples. Unsupported where the platform does not offer it."""
+
 
 # --- engagement metrics (apps.analytics fetches them every 4 hours) ---------------------------------
 
 
 @dataclass(frozen=True)
 class PostMetrics:
-    """One post's numbers as the platform gave them; `estimated` names those it did not give
-    (filled by a documented rule instead)."""
+    """One post's numbers: `unavailable` names those the platform could not give, `estimated`
+    those the caller then filled by a documented rule (apps.analytics' LinkedIn estimate)."""
 
     likes: int = 0
     comments: int = 0  # comments or replies
@@ -115,6 +134,9 @@ class PostMetrics:
     quotes: int = 0
     bookmarks: int = 0
     impressions: int = 0
+    # Names of the numbers the platform did not give (their values above are 0): the caller fills
+    # them by its estimate rule and lists them in `estimated`.
+    unavailable: tuple[str, ...] = ()
     estimated: tuple[str, ...] = ()
 
 
@@ -140,3 +162,8 @@ class MetricsRateLimited(ServiceError):
 
 class MetricsAuthError(ServiceError):
     """401 on a metrics request: the account's sign-in is no longer accepted."""
+
+
+class Unsupported(ServiceError):
+    """The platform does not offer this operation (for example an account's latest posts on
+    LinkedIn or the sandbox)."""

@@ -29,12 +29,14 @@ from .base import (
     CreatedPost,
     MediaItem,
     MetricsAuthError,
+    MetricsBatch,
     MetricsRateLimited,
     PostMetrics,
     PublishAccount,
     PublishError,
     PublishErrorKind,
     RateInfo,
+    Unsupported,
 )
 from .x import CLOCK_SKEW, publish_timeout, unanswered_error
 
@@ -272,6 +274,24 @@ class LinkedInPublisher:
                 return CreatedPost(external_id=post["id"], url=linkedin_post_url(post["id"]), rate=RateInfo())
         return None
 
+    metrics_ids_per_request = 1  # one post per request (four with post analytics)
+
+    def fetch_metrics(
+        self, *, account: PublishAccount, ids: list[str], at: datetime | None = None, memo: dict | None = None
+    ) -> MetricsBatch:
+        memo = {} if memo is None else memo
+        batch = MetricsBatch()
+        for urn in ids:
+            metrics = linkedin_post_metrics(access_token=account.access_token, urn=urn, memo=memo)
+            if metrics is None:
+                batch.missing[urn] = "LinkedIn no longer has this post."
+            else:
+                batch.metrics[urn] = metrics
+        return batch
+
+    def latest_posts(self, *, account: PublishAccount, count: int = 5) -> list[str]:
+        raise Unsupported("LinkedIn does not let an app read a member's latest posts.")
+
 
 # --- engagement metrics ----------------------------------------------------------------------------
 #
@@ -281,8 +301,8 @@ class LinkedInPublisher:
 # {"elements": [{"count", "metricType": {…: "IMPRESSION"}}]}): nothing is estimated. Without it
 # (403), GET /rest/socialActions/<encoded URN> gives reactions (likesSummary.totalLikes) and
 # comments (commentsSummary.aggregatedTotalComments) only; shares and impressions are then
-# estimated by apps.analytics.rewards.linkedin_estimate and named in `estimated`. LinkedIn has no
-# quotes or bookmarks. Limits are daily (reset at midnight UTC), answered with a bare 429.
+# named in `unavailable` (the caller estimates them). LinkedIn has no quotes or bookmarks.
+# Limits are daily (reset at midnight UTC), answered with a bare 429.
 
 ANALYTICS_QUERIES = {
     "IMPRESSION": "impressions",
@@ -290,6 +310,7 @@ ANALYTICS_QUERIES = {
     "COMMENT": "comments",
     "RESHARE": "shares",
 }
+SOCIAL_ACTIONS_UNAVAILABLE = ("shares", "impressions")
 
 
 class LinkedInAnalyticsDenied(ServiceError):
@@ -382,26 +403,19 @@ def linkedin_social_actions(*, access_token: str, urn: str) -> dict[str, int] | 
         raise ServiceError("LinkedIn: socialActions returned a malformed body") from None
 
 
-def linkedin_post_metrics(
-    *, access_token: str, urn: str, analytics: bool = True
-) -> tuple[PostMetrics | None, bool]:
-    """A post's numbers and whether post analytics are available for this member (the caller
-    stops asking for them after the first 403). Without analytics, shares and impressions are
-    estimated (apps.analytics.rewards.linkedin_estimate) and named in `estimated`. None: LinkedIn
-    no longer has the post."""
-    from apps.analytics.rewards import linkedin_estimate
-
-    if analytics:
+def linkedin_post_metrics(*, access_token: str, urn: str, memo: dict) -> PostMetrics | None:
+    """A post's raw numbers. With post analytics every number; without them (the first 403 is
+    noted in `memo`, so later calls of the run do not ask again) reactions and comments only, with
+    shares and impressions named in `unavailable` for the caller to estimate. None: LinkedIn no
+    longer has the post."""
+    if memo.get("analytics", True):
         try:
             numbers = linkedin_post_analytics(access_token=access_token, urn=urn)
         except LinkedInAnalyticsDenied:
-            analytics = False
+            memo["analytics"] = False
         else:
-            if numbers is None:
-                return None, True
-            return PostMetrics(**numbers), True
+            return None if numbers is None else PostMetrics(**numbers)
     counts = linkedin_social_actions(access_token=access_token, urn=urn)
     if counts is None:
-        return None, analytics
-    numbers, estimated = linkedin_estimate(likes=counts["likes"], comments=counts["comments"])
-    return PostMetrics(**numbers, estimated=tuple(estimated)), analytics
+        return None
+    return PostMetrics(**counts, unavailable=SOCIAL_ACTIONS_UNAVAILABLE)

@@ -1,6 +1,7 @@
 """X (Twitter) API v2: OAuth 2.0 token refresh, the signed-in user, a user's latest posts, and
 publishing (XPublisher: posts, thread replies, images, finding a post whose outcome was unknown),
-and the public metrics of up to 100 posts a request (GET /2/tweets?ids=…, x_posts_metrics).
+and the public metrics of up to 100 posts a request (GET /2/tweets?ids=…, x_posts_metrics);
+XPublisher also answers the social interface's fetch_metrics and latest_posts with them.
 
 Endpoints and error shapes follow X's documentation: tokens at POST /2/oauth2/token (client
 credentials in HTTP Basic auth for confidential clients; refresh tokens rotate and are
@@ -377,6 +378,17 @@ class XPublisher:
                 return None
             params = {**params, "pagination_token": next_token}
         return None
+
+    metrics_ids_per_request = 100  # GET /2/tweets takes up to 100 ids (METRICS_BATCH)
+
+    def fetch_metrics(
+        self, *, account: PublishAccount, ids: list[str], at: datetime | None = None, memo: dict | None = None
+    ) -> MetricsBatch:
+        """X gives every number (x_posts_metrics); `at` and `memo` are not needed."""
+        return x_posts_metrics(access_token=account.access_token, ids=ids)
+
+    def latest_posts(self, *, account: PublishAccount, count: int = 5) -> list[str]:
+        return x_user_latest_posts(access_token=account.access_token, user_id=account.user_id, count=count)
 
 
 def _created_at(value: str | None) -> datetime | None:

@@ -6,7 +6,14 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from apps.integrations.social.base import MediaItem, PublishAccount, PublishError, PublishErrorKind, RateInfo
+from apps.integrations.social.base import (
+    MediaItem,
+    PublishAccount,
+    PublishError,
+    PublishErrorKind,
+    RateInfo,
+    Unsupported,
+)
 from apps.integrations.social.linkedin import LinkedInPublisher, little_text, plain_text
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -367,3 +374,48 @@ def test_a_missing_version_is_rejected_with_linkedin_s_reason(fake_linkedin, acc
     assert error.kind == PublishErrorKind.REJECTED
     assert error.status == 400
     assert "A version must be present" in str(error)
+
+
+# --- the social interface's metrics and latest posts -------------------------------------------------
+
+
+def test_with_post_analytics_every_number_is_linkedin_s_own(fake_linkedin, account, publisher):
+    post = fake_linkedin.add_post("Hello")
+    fake_linkedin.set_metrics(post.id, reactions=30, comments=4, reshares=2, impressions=2000)
+
+    batch = publisher.fetch_metrics(account=account, ids=[post.id], at=timezone.now(), memo={})
+
+    metrics = batch.metrics[post.id]
+    assert (metrics.likes, metrics.comments, metrics.shares, metrics.impressions) == (30, 4, 2, 2000)
+    assert metrics.unavailable == () and metrics.estimated == ()
+
+
+def test_without_post_analytics_the_raw_counts_name_what_linkedin_could_not_give(
+    fake_linkedin, account, publisher
+):
+    fake_linkedin.can_read_analytics = False
+    posts = [fake_linkedin.add_post(f"Hello {i}") for i in range(2)]
+    for p in posts:
+        fake_linkedin.set_metrics(p.id, reactions=40, comments=5)
+    memo = {}
+
+    answers = [
+        publisher.fetch_metrics(account=account, ids=[p.id], at=timezone.now(), memo=memo) for p in posts
+    ]
+
+    metrics = answers[0].metrics[posts[0].id]
+    assert (metrics.likes, metrics.comments, metrics.shares, metrics.impressions) == (40, 5, 0, 0)
+    assert metrics.unavailable == ("shares", "impressions") and metrics.estimated == ()
+    # The first 403 is remembered for the run: the analytics endpoint is asked once.
+    assert len(fake_linkedin.requests_to("GET", "/rest/memberCreatorPostAnalytics")) == 1
+
+
+def test_a_post_linkedin_no_longer_has_is_missing(fake_linkedin, account, publisher):
+    batch = publisher.fetch_metrics(account=account, ids=["urn:li:share:1"], at=timezone.now(), memo={})
+
+    assert batch.metrics == {} and list(batch.missing) == ["urn:li:share:1"]
+
+
+def test_latest_posts_are_unsupported_on_linkedin(account, publisher):
+    with pytest.raises(Unsupported):
+        publisher.latest_posts(account=account)

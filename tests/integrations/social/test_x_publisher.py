@@ -420,3 +420,24 @@ def test_a_token_refresh_with_another_app_s_credentials_is_refused(fake_x, setti
 
     with pytest.raises(ServiceError, match="Missing valid authorization header"):
         x_refresh_token(refresh_token=refresh)
+
+
+def test_the_interface_s_latest_posts_are_the_account_s_original_posts(fake_x, account, publisher):
+    first = publisher.create_post(account=account, text="Original")
+    publisher.create_post(account=account, text="A reply", reply_to=first.external_id)
+
+    assert publisher.latest_posts(account=account) == ["Original"]
+
+
+def test_the_interface_s_metrics_are_x_s_public_metrics_with_nothing_unavailable(fake_x, account, publisher):
+    posted = publisher.create_post(account=account, text="Counted")
+    fake_x.set_metrics(posted.external_id, like_count=3, reply_count=2, impression_count=90)
+
+    batch = publisher.fetch_metrics(
+        account=account, ids=[posted.external_id, "404"], at=timezone.now(), memo={}
+    )
+
+    metrics = batch.metrics[posted.external_id]
+    assert (metrics.likes, metrics.comments, metrics.impressions, metrics.unavailable) == (3, 2, 90, ())
+    assert list(batch.missing) == ["404"]
+    assert publisher.metrics_ids_per_request == 100
