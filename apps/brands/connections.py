@@ -18,6 +18,8 @@ from apps.accounts.models import User
 from apps.core.crypto import decrypt
 from apps.integrations.http import ServiceError
 from apps.integrations.social import x as x_api
+from apps.integrations.social.base import PublishAccount
+from apps.integrations.social.registry import publisher_for
 
 from .models import Brand, BrandMembership, ConnectionStatus, MembershipRole, Platform, SocialConnection
 
@@ -262,9 +264,15 @@ def brand_import_voice_from_x(*, brand: Brand, connection: SocialConnection) -> 
 
     if connection.brand_id != brand.pk or connection.platform != Platform.X:
         raise ValidationError("Choose one of this brand's X accounts.")
-    access_token = connection_access_token(connection=connection)
+    account = PublishAccount(
+        access_token=connection_access_token(connection=connection),
+        user_id=connection.social_account.uid,
+        handle=connection.handle,
+        brand_id=brand.pk,
+    )
     try:
-        posts = x_api.x_user_latest_posts(access_token=access_token, user_id=connection.social_account.uid)
+        # Through the social interface: X implements latest_posts, the other platforms say Unsupported.
+        posts = publisher_for(connection.platform).latest_posts(account=account)
     except ServiceError as exc:
         raise ValidationError(f"Could not read the latest posts from X: {exc}") from None
     if not posts:

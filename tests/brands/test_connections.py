@@ -246,3 +246,25 @@ def test_influencer_connecting_x_gets_a_verified_follower_count(client, influenc
     consent_and_callback(client, start.url)
     profile = InfluencerProfile.objects.get(user=influencer)
     assert profile.follower_counts["x"] == {**profile.follower_counts["x"], "count": 4210, "verified": True}
+
+
+class _VoicePublisher:
+    """A stand-in X client: the voice import asks the social interface, not X's module."""
+
+    platform = "x"
+
+    def latest_posts(self, *, account, count=5):
+        return [f"Said by {account.user_id}"]
+
+
+def test_the_voice_import_asks_the_platform_s_client_through_the_social_interface(
+    client, brand_user, brand, fake_oauth, settings
+):
+    link = connected_x(client, brand_user, brand)
+    settings.SOCIAL_PUBLISHERS = {**settings.SOCIAL_PUBLISHERS, "x": f"{__name__}._VoicePublisher"}
+
+    posts = connections.brand_import_voice_from_x(brand=brand, connection=link)
+
+    assert posts == [f"Said by {link.social_account.uid}"]
+    brand.refresh_from_db()
+    assert brand.voice_samples == posts
