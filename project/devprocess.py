@@ -24,7 +24,17 @@ def main() -> None:
         seed_then_idle()
     if settings.USE_REDIS:
         args = {
-            "worker": ["celery", "-A", "project", "worker", "--loglevel=INFO", "--concurrency=2"],
+            # One worker for the three queues keeps a laptop light; production runs one per queue.
+            "worker": [
+                "celery",
+                "-A",
+                "project",
+                "worker",
+                "-Q",
+                ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),
+                "--loglevel=INFO",
+                "--concurrency=2",
+            ],
             "beat": [
                 "celery",
                 "-A",

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -234,8 +235,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Tests may share a developer's Redis with a running `make run` worker: their own queue.
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="smai-test" if TESTING else "celery")
+# Three queues, each with workers of its own in the Procfile, so a one-hour trend run (the only
+# job that loads torch) can never hold up the 2-second publishing dispatcher: `default`, `trends`
+# and `publishing`. Tests (and each e2e server, each benchmark) share a developer's Redis with a
+# running `make run` worker: CELERY_QUEUE=X gives them X, X-trends and X-publishing of their own.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="smai-test" if TESTING else "default")
+_QUEUE_PREFIX = "" if CELERY_TASK_DEFAULT_QUEUE == "default" else f"{CELERY_TASK_DEFAULT_QUEUE}-"
+TRENDS_QUEUE = f"{_QUEUE_PREFIX}trends"
+PUBLISH_QUEUE = env("PUBLISH_QUEUE", default=f"{_QUEUE_PREFIX}publishing")
+# A worker started without -Q (make run's, the e2e servers', the tests' real_worker) reads all three.
+CELERY_TASK_QUEUES = [Queue(name) for name in (CELERY_TASK_DEFAULT_QUEUE, TRENDS_QUEUE, PUBLISH_QUEUE)]
+CELERY_TASK_ROUTES = {
+    "trends.refresh": {"queue": TRENDS_QUEUE},  # fetch, embed (torch), score: up to an hour
+    "trends.brand_rescore": {"queue": TRENDS_QUEUE},  # a brand's embedding (torch) and its scores
+    "publishing.dispatch": {"queue": PUBLISH_QUEUE},
+    "publishing.publish": {"queue": PUBLISH_QUEUE},
+    "publishing.publish_many": {"queue": PUBLISH_QUEUE},
+    "publishing.notify_live": {"queue": PUBLISH_QUEUE},
+}  # everything else: the default queue
 
 # --- Auth and accounts (django-allauth) ------------------------------------------------------
 
@@ -309,7 +326,6 @@ PUBLISH_EXPIRE_AFTER_HOURS = env.int("PUBLISH_EXPIRE_AFTER_HOURS", default=24)
 PUBLISH_RATE_LIMIT_RETRY_MINUTES = env.int("PUBLISH_RATE_LIMIT_RETRY_MINUTES", default=15)
 PUBLISH_RATE_LIMIT_RETRIES = env.int("PUBLISH_RATE_LIMIT_RETRIES", default=3)
 PUBLISH_NETWORK_BACKOFF = [1, 2, 4, 8]  # seconds between the at most 5 tries
-PUBLISH_QUEUE = env("PUBLISH_QUEUE", default="")  # a dedicated Celery queue for publishing, if set
 X_API_TIER = env("X_API_TIER", default="basic")  # free, basic or pro: the token-bucket defaults
 LINKEDIN_API_TIER = env("LINKEDIN_API_TIER", default="development")  # development or standard
 # Overrides of the documented defaults, "capacity/seconds", e.g. "100/86400" (tests and benchmarks).
