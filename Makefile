@@ -46,10 +46,13 @@ run: install
 test: install
 	@eval "$$($(BIN)/python -m project.devenv)" && $(BIN)/python -m pytest
 
+# ruff, the migrations, and the app layers (pyproject.toml [tool.importlinter]; every import
+# statement counts, also inside functions).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
