@@ -267,7 +267,7 @@ def simulate(*, brands: int, weeks: int, posts_per_week: int, seed: int = 7, log
     from django.db.models import Avg
 
     from apps.analytics.services import metrics_fetch_due
-    from apps.analytics.training import policy_train_due
+    from apps.learning.training import policy_train_due
     from apps.publishing.models import Publication
     from apps.trends.services import trends_score_brands
 

@@ -7,6 +7,7 @@ from apps.accounts.api_auth import API_AUTH
 from apps.analytics.api import router as analytics_router
 from apps.brands.api import router as brands_router
 from apps.core.api import install_error_handlers
+from apps.learning.api import router as learning_router
 from apps.memes.api import router as memes_router
 from apps.notifications.api import router as notifications_router
 from apps.posts.api import router as posts_router
@@ -36,3 +37,4 @@ api.add_router("/", trends_router)
 api.add_router("/", posts_router)
 api.add_router("/", publishing_router)
 api.add_router("/", analytics_router)
+api.add_router("/", learning_router)

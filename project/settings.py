@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "apps.brands",
     "apps.notifications",
     "apps.trends",
+    "apps.learning",
     "apps.posts",
     "apps.collaborations",
     "apps.memes",
@@ -471,10 +472,6 @@ GRAPHICS_GENERATOR = env(
     if STABILITY_API_KEY
     else "apps.integrations.images.templates.TemplateGenerator",
 )
-
-# --- Moderation: offensive words in post copy and meme captions (apps/integrations/moderation) ---
-
-MODERATOR = env("MODERATOR", default="apps.integrations.moderation.wordlist.WordListModerator")
 
 # --- Memes: generation rate limit (SPEC section 9, apps/memes/ratelimit.py) -----------------------
 

@@ -35,7 +35,7 @@ urlpatterns = [
     path("", include("apps.trends.urls")),  # /trends/... and /staff/trends/
     path("", include("apps.memes.urls")),  # /memes/...
     path("", include("apps.analytics.urls")),  # /brand/<id>/analytics/, /staff/analytics/
-    path("", include("apps.analytics.urls_learning")),  # /brand/<id>/learning/
+    path("", include("apps.learning.urls")),  # /brand/<id>/learning/
     path("api/docs", partial(openapi_view, api=api), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -25,7 +25,7 @@ def test_a_tiny_simulation_runs_the_whole_loop_and_reports_the_figures():
     assert 0 < figures["random_ratio"] < 1
     assert lines[0].startswith("week 1: 3 posts published, 3 metrics fetched, 1 trainings (bandit)")
 
-    from apps.analytics.models import PolicyModel, TrainingRun
+    from apps.learning.models import PolicyModel, TrainingRun
     from apps.sandbox.engagement import engagement_multiplier
 
     assert TrainingRun.objects.count() == 2

@@ -1,9 +1,9 @@
-"""Admin for engagement tracking and learning: every metrics fetch, each brand's model and every
-training run, with "fetch metrics now" and "train now" actions (the same services as the jobs)."""
+"""Admin for engagement tracking: every metrics fetch, with a "fetch metrics now" action (the same
+service as the job). The learned models and training runs are in apps.learning's admin."""
 
 from django.contrib import admin, messages
 
-from .models import MetricsSnapshot, PolicyModel, TrainingRun
+from .models import MetricsSnapshot
 
 
 @admin.register(MetricsSnapshot)
@@ -42,50 +42,3 @@ class MetricsSnapshotAdmin(admin.ModelAdmin):
             + (f" Problems: {'; '.join(summary.problems)}" if summary.problems else ""),
             messages.SUCCESS if not summary.problems else messages.WARNING,
         )
-
-
-@admin.register(PolicyModel)
-class PolicyModelAdmin(admin.ModelAdmin):
-    list_display = ["brand", "mode", "posts_used", "trained_at", "alpha", "epsilon", "updated_at"]
-    list_filter = ["mode"]
-    search_fields = ["brand__name"]
-    list_select_related = ["brand"]
-    raw_id_fields = ["brand"]
-    readonly_fields = ["q_values", "visits", "bandit", "posts_used", "trained_at", "updated_at"]
-    actions = ["train_now"]
-
-    @admin.action(description="Train the selected brands' models now")
-    def train_now(self, request, queryset):
-        from .training import policy_train
-
-        done = [policy_train(brand=model.brand) for model in queryset.select_related("brand")]
-        trained = sum(1 for run in done if run.status == "trained")
-        self.message_user(
-            request,
-            f"{trained} trained, {len(done) - trained} skipped or failed (see Training runs for why).",
-            messages.SUCCESS,
-        )
-
-
-@admin.register(TrainingRun)
-class TrainingRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "brand", "started_at", "status", "mode", "posts_used", "short_reason"]
-    list_filter = ["status", "mode"]
-    search_fields = ["brand__name", "reason"]
-    date_hierarchy = "started_at"
-    list_select_related = ["brand"]
-    raw_id_fields = ["brand"]
-    readonly_fields = [
-        "brand",
-        "started_at",
-        "finished_at",
-        "status",
-        "mode",
-        "reason",
-        "posts_used",
-        "summary",
-    ]
-
-    @admin.display(description="Why")
-    def short_reason(self, obj: TrainingRun) -> str:
-        return obj.reason[:120]

@@ -7,6 +7,11 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
-        # Celery's autodiscovery imports each app's `tasks` module only; the learning loop's tasks
-        # live in their own module.
-        from . import tasks_learning  # noqa: F401
+        from apps.learning.selectors import published_count_provider_register
+
+        from . import receivers  # noqa: F401  (a deleted publication leaves the reward ledger)
+        from .metrics_selectors import brand_published_count
+
+        # The Learning page's "nothing published yet" asks how many posts went out; learning sits
+        # below publishing, so analytics, which reads publications, tells it.
+        published_count_provider_register(brand_published_count)

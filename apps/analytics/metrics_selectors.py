@@ -159,3 +159,9 @@ def metrics_next_fetch(now: datetime | None = None) -> datetime:
     while candidate <= now:
         candidate += timedelta(hours=4)
     return candidate
+
+
+def brand_published_count(brand_id: int) -> int:
+    """How many publications the brand has ever published (the Learning page's empty state asks,
+    through apps.learning.selectors' registered provider)."""
+    return Publication.objects.filter(brand_id=brand_id, status=PublicationStatus.PUBLISHED).count()

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from apps.learning.policy import REWARD_FINAL_AFTER  # the learning loop's rule, reused here
+
+__all__ = ["REWARD_FINAL_AFTER"]  # re-exported: analytics' modules read the rule from here
+
 REWARD_CAP = 5.0
-REWARD_FINAL_AFTER = timedelta(days=7)
 METRICS_WINDOW = timedelta(days=30)  # posts published longer ago are no longer fetched
 # A post's first numbers are fetched this long after publishing (the every-minute first-fetch run),
 # so its page and analytics are not empty for the hours until the next 4-hourly run.

@@ -46,6 +46,7 @@ from apps.brands.models import Platform
 from apps.integrations.http import ServiceError
 from apps.integrations.social.base import MetricsAuthError, MetricsRateLimited, PostMetrics, PublishAccount
 from apps.integrations.social.registry import publisher_for
+from apps.learning.services import reward_record_upsert
 from apps.publishing.models import Publication, PublicationStatus
 
 from .models import MetricsSnapshot
@@ -115,7 +116,7 @@ def metrics_due(*, now: datetime, first_only: bool = False) -> list[Publication]
         published = published.filter(metrics_fetched_at__isnull=True)
     return list(
         published.exclude(metrics_fetched_at__gt=now - REFETCH_AFTER)
-        .select_related("connection", "connection__social_account")
+        .select_related("connection", "connection__social_account", "post")
         .order_by("published_at", "pk")
     )
 
@@ -137,6 +138,26 @@ def _sum(parts: Iterable[PostMetrics]) -> PostMetrics:
         bookmarks=sum(p.bookmarks for p in parts),
         impressions=sum(p.impressions for p in parts),
         estimated=estimated,
+    )
+
+
+def publication_reward_report(*, publication: Publication, reward: float, final: bool) -> None:
+    """Write a publication's reward to the learning loop's ledger (apps.learning reads only its own
+    tables): what the post did (tone, the platform whose copy went out, its format and learning
+    state, its trend) with the reward and whether it is final."""
+    post = publication.post
+    reward_record_upsert(
+        brand_id=publication.brand_id,
+        publication_id=publication.pk,
+        post_id=post.pk,
+        trend_id=post.trend_id,
+        tone=post.tone,
+        platform=publication.copy_platform or publication.platform,
+        post_format=post.post_format,
+        state=post.learning_state,
+        reward=reward,
+        final=final,
+        published_at=publication.published_at,
     )
 
 
@@ -173,6 +194,8 @@ def publication_metrics_record(
         )
         if not updated and not Publication.objects.filter(pk=publication.pk).update(**latest):
             return None  # deleted meanwhile
+        if updated:  # the reward changed (or became final): the learning loop's ledger follows
+            publication_reward_report(publication=publication, reward=reward, final=final)
         snapshot = MetricsSnapshot.objects.create(
             publication=publication,
             brand_id=publication.brand_id,

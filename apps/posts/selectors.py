@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from apps.brands.selectors import brand_scoped
+from apps.learning.policy import Action, format_on
 
 from .models import Post, PostCopy, PostGraphic
 
@@ -53,3 +54,18 @@ def post_trends(*, brand) -> list:
         .annotate(latest_post=Max("posts__created_at"))
         .order_by("-latest_post", "pk")[:50]
     )
+
+
+def post_action_keys_since(*, brand_id: int | None, since) -> set[str]:
+    """Action keys ("tone|platform|format") of the brand's posts written after `since`, one query:
+    the learning policy does not try one of them again before its next training."""
+    if brand_id is None or since is None:
+        return set()
+    keys = set()
+    rows = Post.objects.filter(brand_id=brand_id, created_at__gt=since).values_list(
+        "tone", "post_format", "learning_action"
+    )
+    for tone, post_format, action in rows:
+        for platform in (action or {}).get("platforms") or []:
+            keys.add(Action(tone, platform, format_on(platform, post_format)).key)
+    return keys

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.learning.policy import learning_state, policy_choose_action
+
+from . import selectors
 from .models import TRANSITIONS, Post, PostCopy, PostEdit, PostStatus
 
 logger = logging.getLogger(__name__)
@@ -177,18 +180,25 @@ PLATFORMS = ("x", "linkedin")
 FORMATS_ON = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}
 
 
+def _pending_actions_of(brand):
+    """What the learning policy asks to skip actions being tried: the action keys of the brand's
+    posts written since its model last trained (posts owns them; learning sits below)."""
+    return lambda since: selectors.post_action_keys_since(brand_id=brand.pk, since=since)
+
+
 def post_generate_request(
     *, brand, trend, user, platforms: list[str] | None = None, post_format: str = "", tone: str = ""
 ) -> Post:
     """A draft for `trend` that a worker fills with copy and graphics. Platforms, format and tone
     default to what the learning policy suggests; whatever the user picks is kept as the action."""
-    from apps.analytics.learning import learning_state, policy_choose_action
     from apps.brands.models import Tone
 
     from .tasks import post_generate
 
     state = learning_state(brand=brand, trend=trend)
-    choice = policy_choose_action(brand=brand, state=state, platforms=platforms)
+    choice = policy_choose_action(
+        brand=brand, state=state, platforms=platforms, pending_actions=_pending_actions_of(brand)
+    )
     platforms = [p for p in (platforms or [choice.action.platform]) if p in PLATFORMS]
     if not platforms:
         raise ValidationError({"platforms": "Pick X, LinkedIn or both."})

@@ -17,8 +17,9 @@
   has only the sandbox account).
 - learned reward: the average reward of the brand's similar past posts, in [0, 1]: over the
   brand's rewarded posts whose trend embedding has a cosine similarity ≥ SIMILAR_TREND_COSINE (0.5)
-  with this trend, the similarity-weighted mean reward / 5 (apps.analytics.learning). A neutral
-  0.5 where the brand has no similar past post.
+  with this trend, the similarity-weighted mean reward / 5. A neutral 0.5 where the brand has no
+  similar past post. The past posts come from whatever registered a `past_rewards_provider`
+  (apps.learning, above trends, does at start-up); with none registered every reward is neutral.
 
 Industry filter: a trend is in a brand's industry when a source's query for that industry found
 it or its embedding is within INDUSTRY_COSINE of the industry's "name: description"; a brand that
@@ -31,7 +32,7 @@ when opportunity ≤ 0.3; recommend when final > 0.5; otherwise the watchlist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -47,6 +48,11 @@ SKIP_OPPORTUNITY_AT_OR_BELOW = 0.3
 INDUSTRY_COSINE = 0.3
 RECOMMEND_ABOVE = 0.5
 NEUTRAL_REWARD = 0.5
+REWARD_MAX = 5.0  # rewards run 0-5 (min(R·100, 5), SPEC section 7); the learned reward is reward / 5
+# Learned reward: past posts whose trend's embedding has a cosine similarity of at least this with
+# the new trend count, weighted by that similarity. all-MiniLM-L6-v2 puts two headlines about the
+# same story at 0.6-0.9 and merely same-industry ones at 0.3-0.5.
+SIMILAR_TREND_COSINE = 0.5
 SENTIMENT_MULTIPLIER = {"positive": 1.0, "neutral": 0.9, "negative": 0.75}
 
 SKIP, WATCHLIST, RECOMMEND = 0, 1, 2
@@ -95,14 +101,43 @@ class TrendBatch:
 
 
 @dataclass
+class PastRewards:
+    """The brand batch's past posts for the learned reward, grouped by brand (column order)."""
+
+    vectors: np.ndarray  # P × D trend embeddings of the past posts (L2-normalised float32)
+    rewards: np.ndarray  # P mean reward of each post, 0-5
+    brands: np.ndarray  # P brand column (index into the batch), ascending
+
+
+# The learned reward's seam: trends sits below the learning loop, so it does not ask it; learning
+# registers the function that gives a brand batch's past rewards (its AppConfig.ready()).
+PastRewardsProvider = Callable[[Sequence[int]], "PastRewards | None"]
+_past_rewards_provider: PastRewardsProvider | None = None
+
+
+def past_rewards_provider_register(provider: PastRewardsProvider | None) -> None:
+    """Set (or with None, clear) the function `brand_past_rewards` asks."""
+    global _past_rewards_provider
+    _past_rewards_provider = provider
+
+
+def brand_past_rewards(brand_ids: Sequence[int]) -> PastRewards | None:
+    """The brands' rewarded past posts from the registered provider; None (a neutral learned
+    reward) when none is registered or no brand of the batch has one."""
+    if _past_rewards_provider is None:
+        return None
+    return _past_rewards_provider(brand_ids)
+
+
+@dataclass
 class BrandBatch:
     vectors: np.ndarray  # B × D, L2-normalised float32
     industries: np.ndarray  # B industry index into TrendBatch.industries' columns; -1 = no filter
     platforms: np.ndarray  # B × F bool: the brand can publish format f
     rewards: np.ndarray | None = None  # B × C expected reward per category in [0, 1]; None = neutral
-    # The brands' rewarded past posts (apps.analytics.learning.PastRewards: vectors P × D, rewards
-    # P in 0-5, brands P column index, ascending); when set, the learned reward comes from them.
-    past: object | None = None
+    # The brands' rewarded past posts (PastRewards: vectors P × D, rewards P in 0-5, brands P
+    # column index, ascending); when set, the learned reward comes from them.
+    past: PastRewards | None = None
     # B × D: each brand's industry in its own words, embedded (a zero row: it gave none). A trend
     # is in such a brand's industry when it is this close to those words (as close as a listed
     # industry's description would have to be) or in the listed industry the brand picked.
@@ -165,15 +200,13 @@ def format_fit_matrix(categories: np.ndarray, platforms: np.ndarray) -> tuple[np
 
 
 def learned_reward_matrix(
-    trend_vectors: np.ndarray, past, n_brands: int, threshold: float | None = None
+    trend_vectors: np.ndarray, past: PastRewards | None, n_brands: int, threshold: float | None = None
 ) -> np.ndarray:
     """T × B: the similarity-weighted mean reward / 5 of each brand's past posts whose trend is
     similar (cosine ≥ threshold) to each trend; NEUTRAL_REWARD where a brand has none.
 
     The past posts are sorted by brand, so each brand's sums are one np.add.reduceat over its
     columns of the T × P similarity matrix: no loop over brands."""
-    from apps.analytics.learning import REWARD_MAX, SIMILAR_TREND_COSINE
-
     threshold = SIMILAR_TREND_COSINE if threshold is None else threshold
     reward = np.full((trend_vectors.shape[0], n_brands), NEUTRAL_REWARD, dtype=np.float32)
     if past is None or len(past.rewards) == 0 or trend_vectors.shape[0] == 0:

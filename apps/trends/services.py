@@ -51,6 +51,7 @@ from .scoring import (
     SKIP,
     BrandBatch,
     TrendBatch,
+    brand_past_rewards,
     platform_mask,
     score,
     score_in_slices,
@@ -370,8 +371,6 @@ def brand_batch_build(
         brand__in=brands, status=ConnectionStatus.CONNECTED
     ).values_list("brand_id", "platform"):
         platforms[brand_id].add(platform)
-    from apps.analytics.learning import brand_past_rewards
-
     return BrandBatch(
         vectors=np.vstack([vector_from_bytes(embeddings[b.pk].vector) for b in brands]),
         industries=np.array(

@@ -8,9 +8,9 @@ import time_machine
 from django.test import Client
 
 from tests.analytics.analytics_data import NOW, published, trend
-from tests.analytics.learning_factories import learning_brand
-from tests.analytics.learning_factories import published as rewarded
 from tests.factories import BrandFactory, BrandUserFactory, MembershipFactory
+from tests.learning.learning_factories import learning_brand
+from tests.learning.learning_factories import published as rewarded
 
 pytestmark = pytest.mark.django_db
 

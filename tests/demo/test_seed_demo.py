@@ -19,8 +19,9 @@ def test_seed_demo_is_idempotent():
     assert brand.is_onboarded and brand.voice_profile
     assert brand.connections.filter(platform="sandbox").exists()
     # the calendar has something on it: two publishing now, two in the queue, one approved
-    from apps.analytics.models import MetricsSnapshot, PolicyModel, TrainingRun
+    from apps.analytics.models import MetricsSnapshot
     from apps.demo.management.commands.seed_demo import DEMO_HISTORY
+    from apps.learning.models import PolicyModel, TrainingRun
     from apps.publishing.models import Publication
 
     calendar = Publication.objects.exclude(queued_by="time")

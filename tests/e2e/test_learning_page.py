@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from apps.analytics.training import policy_train
-from tests.analytics.learning_factories import learning_brand, published, trend_with
+from apps.learning.training import policy_train
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_accounts_journeys import log_in
 from tests.factories import BrandUserFactory, MembershipFactory
+from tests.learning.learning_factories import learning_brand, published, trend_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

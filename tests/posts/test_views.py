@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.analytics.models import PolicyModel
 from apps.brands.models import BrandMembership
+from apps.learning.models import PolicyModel
 from apps.posts.models import Post, PostCopy, PostEdit, PostStatus
 from apps.posts.services import post_generate_request
 from tests.factories import BrandFactory, BrandUserFactory

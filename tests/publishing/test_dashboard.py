@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from apps.analytics.models import PolicyModel
+from apps.learning.models import PolicyModel
 from apps.publishing.models import Publication, PublicationStatus
 from apps.publishing.services import post_schedule
 from tests.publishing.ui_fixtures import (  # noqa: F401 (the fixtures)

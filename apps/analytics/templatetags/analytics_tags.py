@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django import template
 
+from apps.learning.models import PolicyModel
+
 register = template.Library()
 
 
@@ -20,7 +22,6 @@ def brand_performance(brand) -> Performance | None:
     model; None when nothing went out in that time. One query, two when there is something."""
     if brand is None:
         return None
-    from apps.analytics.models import PolicyModel
     from apps.analytics.selectors_analytics import SANDBOX, brand_recent_totals
 
     data, totals = brand_recent_totals(brand=brand)

@@ -255,9 +255,9 @@ def seed_history(stdout, brand: Brand, owner: User) -> None:
 
     from django.utils import timezone
 
-    from apps.analytics.learning import learning_state
     from apps.analytics.services import metrics_fetch_due
-    from apps.analytics.training import policy_train
+    from apps.learning.policy import learning_state
+    from apps.learning.training import policy_train
     from apps.sandbox.publisher import sandbox_post_url
     from apps.posts.generation import copy_template
     from apps.posts.models import Post, PostCopy, PostStatus

@@ -1,0 +1,286 @@
+"""The learning side's answers to the rest of the product (SPEC section 7): the keys of the brand's
+model, the action generation writes with (`policy_choose_action`), and the learned-reward inputs of
+the trend scorer (`brand_past_rewards`, registered with apps.trends.scoring at start-up). Training
+itself is in apps/learning/training.py. All of it reads learning's own tables (the reward ledger,
+the models) and the brands and trends below; what only the apps above know is passed in.
+
+How an action is chosen
+-----------------------
+- Exploitation, by the brand's PolicyModel:
+  - no model yet (mode none): the brand's default tone with the format that fits the trend's
+    category best on its platforms (the recommendation card's suggestion);
+  - an action the brand has never published (no reward yet) is tried before any is exploited
+    (an optimistic start, so the bandit sees every action once); one already being tried by a
+    post written since the last training (the caller, posts, says which: `pending_actions`) is
+    not picked again until the next training;
+  - bandit mode (fewer than 10 rewarded posts in 30 days): the action with the best mean reward;
+  - Q-learning mode: the action with the highest Q for the trend's state. At choice time the
+    state's format and tone are not known yet (they are what is being chosen), so the learned
+    states of the brand's industry and the trend's category are pooled, visit-weighted, per
+    action; that estimate is pulled towards the action's brand-wide mean by PRIOR_VISITS
+    pseudo-visits, so a state seen once does not override what the brand learned elsewhere, and
+    a category never posted on falls back to the brand-wide means.
+- Exploration: with probability EXPLORATION_RATE (15 %) another action, drawn uniformly.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db.models import Avg, Max
+from django.utils import timezone
+
+from apps.brands.models import ConnectionStatus, Tone
+from apps.trends.scoring import CATEGORY_INDEX, FORMAT_FIT_MATRIX, PLATFORM_FORMATS, PastRewards
+
+from .models import PolicyModel, RewardRecord
+
+EXPLORATION_RATE = 0.15  # SPEC section 7: generation explores 15 % of the time
+PRIOR_VISITS = 2.0  # pseudo-visits of the brand-wide mean in a state's Q estimate
+TRAINING_MIN_POSTS = 10  # SPEC section 7: fewer and the weekly run skips Q-learning
+TRAINING_WINDOW_DAYS = 30
+# A publication's reward is final this long after publishing (analytics fixes it then; the ledger
+# marks it final) and never changes afterwards.
+REWARD_FINAL_AFTER = timedelta(days=7)
+
+# Learned reward of the trend scorer (apps.trends.scoring: similarity threshold and scale): the
+# past posts it weighs, per brand.
+PAST_POSTS_WINDOW_DAYS = 90
+PAST_POSTS_PER_BRAND = 200
+
+
+# --- Keys -----------------------------------------------------------------------------------
+
+
+def state_key(state: dict) -> str:
+    """ "industry|category|format|tone" (PolicyModel.q_values' outer keys)."""
+    return "|".join(str(state.get(k) or "") for k in ("industry", "category", "format", "tone"))
+
+
+def state_from_key(key: str) -> dict:
+    parts = ([*key.split("|"), "", "", "", ""])[:4]
+    return dict(zip(("industry", "category", "format", "tone"), parts, strict=True))
+
+
+# --- Choosing how to write a post -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the generator is asked to write: tone, and format on a platform."""
+
+    tone: str
+    platform: str
+    post_format: str
+
+    def as_dict(self) -> dict:
+        return {"tone": self.tone, "platform": self.platform, "post_format": self.post_format}
+
+    @property
+    def key(self) -> str:
+        """ "tone|platform|format" (PolicyModel's action keys)."""
+        return f"{self.tone}|{self.platform}|{self.post_format}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Action:
+        tone, platform, post_format = ([*key.split("|"), "", "", ""])[:3]
+        return cls(tone, platform, post_format)
+
+    def describe(self) -> str:
+        """ "witty threads on X"."""
+        platform = {"x": "X", "linkedin": "LinkedIn"}.get(self.platform, self.platform)
+        return f"{self.tone} {self.post_format}s on {platform}"
+
+
+def action_key(*, tone: str, platform: str, post_format: str) -> str:
+    return Action(tone, platform, post_format).key
+
+
+@dataclass(frozen=True)
+class Choice:
+    action: Action
+    explored: bool
+    reason: str
+
+
+def learning_state(*, brand, trend=None, post_format: str = "", tone: str = "") -> dict:
+    """The learning state of SPEC section 7: (industry, trend category, format, tone)."""
+    return {
+        "industry": brand.industry.slug if brand.industry_id else "",
+        "category": trend.category if trend is not None else "",
+        "format": post_format,
+        "tone": tone,
+    }
+
+
+def policy_actions(*, platforms: Sequence[str]) -> list[Action]:
+    """Every action the policy may pick for a brand publishing on `platforms`."""
+    return [Action(tone, p, f) for tone in Tone.values for p, f in PLATFORM_FORMATS if p in platforms]
+
+
+def _default_action(*, brand, state: dict, usable: Sequence[str]) -> Action:
+    row = FORMAT_FIT_MATRIX[CATEGORY_INDEX.get(state.get("category", ""), 0)]
+    # The first best column, as apps.trends.scoring.format_fit_matrix takes it, so the format a
+    # recommendation card suggests and the one generation starts from are the same.
+    columns = [i for i, (p, _) in enumerate(PLATFORM_FORMATS) if p in usable]
+    platform, post_format = PLATFORM_FORMATS[max(columns, key=lambda i: (row[i], -i))]
+    return Action(brand.default_tone, platform, post_format)
+
+
+def _model_of(brand):
+    """The brand's PolicyModel, or None (also for brands that are not saved rows)."""
+    if getattr(brand, "pk", None) is None:
+        return None
+    return PolicyModel.objects.filter(brand_id=brand.pk).first()
+
+
+def format_on(platform: str, post_format: str) -> str:
+    """The format a platform carries: a thread on LinkedIn is a post, a carousel on X is a post."""
+    carried = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}.get(platform)
+    return post_format if carried is None or post_format in carried else "post"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    action: Action
+    value: float  # expected reward, 0-5
+    posts: int  # how many rewarded posts it rests on (in the state, or brand-wide)
+    in_state: bool  # the state's own visits count in it
+
+
+def action_estimates(*, model, state: dict, actions: Sequence[Action]) -> dict[Action, Estimate]:
+    """What the model expects of each action in `state` (actions never rewarded are left out)."""
+    bandit = model.bandit or {}
+    estimates: dict[Action, Estimate] = {}
+    pooled: dict[str, tuple[float, float]] = {}
+    if model.mode == "q":
+        industry, category = state.get("industry") or "", state.get("category") or ""
+        for skey, row in (model.q_values or {}).items():
+            s = state_from_key(skey)
+            if s["industry"] != industry or s["category"] != category:
+                continue
+            visits = (model.visits or {}).get(skey, {})
+            for akey, q in row.items():
+                n = float(visits.get(akey, 1))
+                total, weight = pooled.get(akey, (0.0, 0.0))
+                pooled[akey] = (total + n * float(q), weight + n)
+    for action in actions:
+        arm = bandit.get(action.key)
+        if not arm or not arm.get("n"):
+            continue
+        mean, n = float(arm["mean"]), int(arm["n"])
+        total, weight = pooled.get(action.key, (0.0, 0.0))
+        if weight:
+            value = (total + PRIOR_VISITS * mean) / (weight + PRIOR_VISITS)
+            estimates[action] = Estimate(action, value, int(weight), True)
+        else:
+            estimates[action] = Estimate(action, mean, n, False)
+    return estimates
+
+
+def policy_choose_action(
+    *,
+    brand,
+    state: dict,
+    platforms: Sequence[str] | None,
+    rng: random.Random | None = None,
+    model=None,
+    explore: bool = True,
+    pending_actions: Callable[[datetime], Collection[str]] | None = None,
+) -> Choice:
+    """The tone and format to generate with (see the module docstring for the rule).
+
+    `platforms` defaults to the brand's connected ones; a brand with only the sandbox may use all.
+    `model` is the brand's PolicyModel when the caller has it already (read here otherwise).
+    `explore=False` gives the policy's own pick without the 15 % exploration (what a page suggests);
+    it is said outright rather than with a rigged `Random`, whose `choice` could then never end.
+    `pending_actions(since)` gives the action keys of the brand's posts written after `since` (the
+    model's last training); posts, which owns them, passes it. Asked only when it matters.
+    """
+    rng = rng or random.Random()  # noqa: S311 (exploration, not security)
+    if platforms is None:
+        platforms = list(
+            brand.connections.filter(status=ConnectionStatus.CONNECTED).values_list("platform", flat=True)
+        )
+    usable = [p for p in platforms if p in {pf[0] for pf in PLATFORM_FORMATS}] or ["x", "linkedin"]
+    actions = policy_actions(platforms=usable)
+    model = model if model is not None else _model_of(brand)
+    best, reason = None, ""
+    if model is not None and model.mode in ("bandit", "q") and model.bandit:
+        estimates = action_estimates(model=model, state=state, actions=actions)
+        untried = [a for a in actions if a not in estimates]
+        if untried and estimates and pending_actions is not None and model.updated_at is not None:
+            # Posts written since the model last trained have no reward yet: an action one of them
+            # tries is not tried again before the next training (the model learns weekly).
+            pending = set(pending_actions(model.updated_at))
+            untried = [a for a in untried if a.key not in pending]
+        if untried:
+            best = rng.choice(untried)
+            reason = f"trying {best.describe()}: never published yet ({len(untried)} actions left to try)"
+        elif estimates:
+            top = max(estimates.values(), key=lambda e: (e.value, e.posts))
+            where = "on this kind of trend" if top.in_state else "across the brand's posts"
+            best = top.action
+            reason = (
+                f"highest learned reward ({top.value:.1f} over {top.posts} "
+                f"post{'s' if top.posts != 1 else ''} {where})"
+            )
+    if best is None:
+        best = _default_action(brand=brand, state=state, usable=usable)
+        reason = "the brand's default tone with the format that fits this kind of trend best"
+    if explore and rng.random() < EXPLORATION_RATE:
+        others = [a for a in actions if a != best]
+        if others:
+            return Choice(rng.choice(others), True, "exploring another tone or format (15 % of the time)")
+    return Choice(best, False, reason)
+
+
+# --- The trend scorer's learned reward ------------------------------------------------------
+
+
+def brand_past_rewards(brand_ids: Sequence[int], *, now=None) -> PastRewards | None:
+    """Each brand's rewarded posts of the last 90 days (at most 200 a brand, newest first) with
+    their trend's embedding, from the reward ledger (a post published on two accounts counts once,
+    with its mean reward): one query. None when no brand of the batch has one."""
+    now = now or timezone.now()
+    column = {bid: i for i, bid in enumerate(brand_ids)}
+    rows = (
+        RewardRecord.objects.filter(
+            brand_id__in=list(brand_ids),
+            published_at__gte=now - timedelta(days=PAST_POSTS_WINDOW_DAYS),
+            trend__embedding__isnull=False,
+        )
+        .values("brand_id", "post_id", "trend__embedding")
+        .annotate(reward_mean=Avg("reward"), last=Max("published_at"))
+        .order_by("brand_id", "-last")
+    )
+    vectors, rewards, brands = [], [], []
+    kept: dict[int, int] = {}
+    for row in rows:
+        data = row["trend__embedding"]
+        if not data or kept.get(row["brand_id"], 0) >= PAST_POSTS_PER_BRAND:
+            continue
+        vector = np.frombuffer(bytes(data), dtype=np.float32)
+        kept[row["brand_id"]] = kept.get(row["brand_id"], 0) + 1
+        vectors.append(vector)
+        rewards.append(float(row["reward_mean"]))
+        brands.append(column[row["brand_id"]])
+    if not vectors:
+        return None
+    dims = {v.shape[0] for v in vectors}
+    if len(dims) != 1:  # embeddings of an older model mixed in: keep the most common size
+        common = max(dims, key=lambda d: sum(v.shape[0] == d for v in vectors))
+        keep = [i for i, v in enumerate(vectors) if v.shape[0] == common]
+        vectors = [vectors[i] for i in keep]
+        rewards = [rewards[i] for i in keep]
+        brands = [brands[i] for i in keep]
+    order = np.argsort(np.array(brands), kind="stable")
+    return PastRewards(
+        vectors=np.vstack(vectors)[order].astype(np.float32),
+        rewards=np.array(rewards, dtype=np.float32)[order],
+        brands=np.array(brands, dtype=np.int64)[order],
+    )
