@@ -473,6 +473,10 @@ GRAPHICS_GENERATOR = env(
     else "apps.integrations.images.templates.TemplateGenerator",
 )
 
+# --- Moderation: offensive words in post copy and meme captions (apps/integrations/moderation) ---
+
+MODERATOR = env("MODERATOR", default="apps.integrations.moderation.wordlist.WordListModerator")
+
 # --- Memes: generation rate limit (SPEC section 9, apps/memes/ratelimit.py) -----------------------
 
 # Memes made through the API (each batch item too) and render-by-URL requests that have to render,

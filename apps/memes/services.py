@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
 
+from apps.integrations.moderation.registry import offensive_words
 from apps.memes import generation, render, tasks
 from apps.memes.models import REACTIONS, Meme, MemeReaction, MemeTemplate, MemeVote, normalize_tags
 
@@ -331,9 +332,8 @@ def template_image_bytes(template: MemeTemplate) -> bytes:
 
 def caption_check(texts) -> str:
     """Why captions may not enter the public feed unseen ("" when they may): offensive words found
-    by the same filter as post copy (glin-profanity, leetspeak and look-alike letters included)."""
-    from apps.posts.safety import offensive_words
-
+    by the same moderation check as post copy (apps.integrations.moderation: glin-profanity's word
+    list by default, leetspeak and look-alike letters included)."""
     found = offensive_words(" \n ".join(t for t in texts if t))
     if not found:
         return ""

@@ -1,15 +1,10 @@
 """Brand safety of post copy: offensive language, the brand's banned topics, controversial topics,
 and text that is not a post at all (empty, garbage, a model's refusal, leftover placeholders).
 
-Offensive language is checked with glin-profanity (PyPI ``glin-profanity``, MIT). Chosen because
-it is maintained (4.x, releases through 2026), pure Python with no model to download (works
-offline, one small dependency), matches whole words, so "Scunthorpe", "assess" or "cocktail" are
-not flagged, and sees through leetspeak, spacing and look-alike letters ("sh1t", "f u c k",
-full-width letters); its lists include slurs. The others considered: better-profanity (unmaintained
-since 2020) and alt-profanity-check (a linear model that scored everyday marketing lines such as
-"Hate paperwork? Same." as offensive while missing hateful sentences without swear words). No
-word list catches hate speech phrased politely; the LLM's system prompt and the human review
-remain the guard there. English only: other languages' lists flag ordinary English words.
+Offensive language is the shared moderation check (apps.integrations.moderation, the one meme
+captions use too: by default glin-profanity's word list, see its wordlist module for why). No word
+list catches hate speech phrased politely; the LLM's system prompt and the human review remain the
+guard there.
 
 Topics are matched as whole words or phrases, case-insensitively, with a plural "s"/"es"
 allowed ("gun" finds "guns" but never "begun"; "war" never "warranty"; "heroin" never "heroines"). Controversial topics are
@@ -23,6 +18,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from apps.integrations.moderation.registry import offensive_words
 from apps.posts.limits import EMOJI_SEQUENCE
 
 
@@ -34,20 +30,6 @@ class SafetyResult:
     def __bool__(self) -> bool:
         return self.ok
 
-
-# Words the library's English list does not have that a brand's post should not carry either.
-EXTRA_OFFENSIVE_WORDS = [
-    "idiot",
-    "idiots",
-    "moron",
-    "morons",
-    "damn",
-    "crap",
-    "crappy",
-    "wtf",
-    "stfu",
-    "dumbass",
-]
 
 # The controversial topics, each with the words and phrases that mark it. Politics covers
 # elections and parties, not regulation: brands legitimately post about new rules.
@@ -308,36 +290,6 @@ def _garbage(text: str) -> list[str]:
     elif len(words) >= 20 and len({w.lower() for w in words}) / len(words) < MIN_DISTINCT_WORD_SHARE:
         reasons.append("The copy repeats the same few words.")
     return reasons
-
-
-# --- Offensive language ----------------------------------------------------------------------
-
-
-@functools.cache
-def _profanity_filter():
-    from glin_profanity import Filter
-
-    return Filter(
-        {
-            "languages": ["english"],
-            "word_boundaries": True,
-            "detect_leetspeak": True,
-            "normalize_unicode": True,
-            "custom_words": EXTRA_OFFENSIVE_WORDS,
-        }
-    )
-
-
-def offensive_words(text: str) -> list[str]:
-    """The offensive words found in `text` (also used for meme captions)."""
-    result = _profanity_filter().check_profanity(text)
-    if not result.get("contains_profanity"):
-        return []
-    words = []
-    for word in result.get("profane_words") or []:
-        if word.lower() not in (w.lower() for w in words):
-            words.append(word)
-    return words
 
 
 # --- Topics ----------------------------------------------------------------------------------
