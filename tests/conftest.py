@@ -32,7 +32,7 @@ def _clear_cache():
         None  # the in-process fallback's buckets start empty too (Redis ones are in the cache DB)
     )
     from apps.memes import api as memes_api
-    from apps.memes import views_files as memes_files
+    from apps.memes.views import files as memes_files
 
     memes_api.trending_cache_clear()  # pages cached per trending version, which restarts with Redis
     memes_files._templates.clear()  # templates by slug kept a few seconds; each test has its own

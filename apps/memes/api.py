@@ -26,9 +26,10 @@ from pydantic import ValidationError as PydanticValidationError
 
 from apps.accounts.api_auth import API_AUTH
 from apps.core.api import schema_errors, validation_messages
-from apps.memes import generation, ratelimit, render, selectors, services, trending, views_files
+from apps.memes import generation, ratelimit, render, selectors, services, trending
 from apps.memes.models import Meme, MemeTemplate
 from apps.memes.people import OWNER_RELATED, public_author
+from apps.memes.views import files as file_views
 
 from .schemas import (
     MemeBatchIn,
@@ -73,7 +74,7 @@ _files_prefix: str | None = None
 def _file_urls(base: str, key: str, fmt: str) -> dict[str, str]:
     global _files_prefix
     if _files_prefix is None:  # "/memes/r/" (reverse once; it is the same for every key)
-        _files_prefix = views_files.file_url("0" * 64, "full", "jpeg").rsplit("/", 1)[0] + "/"
+        _files_prefix = file_views.file_url("0" * 64, "full", "jpeg").rsplit("/", 1)[0] + "/"
     ext = generation.EXTENSIONS[fmt]
     return {size: f"{base}{_files_prefix}{key}-{size}.{ext}" for size in render.SIZES}
 
@@ -122,8 +123,8 @@ def template_data(template: MemeTemplate, base: str) -> dict:
             {k: getattr(box, k) for k in ("x", "y", "w", "h", "align", "valign", "uppercase")}
             for box in template.text_boxes()
         ],
-        "image_url": base + views_files.template_image_url(template),
-        "render_url": base + views_files.render_url(template),
+        "image_url": base + file_views.template_image_url(template),
+        "render_url": base + file_views.render_url(template),
     }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_feed as views
+from .views import feed as views
 
 urlpatterns = [
     path("memes/", views.feed_latest, name="feed"),

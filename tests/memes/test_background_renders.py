@@ -14,8 +14,9 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from apps.accounts import services as account_services
-from apps.memes import generation, services, tasks, views_files
+from apps.memes import generation, services, tasks
 from apps.memes.models import Meme, MemeTemplate
+from apps.memes.views import files as file_views
 from tests.factories import UserFactory
 from tests.memes.large_gifs import large_gif
 
@@ -50,10 +51,10 @@ def approved_template(slug: str, data: bytes) -> MemeTemplate:
 
 @pytest.fixture(autouse=True)
 def _fresh(settings):
-    views_files._templates.clear()
+    file_views._templates.clear()
     generation._template_bytes.clear()
     yield
-    views_files._templates.clear()
+    file_views._templates.clear()
     generation._template_bytes.clear()
 
 

@@ -9,16 +9,17 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
-from apps.memes import generation, services, views_files
+from apps.memes import generation, services
 from apps.memes.models import MemeTemplate
+from apps.memes.views import files as file_views
 from tests.factories import StaffFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_template_cache():
-    views_files._templates.clear()
+    file_views._templates.clear()
     yield
-    views_files._templates.clear()
+    file_views._templates.clear()
 
 
 def make(template, user, texts=("top text", "bottom text"), size="medium", is_public=True, **kwargs):
@@ -268,7 +269,7 @@ def test_render_by_url_only_answers_get_and_head(client, starter):
 
 def test_a_template_image_is_public_and_cached_for_a_year_when_versioned(client, starter):
     template = starter["this-is-fine"]
-    url = views_files.template_image_url(template)
+    url = file_views.template_image_url(template)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/")
@@ -286,7 +287,7 @@ def test_a_pending_template_image_is_shown_to_its_uploader_and_staff_only(client
     MemeTemplate.objects.filter(pk=template.pk).update(
         status=MemeTemplate.Status.PENDING, uploaded_by=uploader
     )
-    url = views_files.template_image_url(template)
+    url = file_views.template_image_url(template)
     assert client.get(url).status_code == 404
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
@@ -299,7 +300,7 @@ def test_a_pending_template_image_is_shown_to_its_uploader_and_staff_only(client
 
 def test_a_template_image_under_the_wrong_extension_is_404(client, starter):
     template = starter["this-is-fine"]
-    ext = views_files.template_ext(template)
+    ext = file_views.template_ext(template)
     other = "png" if ext != "png" else "jpg"
     assert (
         client.get(reverse("memes:template_image", kwargs={"slug": template.slug, "ext": other})).status_code

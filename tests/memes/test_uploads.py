@@ -180,9 +180,9 @@ def test_an_oversized_file_is_refused_before_it_is_read_whole(signed_in, media, 
 
 def test_the_size_limit_also_holds_for_a_file_the_handler_let_through(signed_in, media, monkeypatch):
     # A handler-less path (e.g. another upload handler order) still checks UploadedFile.size first.
-    from apps.memes import views_maker
+    from apps.memes.views import maker as maker_views
 
-    monkeypatch.setattr(views_maker.UploadLimitHandler, "receive_data_chunk", lambda self, raw, start: raw)
+    monkeypatch.setattr(maker_views.UploadLimitHandler, "receive_data_chunk", lambda self, raw, start: raw)
     monkeypatch.setattr(services, "MAX_FILE_BYTES", 1000)
     response = upload(signed_in, png(size=(600, 600), color="#123456") + b"\0" * 2000)
     assert response.status_code == 400

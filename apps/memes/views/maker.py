@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.api import validation_messages
-from apps.memes import captions, generation, selectors, services, views_files
+from apps.memes import captions, generation, selectors, services
 from apps.memes import render as meme_render
 from apps.memes.forms import (
     ALIGN_LABELS,
@@ -31,6 +31,7 @@ from apps.memes.forms import (
     TemplateUploadForm,
 )
 from apps.memes.models import Meme, MemeTemplate
+from apps.memes.views import files as file_views
 
 MAKER_TEMPLATE = "memes/maker.html"
 PREVIEW_TEMPLATE = "memes/partials/maker_preview.html"
@@ -108,10 +109,10 @@ def _animation_state(request, form: MemeMakerForm) -> dict:
     {"error": …} when it cannot be drawn, {} when it is stored."""
     spec, size = form.spec, form.preview_size()
     try:
-        views_files.rendered_for_request(request, spec, size, spec.key)
+        file_views.rendered_for_request(request, spec, size, spec.key)
     except generation.RenderPending:
         return {"rendering": True}
-    except views_files.RenderRateLimited as exc:
+    except file_views.RenderRateLimited as exc:
         return {"error": str(exc)}
     except meme_render.RenderError as exc:
         return {"error": str(exc)}

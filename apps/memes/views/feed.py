@@ -18,7 +18,7 @@ from apps.accounts.access import staff_required
 from apps.memes import cards, generation, selectors, services, trending
 from apps.memes.models import REACTIONS, MemeTemplate
 from apps.memes.render import RenderError
-from apps.memes.views_files import template_image_url
+from apps.memes.views.files import template_image_url
 
 PAGE_SIZE = 10
 _reactions_per_vote = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(
