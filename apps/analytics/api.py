@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 
 from apps.accounts.access import api_require_role
 from apps.accounts.models import Role
+from apps.brands.selectors import brand_get_for_user
 from apps.posts.selectors import post_get_for_user
 
 from .metrics_selectors import post_metrics
@@ -166,8 +167,6 @@ class AnalyticsOut(Schema):
 
 
 def _brand_for(request, brand_id: int):
-    from apps.brands.selectors import brand_get_for_user
-
     return brand_get_for_user(user=api_require_role(request, Role.BRAND), brand_id=brand_id)
 
 

@@ -7,10 +7,8 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning"
 
     def ready(self) -> None:
+        from .policy import trend_scorer_provider_register
+
         # Trends scores with the learned reward without importing learning (it sits below):
         # learning hands the scorer its reader of the reward ledger.
-        from apps.trends.scoring import past_rewards_provider_register
-
-        from .policy import brand_past_rewards
-
-        past_rewards_provider_register(brand_past_rewards)
+        trend_scorer_provider_register()

@@ -35,7 +35,13 @@ from django.db.models import Avg, Max
 from django.utils import timezone
 
 from apps.brands.models import ConnectionStatus, Tone
-from apps.trends.scoring import CATEGORY_INDEX, FORMAT_FIT_MATRIX, PLATFORM_FORMATS, PastRewards
+from apps.trends.scoring import (
+    CATEGORY_INDEX,
+    FORMAT_FIT_MATRIX,
+    PLATFORM_FORMATS,
+    PastRewards,
+    past_rewards_provider_register,
+)
 
 from .models import PolicyModel, RewardRecord
 
@@ -284,3 +290,9 @@ def brand_past_rewards(brand_ids: Sequence[int], *, now=None) -> PastRewards | N
         rewards=np.array(rewards, dtype=np.float32)[order],
         brands=np.array(brands, dtype=np.int64)[order],
     )
+
+
+def trend_scorer_provider_register() -> None:
+    """Hand the trend scorer this ledger reader (LearningConfig.ready()): trends sits below
+    learning, so it asks whatever registered instead of importing it."""
+    past_rewards_provider_register(brand_past_rewards)
