@@ -32,7 +32,7 @@ def bench_graphic() -> float:
     from PIL import Image
 
     from apps.integrations.images.base import GraphicSpec
-    from apps.integrations.images.templates import render_graphic
+    from apps.integrations.images.layouts import render_graphic
 
     logo = io.BytesIO()
     Image.new("RGBA", (400, 400), (79, 70, 229, 255)).save(logo, "PNG")

@@ -457,7 +457,7 @@ LLM_CLIENT = "apps.integrations.llm.openai_compat.OpenAICompatibleClient"
 
 # --- Images (SPEC section 5: graphics) --------------------------------------------------------
 
-# Template graphics (Pillow, apps/integrations/images/templates.py) unless a Stability AI key is
+# Template graphics (Pillow, apps/integrations/images/layouts.py) unless a Stability AI key is
 # set; any Stability failure falls back to the template graphic.
 STABILITY_API_KEY = env("STABILITY_API_KEY", default="")
 STABILITY_BASE_URL = env("STABILITY_BASE_URL", default="https://api.stability.ai").rstrip("/")
@@ -470,7 +470,7 @@ GRAPHICS_GENERATOR = env(
     "GRAPHICS_GENERATOR",
     default="apps.integrations.images.stability.StabilityGenerator"
     if STABILITY_API_KEY
-    else "apps.integrations.images.templates.TemplateGenerator",
+    else "apps.integrations.images.layouts.TemplateGenerator",
 )
 
 # --- Moderation: offensive words in post copy and meme captions (apps/integrations/moderation) ---

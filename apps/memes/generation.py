@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from apps.integrations.images.templates import parse_color
+from apps.integrations.images.text import parse_color
 from apps.memes import render
 from apps.memes.models import Meme, MemeTemplate
 

@@ -64,13 +64,13 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, ImageSequence
 
-from apps.integrations.images.templates import (
-    _EMOJI,
+from apps.integrations.images.text import (
+    EMOJI,
     FONTS_DIR,
     LAYOUT_ENGINE,
     SCRIPT_FONTS,
-    _graphemes,
-    _segments,
+    graphemes,
+    line_segments,
     parse_color,
     script_fonts_for,
     shaping,
@@ -250,14 +250,14 @@ def clean_caption(text: str) -> str:
 
 
 def _without_emoji(text: str) -> str:
-    return _EMOJI.sub("", text)
+    return EMOJI.sub("", text)
 
 
 @lru_cache(maxsize=8192)
 def _runs(piece: str) -> tuple[tuple[str, bool], ...]:
     """`piece` as runs of (text, is_emoji)."""
     runs, last = [], 0
-    for match in _EMOJI.finditer(piece):
+    for match in EMOJI.finditer(piece):
         if match.start() > last:
             runs.append((piece[last : match.start()], False))
         runs.append((match.group(0), True))
@@ -269,7 +269,7 @@ def _runs(piece: str) -> tuple[tuple[str, bool], ...]:
 
 @lru_cache(maxsize=65536)
 def _width(path: str, size: int, piece: str, script: str) -> float:
-    if not _EMOJI.search(piece):
+    if not EMOJI.search(piece):
         return get_font(path, size).getlength(piece, **_options(script))
     return sum(
         get_font(EMOJI_FONT, size).getlength(run)
@@ -298,7 +298,7 @@ def _wrap(pieces: list[str], path: str, size: int, script: str, width: float) ->
             continue
         broken = True
         font, options = get_font(path, size), _options(script)
-        for cluster in _graphemes(piece):
+        for cluster in graphemes(piece):
             if not current or font.getlength(current + cluster, **options) <= width:
                 current += cluster
             else:
@@ -327,7 +327,7 @@ def fit_text(
     plain = _without_emoji(text)
     path = font_path_for(plain, font_key)
     script = script_fonts_for(plain).script
-    pieces = _segments(text)
+    pieces = line_segments(text)
 
     def stroke_of(size: int) -> int:
         return math.ceil(size * stroke_ratio) if stroke_ratio else 0
@@ -557,7 +557,7 @@ def _draw_captions(
             targets.append((draw, 0, (*fill, 255), fit.stroke if outline else 0))
             for target, offset, colour, stroke in targets:
                 pen = {"fill": colour, "stroke_width": stroke, "stroke_fill": (*stroke_fill, 255)}
-                if not _EMOJI.search(line):
+                if not EMOJI.search(line):
                     target.text((ax + offset, y + offset), line, font=font, anchor=anchor, **options, **pen)
                     continue
                 # Mixed runs: laid out left to right from the line's start, on the text's baseline.

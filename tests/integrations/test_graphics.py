@@ -10,17 +10,18 @@ from collections import Counter
 import pytest
 from PIL import Image, ImageDraw
 
-from apps.integrations.images import templates
+from apps.integrations.images import layouts
+from apps.integrations.images import text as text_layout
 from apps.integrations.images.base import LAYOUTS, SIZES, GraphicSpec, graphic_generate
+from apps.integrations.images.layouts import render_graphic
 from apps.integrations.images.storage import graphic_delete, graphic_store
-from apps.integrations.images.templates import (
+from apps.integrations.images.text import (
     ELLIPSIS,
     contrast_ratio,
     fit_text,
     font_file_for,
     load_font,
     readable_color,
-    render_graphic,
     text_color_on,
     text_script,
 )
@@ -107,7 +108,7 @@ def test_a_slide_with_only_body_text_shows_it_as_the_headline():
 
 
 def test_graphic_generate_uses_the_template_by_default(settings):
-    settings.GRAPHICS_GENERATOR = "apps.integrations.images.templates.TemplateGenerator"
+    settings.GRAPHICS_GENERATOR = "apps.integrations.images.layouts.TemplateGenerator"
     graphic = graphic_generate(spec())
     assert graphic.source == "template"
     assert graphic.fallback_reason == ""
@@ -248,7 +249,7 @@ def test_chinese_lines_never_start_with_closing_punctuation():
 
 
 def test_emoji_are_left_out_instead_of_drawn_as_boxes():
-    assert templates.clean_text("Big news 🚀🎉 today 👍🏽!") == "Big news today !"
+    assert text_layout.clean_text("Big news 🚀🎉 today 👍🏽!") == "Big news today !"
 
 
 # --- fonts for other scripts ------------------------------------------------------------------------
@@ -285,9 +286,9 @@ def assert_no_tofu(font, text: str, options: dict):
 
 @pytest.mark.parametrize(("text", "script", "filename"), SCRIPTS)
 def test_non_latin_text_renders_real_glyphs(text, script, filename):
-    fonts = templates.script_fonts_for(text)
+    fonts = text_layout.script_fonts_for(text)
     font = load_font(fonts.headline, 64)
-    assert_no_tofu(font, text, templates.shaping(fonts))
+    assert_no_tofu(font, text, text_layout.shaping(fonts))
 
 
 def test_the_tofu_check_would_catch_a_missing_glyph():
@@ -300,18 +301,18 @@ def test_the_tofu_check_would_catch_a_missing_glyph():
     "text", ["أطلقنا Acme Pay 2.0 اليوم", "Acme 2025 के लिए नया ऐप", "金融科技 Acme 2025", "שלום Acme 3.5"]
 )
 def test_latin_names_and_figures_inside_other_scripts_are_not_boxes(text):
-    fonts = templates.script_fonts_for(text)
-    assert_no_tofu(load_font(fonts.regular, 48), text, templates.shaping(fonts))
+    fonts = text_layout.script_fonts_for(text)
+    assert_no_tofu(load_font(fonts.regular, 48), text, text_layout.shaping(fonts))
 
 
-@pytest.mark.skipif(not templates.HAS_RAQM, reason="needs Pillow with raqm")
+@pytest.mark.skipif(not text_layout.HAS_RAQM, reason="needs Pillow with raqm")
 def test_arabic_is_shaped_right_to_left():
-    fonts = templates.script_fonts_for("سلام")
+    fonts = text_layout.script_fonts_for("سلام")
     font = load_font(fonts.headline, 64)
-    joined = font.getlength("سلام", **templates.shaping(fonts))
-    apart = sum(font.getlength(ch, **templates.shaping(fonts)) for ch in "سلام")
+    joined = font.getlength("سلام", **text_layout.shaping(fonts))
+    apart = sum(font.getlength(ch, **text_layout.shaping(fonts)) for ch in "سلام")
     assert joined < apart  # joined letters are narrower than the isolated forms side by side
-    assert templates.shaping(fonts)["direction"] == "rtl"
+    assert text_layout.shaping(fonts)["direction"] == "rtl"
 
 
 def test_a_graphic_in_each_script_renders(monkeypatch):
@@ -326,7 +327,7 @@ def test_a_graphic_in_each_script_renders(monkeypatch):
 def test_a_transparent_logo_is_placed_with_its_alpha():
     s = spec(layout="minimal", logo=png_logo(), primary_color="#0F766E")
     image = open_png(render_graphic(s).png).convert("RGB")
-    m = templates.METRICS["post_card"]
+    m = layouts.METRICS["post_card"]
     edge = max(10, round(m.margin * 0.16))
     box = (m.margin + edge, m.top, m.margin + edge + m.mark, m.top + m.mark)
     region = image.crop(box)
@@ -345,8 +346,8 @@ def test_a_transparent_logo_is_placed_with_its_alpha():
 def test_a_logo_file_path_works_and_a_broken_logo_falls_back_to_the_initial(tmp_path):
     path = tmp_path / "logo.png"
     path.write_bytes(png_logo())
-    assert templates.load_logo(path).mode == "RGBA"
-    assert templates.load_logo(b"not an image") is None
+    assert layouts.load_logo(path).mode == "RGBA"
+    assert layouts.load_logo(b"not an image") is None
     graphic = render_graphic(spec(logo=b"not an image"))
     assert open_png(graphic.png).size == (1200, 630)
 

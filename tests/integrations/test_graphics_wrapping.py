@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from apps.integrations.images import templates
+from apps.integrations.images import layouts
+from apps.integrations.images import text as text_layout
 from apps.integrations.images.base import LAYOUTS, GraphicSpec
-from apps.integrations.images.templates import METRICS, fit_text, render_graphic
+from apps.integrations.images.layouts import METRICS, render_graphic
+from apps.integrations.images.text import fit_text
 
 TITLES = [
     "Christmas Markets",
@@ -27,10 +29,10 @@ def words_of(lines: list[str]) -> list[str]:
     return " ".join(lines).split()
 
 
-def record_headlines(monkeypatch) -> list[tuple[templates.TextBlock, dict]]:
+def record_headlines(monkeypatch) -> list[tuple[text_layout.TextBlock, dict]]:
     """The headline blocks the layouts fit while drawing, with the box they were fitted to."""
-    seen: list[tuple[templates.TextBlock, dict]] = []
-    real_fit_text = templates.fit_text
+    seen: list[tuple[text_layout.TextBlock, dict]] = []
+    real_fit_text = layouts.fit_text
 
     def recording_fit_text(text, **box):
         block = real_fit_text(text, **box)
@@ -38,7 +40,7 @@ def record_headlines(monkeypatch) -> list[tuple[templates.TextBlock, dict]]:
             seen.append((block, box))
         return block
 
-    monkeypatch.setattr(templates, "fit_text", recording_fit_text)
+    monkeypatch.setattr(layouts, "fit_text", recording_fit_text)
     return seen
 
 
@@ -158,9 +160,9 @@ def ink_lines(image: Image.Image, color: tuple[int, int, int]) -> list[tuple[int
 
 def drawn_width(word: str, font) -> int:
     """The ink width of `word` drawn alone in ink on white, measured like `ink_lines`."""
-    canvas = Image.new("RGB", (round(font.getlength(word)) + 40, font.size * 2), templates.WHITE)
-    ImageDraw.Draw(canvas).text((20, font.size // 2), word, font=font, fill=templates.INK)
-    ((_, width),) = ink_lines(canvas, templates.INK)
+    canvas = Image.new("RGB", (round(font.getlength(word)) + 40, font.size * 2), text_layout.WHITE)
+    ImageDraw.Draw(canvas).text((20, font.size // 2), word, font=font, fill=text_layout.INK)
+    ((_, width),) = ink_lines(canvas, text_layout.INK)
     return width
 
 
@@ -169,7 +171,7 @@ def test_the_rendered_christmas_markets_story_draws_whole_words_on_two_lines(mon
     graphic = render_graphic(GraphicSpec(kind="story", layout="split", headline="Christmas Markets"))
     (block, _), *_ = seen
     # The split layout draws the headline in ink on white, below the brand's colour band.
-    lines = ink_lines(Image.open(io.BytesIO(graphic.png)), templates.INK)
+    lines = ink_lines(Image.open(io.BytesIO(graphic.png)), text_layout.INK)
     assert [width for _, width in lines] == [
         drawn_width("Christmas", block.font),
         drawn_width("Markets", block.font),

@@ -10,12 +10,12 @@ from PIL import Image
 
 from apps.integrations.http import ServiceError
 from apps.integrations.images.base import GraphicSpec, graphic_generate, graphic_generator
+from apps.integrations.images.layouts import TemplateGenerator
 from apps.integrations.images.stability import (
     StabilityClient,
     StabilityError,
     StabilityGenerator,
 )
-from apps.integrations.images.templates import TemplateGenerator
 from tests.fakes import stability as fakes
 from tests.fakes.stability import PATH, STABILITY_API_KEY
 
@@ -184,7 +184,7 @@ def test_without_a_key_the_template_is_used_and_nothing_is_sent(fake_stability, 
 
 def test_the_default_settings_use_the_template_generator_and_send_nothing(fake_stability_server, settings):
     fake_stability_server.reset()
-    settings.GRAPHICS_GENERATOR = "apps.integrations.images.templates.TemplateGenerator"
+    settings.GRAPHICS_GENERATOR = "apps.integrations.images.layouts.TemplateGenerator"
     assert isinstance(graphic_generator(), TemplateGenerator)
     assert graphic_generate(spec()).source == "template"
     assert fake_stability_server.requests == []

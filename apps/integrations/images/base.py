@@ -148,7 +148,7 @@ def graphic_generator() -> GraphicGenerator:
 def graphic_generate(spec: GraphicSpec) -> Graphic:
     """The graphic from the configured generator; the template renderer when that is not configured
     or fails in any way. `Graphic.source` says which made it, `fallback_reason` why."""
-    from .templates import TemplateGenerator
+    from .layouts import TemplateGenerator
 
     generator = graphic_generator()
     if isinstance(generator, TemplateGenerator):

@@ -27,7 +27,7 @@ from apps.integrations.http import ServiceError, retry_after_seconds, send
 from apps.integrations.models import ApiCall
 
 from .base import Graphic, GraphicGenerator, GraphicsNotConfigured, GraphicSpec
-from .templates import render_graphic
+from .layouts import render_graphic
 
 logger = logging.getLogger(__name__)
 
