@@ -1,7 +1,7 @@
 """API: generate posts from trends, list and read them, edit their copy, approve and reject."""
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -142,11 +142,7 @@ def post_reject(request, post_id: int, payload: RejectIn):
     return _out(selectors.post_get_for_user(user=user, post_id=post_id))
 
 
-# --- A/B variants (apps.posts.ab) ---------------------------------------------------------------
-
-
-class ABScheduleIn(Schema):
-    mode: str = "slots"  # "slots" or "platforms"
+# --- A/B variants (apps.posts.ab; both on the calendar and the result: apps.publishing.api) -------
 
 
 @router.post("/posts/{post_id}/ab-variant", response={202: PostOut})
@@ -161,49 +157,3 @@ def post_ab_variant(request, post_id: int):
     except ValidationError as exc:
         raise _invalid(exc) from None
     return Status(202, _out(selectors.post_get_for_user(user=user, post_id=variant.pk)))
-
-
-@router.post("/posts/{post_id}/ab-schedule")
-def post_ab_schedule(request, post_id: int, payload: ABScheduleIn):
-    """Put both variants on the calendar: different slots (default) or different platforms."""
-    user = api_require_role(request, Role.BRAND)
-    post = selectors.post_get_for_user(user=user, post_id=post_id)
-    try:
-        planned = ab.ab_schedule(post=post, user=user, mode=payload.mode)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-
-    def out(publications):
-        return [{"platform": p.platform, "scheduled_for": p.scheduled_for} for p in publications]
-
-    return {"mode": planned.mode, "a": out(planned.a), "b": out(planned.b), "summary": planned.summary}
-
-
-@router.get("/posts/{post_id}/ab-result")
-def post_ab_result(request, post_id: int):
-    """The A/B test's result: state (waiting, provisional, too_close, tie, winner), the leader by
-    reward and the confidence that its engagement rate is higher."""
-    user = api_require_role(request, Role.BRAND)
-    result = ab.ab_result(post=selectors.post_get_for_user(user=user, post_id=post_id))
-    if result is None:
-        raise HttpError(404, "This post is not in an A/B test.")
-    return {
-        "state": result.state,
-        "leader": result.leader,
-        "confidence": result.confidence,
-        "headline": result.headline,
-        "detail": result.detail,
-        "variants": [
-            {
-                "label": v.label,
-                "post_id": v.post.pk,
-                "reward": v.reward,
-                "final": v.final,
-                "engagements": v.engagements,
-                "impressions": v.impressions,
-                "engagement_rate": v.engagement_rate,
-                "sandbox": v.sandbox,
-            }
-            for v in result.variants
-        ],
-    }

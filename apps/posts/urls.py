@@ -1,8 +1,9 @@
-"""Post pages (/posts/...): drafts list, generate from a trend, review, and the graphics' files."""
+"""Post pages (/posts/...): drafts list, generate from a trend, review, and the graphics' files.
+(A post page's publish panel and A/B card, and scheduling from the list: apps.publishing.urls.)"""
 
 from django.urls import path
 
-from . import views, views_ab
+from . import views
 
 app_name = "posts"
 
@@ -16,8 +17,6 @@ urlpatterns = [
     path("<int:post_id>/regenerate/", views.regenerate, name="regenerate"),
     path("<int:post_id>/approve/", views.approve, name="approve"),
     path("<int:post_id>/reject/", views.reject, name="reject"),
-    path("<int:post_id>/ab-variant/", views_ab.ab_variant_create, name="ab_variant"),
-    path("<int:post_id>/ab-schedule/", views_ab.ab_schedule, name="ab_schedule"),
     path("<int:post_id>/graphics/<int:graphic_id>/", views.graphic_file, name="graphic"),
     path(
         "<int:post_id>/graphics/<int:graphic_id>/<str:variant>/", views.graphic_file, name="graphic_variant"

@@ -21,7 +21,6 @@ from apps.trends.selectors import trend_get
 
 from . import selectors, services
 from .forms import (
-    FilterForm,
     GenerateForm,
     RegenerateForm,
     RejectForm,
@@ -29,24 +28,20 @@ from .forms import (
     format_mapping_notes,
     format_on,
 )
-from .limits import (
-    CAROUSEL_BODY_MAX,
-    CAROUSEL_HEADLINE_MAX,
-    LINKEDIN_CAPTION_MAX,
-    LINKEDIN_POST_MAX,
-    PLATFORM_LABELS,
-    X_POST_MAX,
-    length_for,
-    over_limit,
-    slide_split,
+from .limits import PLATFORM_LABELS
+from .pages import (
+    HISTORY_LIMIT,
+    LIST_PAGE_TEMPLATE,
+    LIST_TEMPLATE,
+    REVIEW_PAGE_TEMPLATE,
+    REVIEW_TEMPLATE,
+    platform_view,
+    post_list_context,
+    post_review_context,
 )
-from .models import GenerationState, PostStatus
 
-REVIEW_TEMPLATE = "posts/partials/review.html"
 PLATFORM_TEMPLATE = "posts/partials/platform_copy.html"
 GENERATE_TEMPLATE = "posts/partials/generate_panel.html"
-LIST_TEMPLATE = "posts/partials/post_list.html"
-HISTORY_LIMIT = 20
 
 
 def _brand(request, brand_id=None):
@@ -139,79 +134,11 @@ def generate(request, trend_id: int):
 # --- Review ---------------------------------------------------------------------------------------
 
 
-def _counted(text: str, platform: str, limit: int) -> dict:
-    length = length_for(platform)(text)
-    return {"text": text, "length": length, "limit": limit, "over": length > limit}
-
-
-def _platform_view(post, copy, *, approve_errors=None, edit_errors=None) -> dict:
-    """One platform's copy as the page shows it: each part with its count against its limit."""
-    post_format = format_on(copy.platform, post.post_format)
-    view = {
-        "copy": copy,
-        "platform": copy.platform,
-        "label": PLATFORM_LABELS.get(copy.platform, copy.platform),
-        "format": post_format,
-        "mapped_from": post.post_format if post_format != post.post_format else "",
-        "problems": over_limit(copy.platform, post_format, copy.parts, caption=copy.caption or None),
-        "approve_errors": approve_errors or [],
-        "edit_errors": edit_errors or [],
-        "editable": post.status in (PostStatus.DRAFT, PostStatus.APPROVED),
-        "regenerable": post.status == PostStatus.DRAFT
-        and post.generation_state not in (GenerationState.QUEUED, GenerationState.RUNNING),
-    }
-    if post_format == "carousel":
-        slides = [g for g in post.graphics.all() if g.kind == "carousel_slide"]
-        view["slides"] = []
-        for i, slide in enumerate(copy.parts):
-            headline, body = slide_split(slide)
-            view["slides"].append(
-                {
-                    "headline": _counted(headline, "linkedin", CAROUSEL_HEADLINE_MAX),
-                    "body": _counted(body, "linkedin", CAROUSEL_BODY_MAX),
-                    "graphic": slides[i] if i < len(slides) else None,
-                }
-            )
-        view["caption"] = _counted(copy.caption, "linkedin", LINKEDIN_CAPTION_MAX)
-    else:
-        limit = X_POST_MAX if copy.platform == "x" else LINKEDIN_POST_MAX
-        view["parts"] = [_counted(text, copy.platform, limit) for text in copy.parts]
-    return view
-
-
-def _review_context(request, post, *, approve_errors=None, reject_form=None, notice="", publish=None) -> dict:
-    from apps.publishing.selectors import publish_panel_context
-
-    from .ab import ab_panel_context
-
-    approve_errors = approve_errors or {}
-    graphics = list(post.graphics.all())
-    return {
-        "post": post,
-        "brand": post.brand,
-        "platforms": [
-            _platform_view(post, copy, approve_errors=approve_errors.get(copy.platform))
-            for copy in sorted(post.copies.all(), key=lambda c: c.platform != "x")  # X first
-        ],
-        "cards": [g for g in graphics if g.kind != "carousel_slide"],
-        "approve_errors": approve_errors.get("__all__", []),
-        "reject_form": reject_form or RejectForm(),
-        "edits": list(post.edits.select_related("user")[:HISTORY_LIMIT]),
-        "generating": post.generation_state in (GenerationState.QUEUED, GenerationState.RUNNING),
-        "tone_choices": RegenerateForm.base_fields["tone"].choices,
-        "layout_choices": RegenerateForm.base_fields["layout"].choices,
-        "notice": notice,
-        # Once approved: publish now, schedule, queue, and the post's publications.
-        "publish": publish or publish_panel_context(post=post),
-        "ab": ab_panel_context(post=post),  # the A/B test card (apps.posts.ab)
-    }
-
-
 def _review(request, post, *, status: int = 200, **extra):
-    context = _review_context(request, post, **extra)
+    context = post_review_context(post=post, **extra)
     if request.htmx:
         return render(request, REVIEW_TEMPLATE, context, status=status)
-    return render(request, "posts/review.html", {**context, "active": "posts"}, status=status)
+    return render(request, REVIEW_PAGE_TEMPLATE, {**context, "active": "posts"}, status=status)
 
 
 @brand_user_required
@@ -225,7 +152,7 @@ def review_content(request, post_id: int):
     """The review section alone: fetched once when generation finishes (and while it runs, as a
     slow fallback for a missed live event)."""
     post = selectors.post_get_for_user(user=request.user, post_id=post_id)
-    return render(request, REVIEW_TEMPLATE, _review_context(request, post))
+    return render(request, REVIEW_TEMPLATE, post_review_context(post=post))
 
 
 @brand_user_required
@@ -256,7 +183,7 @@ def copy_update(request, post_id: int, platform: str):
         copy.parts = [p.strip() for p in parts]
         if caption is not None:
             copy.caption = caption
-    view = _platform_view(post, copy, edit_errors=errors)
+    view = platform_view(post, copy, edit_errors=errors)
     context = {
         "post": post,
         "p": view,
@@ -348,80 +275,26 @@ def graphic_file(request, post_id: int, graphic_id: int, variant: str = "full"):
 # --- Drafts list ----------------------------------------------------------------------------------
 
 
-def _list_context(request, brand, *, summary=None, when_form=None) -> dict:
-    from apps.publishing.forms import BatchWhenForm
-
-    trends = selectors.post_trends(brand=brand)
-    form = FilterForm(request.GET or None, trends=trends)
-    filters = form.cleaned_data if form.is_valid() else {"status": "", "platform": "", "trend": None}
-    posts = list(
-        selectors.post_list(
-            brand=brand, status=filters["status"], platform=filters["platform"], trend_id=filters["trend"]
-        )[:100]
-    )
-    trend = next((p.trend for p in posts if filters["trend"] and p.trend_id == filters["trend"]), None)
-    return {
-        "brand": brand,
-        "posts": posts,
-        "filter_form": form if form.is_bound else FilterForm(trends=trends),
-        "filters": filters,
-        "filter_trend": trend,
-        "filtered": any(filters.values()),
-        "summary": summary,
-        "query": request.GET.urlencode(),
-        "when_form": when_form or BatchWhenForm(brand=brand),
-    }
-
-
 @brand_user_required
 def post_list(request):
     brand = _brand(request, request.GET.get("brand"))
-    context = _list_context(request, brand)
+    context = post_list_context(request, brand)
     if request.htmx:
         return render(request, LIST_TEMPLATE, context)
-    return render(request, "posts/post_list.html", {**context, "active": "posts"})
-
-
-PUBLISH_ACTIONS = ("schedule", "queue", "publish")
-
-
-def _batch_publish(request, brand, action: str, ids: list[int]):
-    """Schedule (at one brand-local time), queue or publish the ticked posts now
-    (apps.publishing.services.posts_batch); drafts are approved on the way."""
-    from apps.publishing.forms import BatchWhenForm
-    from apps.publishing.services import posts_batch
-
-    when = BatchWhenForm(request.POST, brand=brand, needs_time=action == "schedule")
-    if not ids:
-        return {"text": "Tick the posts first.", "ok": False}, when
-    if not when.is_valid():
-        return {"text": "Pick a date and time in the future to schedule them.", "ok": False}, when
-    try:
-        result = posts_batch(
-            brand=brand, user=request.user, action=action, post_ids=ids, at=when.cleaned_data.get("at")
-        )
-    except ValidationError as exc:
-        return {"text": _short(exc), "ok": False}, when
-    text = result.summary
-    if when.note:
-        text += f" {when.note}"
-    return {"text": text, "ok": not result.failed}, (when if result.failed else None)
+    return render(request, LIST_PAGE_TEMPLATE, {**context, "active": "posts"})
 
 
 @brand_user_required
 @require_POST
 def batch(request):
-    """Approve, reject, schedule, queue or publish the ticked posts; says what happened to each
-    that could not be."""
+    """Approve or reject the ticked posts; says what happened to each that could not be. (Scheduling,
+    queueing and publishing them is publishing's: its buttons in the batch bar post there.)"""
     brand = _brand(request, request.POST.get("brand"))
     action = request.POST.get("action")
     ids = [int(i) for i in request.POST.getlist("post") if i.isdigit()]
     reason = request.POST.get("reason", "").strip()
     verb = "approved" if action == "approve" else "rejected"
-    when_form = None
-    if action in PUBLISH_ACTIONS:
-        summary, when_form = _batch_publish(request, brand, action, ids)
-    elif action not in ("approve", "reject"):
+    if action not in ("approve", "reject"):
         summary = {"text": "Pick Approve or Reject.", "ok": False}
     elif not ids:
         summary = {"text": "Tick the posts first.", "ok": False}
@@ -440,8 +313,7 @@ def batch(request):
                 )
             summary = {"text": "; ".join(text), "ok": not failed}
     if request.htmx:
-        context = _list_context(request, brand, summary=summary, when_form=when_form)
-        return render(request, LIST_TEMPLATE, context)
+        return render(request, LIST_TEMPLATE, post_list_context(request, brand, summary=summary))
     (messages.success if summary["ok"] else messages.warning)(request, summary["text"])
     return redirect("posts:list")
 

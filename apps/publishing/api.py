@@ -1,11 +1,12 @@
-"""API: publish now, schedule (brand-local or exact time), queue, unschedule, retry, batch, calendar."""
+"""API: publish now, schedule (brand-local or exact time), queue, unschedule, retry, batch, calendar,
+and an A/B test's two variants on the calendar and its result."""
 
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from apps.accounts.access import api_require_role
@@ -13,7 +14,7 @@ from apps.accounts.models import Role
 from apps.brands.selectors import brand_get_for_user, brand_scoped
 from apps.posts.selectors import post_get_for_user
 
-from . import services
+from . import ab, services
 from .models import Publication
 from .schemas import BatchIn, BatchOut, PublicationOut, ScheduleIn, TargetsIn
 
@@ -149,3 +150,56 @@ def calendar(request, brand_id: int, start: datetime, end: datetime):
         .exclude(status="cancelled")
         .order_by("scheduled_for", "pk")
     )
+
+
+# --- A/B tests (variant B itself: apps.posts.api) -----------------------------------------------
+
+
+class ABScheduleIn(Schema):
+    mode: str = "slots"  # "slots" or "platforms"
+
+
+@router.post("/posts/{post_id}/ab-schedule")
+def post_ab_schedule(request, post_id: int, payload: ABScheduleIn):
+    """Put both variants on the calendar: different slots (default) or different platforms."""
+    user = api_require_role(request, Role.BRAND)
+    post = post_get_for_user(user=user, post_id=post_id)
+    try:
+        planned = ab.ab_schedule(post=post, user=user, mode=payload.mode)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+    def out(publications):
+        return [{"platform": p.platform, "scheduled_for": p.scheduled_for} for p in publications]
+
+    return {"mode": planned.mode, "a": out(planned.a), "b": out(planned.b), "summary": planned.summary}
+
+
+@router.get("/posts/{post_id}/ab-result")
+def post_ab_result(request, post_id: int):
+    """The A/B test's result: state (waiting, provisional, too_close, tie, winner), the leader by
+    reward and the confidence that its engagement rate is higher."""
+    user = api_require_role(request, Role.BRAND)
+    result = ab.ab_result(post=post_get_for_user(user=user, post_id=post_id))
+    if result is None:
+        raise HttpError(404, "This post is not in an A/B test.")
+    return {
+        "state": result.state,
+        "leader": result.leader,
+        "confidence": result.confidence,
+        "headline": result.headline,
+        "detail": result.detail,
+        "variants": [
+            {
+                "label": v.label,
+                "post_id": v.post.pk,
+                "reward": v.reward,
+                "final": v.final,
+                "engagements": v.engagements,
+                "impressions": v.impressions,
+                "engagement_rate": v.engagement_rate,
+                "sandbox": v.sandbox,
+            }
+            for v in result.variants
+        ],
+    }

@@ -1,20 +1,25 @@
-"""Publishing pages: a post's publish actions (/posts/<id>/…), a publication's retry, and the
-brand's calendar (/brand/<id>/calendar/)."""
+"""Publishing pages: its parts of a post page (/posts/<id>/…: the publish panel and the A/B card
+with their actions), scheduling from the posts list (/posts/batch/publish/), a publication's
+retry, and the brand's calendar (/brand/<id>/calendar/)."""
 
 from django.urls import path
 
-from . import views
+from .views import ab, batch, calendar, post
 
 app_name = "publishing"
 
 urlpatterns = [
-    path("posts/<int:post_id>/publishing/", views.panel, name="panel"),
-    path("posts/<int:post_id>/publish/", views.publish_now, name="publish_now"),
-    path("posts/<int:post_id>/schedule/", views.schedule, name="schedule"),
-    path("posts/<int:post_id>/queue/", views.queue, name="queue"),
-    path("posts/<int:post_id>/unschedule/", views.unschedule, name="unschedule"),
-    path("publications/<int:publication_id>/retry/", views.retry, name="retry"),
-    path("calendar/", views.calendar_current, name="calendar_current"),
-    path("brand/<int:brand_id>/calendar/", views.calendar, name="calendar"),
-    path("brand/<int:brand_id>/calendar/move/", views.calendar_move, name="calendar_move"),
+    path("posts/<int:post_id>/panels/", post.post_panels, name="post_panels"),
+    path("posts/<int:post_id>/publishing/", post.panel, name="panel"),
+    path("posts/<int:post_id>/publish/", post.publish_now, name="publish_now"),
+    path("posts/<int:post_id>/schedule/", post.schedule, name="schedule"),
+    path("posts/<int:post_id>/queue/", post.queue, name="queue"),
+    path("posts/<int:post_id>/unschedule/", post.unschedule, name="unschedule"),
+    path("posts/<int:post_id>/ab-variant/", ab.ab_variant_create, name="ab_variant"),
+    path("posts/<int:post_id>/ab-schedule/", ab.ab_schedule, name="ab_schedule"),
+    path("posts/batch/publish/", batch.batch, name="batch"),
+    path("publications/<int:publication_id>/retry/", post.retry, name="retry"),
+    path("calendar/", calendar.calendar_current, name="calendar_current"),
+    path("brand/<int:brand_id>/calendar/", calendar.calendar, name="calendar"),
+    path("brand/<int:brand_id>/calendar/move/", calendar.calendar_move, name="calendar_move"),
 ]

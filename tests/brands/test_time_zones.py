@@ -16,7 +16,7 @@ from apps.brands.middleware import TimeZoneMiddleware, request_brand
 from apps.posts.models import Post
 from apps.publishing.models import Publication, PublicationStatus
 from tests.factories import BrandFactory, BrandUserFactory, InfluencerFactory, MembershipFactory
-from tests.publishing.ui_fixtures import approved_post, sandbox_of
+from tests.publishing.ui_fixtures import approved_post, post_page, sandbox_of
 from tests.trends.conftest import make_trend
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_the_post_page_shows_created_and_publish_times_on_one_clock(browser, ber
         scheduled_for=datetime(2026, 12, 7, 16, 59, tzinfo=UTC),
         due_at=datetime(2026, 12, 7, 16, 59, tzinfo=UTC),
     )
-    html = browser.get(reverse("posts:review", args=[post.pk])).content.decode()
+    html = post_page(browser, post)
     assert "Created <time" in html and "7 Dec 2026, 17:57 CET</time>" in html
     assert "Mon 7 Dec 2026, 17:59 CET" in html  # the publish panel
     assert "16:57" not in html and "16:59" not in html

@@ -13,6 +13,7 @@ from apps.brands.models import BrandMembership
 from apps.posts import ab, services
 from apps.posts.models import CopySource, GenerationState, Post, PostStatus
 from tests.factories import BrandFactory, BrandUserFactory
+from tests.publishing.ui_fixtures import post_page
 
 pytestmark = pytest.mark.django_db
 
@@ -225,18 +226,18 @@ def test_the_post_page_offers_the_button_and_creating_goes_to_variant_b(
     brand, trend, no_llm, member_client, django_capture_on_commit_callbacks
 ):
     a = _generate(brand, trend, django_capture_on_commit_callbacks, platforms=("x",))
-    page = member_client.get(reverse("posts:review", args=[a.pk])).content.decode()
-    assert "Create A/B variant" in page and reverse("posts:ab_variant", args=[a.pk]) in page
+    page = post_page(member_client, a)
+    assert "Create A/B variant" in page and reverse("publishing:ab_variant", args=[a.pk]) in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post(reverse("posts:ab_variant", args=[a.pk]), HTTP_HX_REQUEST="true")
+        response = member_client.post(reverse("publishing:ab_variant", args=[a.pk]), HTTP_HX_REQUEST="true")
     b = Post.objects.get(ab_parent=a)
     assert response.status_code == 200 and response["HX-Redirect"] == reverse("posts:review", args=[b.pk])
 
-    page_b = member_client.get(reverse("posts:review", args=[b.pk])).content.decode()
+    page_b = post_page(member_client, b)
     assert "This is variant B" in page_b and f"Open post #{a.pk}" in page_b
     assert "Approve both variants to put the test on the calendar" in page_b
-    page_a = member_client.get(reverse("posts:review", args=[a.pk])).content.decode()
+    page_a = post_page(member_client, a)
     assert "This is variant A" in page_a and f"Open post #{b.pk}" in page_a
 
 
@@ -245,7 +246,7 @@ def test_the_page_says_why_a_second_variant_is_refused(
 ):
     a = _generate(brand, trend, django_capture_on_commit_callbacks, platforms=("x",))
     _variant(a, django_capture_on_commit_callbacks)
-    response = member_client.post(reverse("posts:ab_variant", args=[a.pk]), HTTP_HX_REQUEST="true")
+    response = member_client.post(reverse("publishing:ab_variant", args=[a.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 409
     assert "already has variant B" in response.content.decode()
 
@@ -273,8 +274,8 @@ def test_another_brands_post_is_404_on_the_page_and_the_api(
     brand, trend, no_llm, outsider_client, django_capture_on_commit_callbacks
 ):
     a = _generate(brand, trend, django_capture_on_commit_callbacks, platforms=("x",))
-    assert outsider_client.post(reverse("posts:ab_variant", args=[a.pk])).status_code == 404
-    assert outsider_client.post(reverse("posts:ab_schedule", args=[a.pk])).status_code == 404
+    assert outsider_client.post(reverse("publishing:ab_variant", args=[a.pk])).status_code == 404
+    assert outsider_client.post(reverse("publishing:ab_schedule", args=[a.pk])).status_code == 404
     assert outsider_client.post(f"/api/v1/posts/{a.pk}/ab-variant").status_code == 404
     assert outsider_client.get(f"/api/v1/posts/{a.pk}/ab-result").status_code == 404
     assert not Post.objects.filter(ab_parent=a).exists()

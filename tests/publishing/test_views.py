@@ -21,6 +21,7 @@ from tests.publishing.ui_fixtures import (  # noqa: F401 (the fixtures)
     member_fixture,
     nyc_fixture,
     outsider_fixture,
+    post_page,
     sandbox_of,
     site_fixture,
     utc,
@@ -54,9 +55,9 @@ def panel_of(html: str) -> str:
 def test_the_panel_appears_once_the_post_is_approved(site, nyc, october):
     post = approved_post(nyc)
     Post.objects.filter(pk=post.pk).update(status=PostStatus.DRAFT)
-    assert 'id="publish-panel"' not in site.get(reverse("posts:review", args=[post.pk])).content.decode()
+    assert 'id="publish-panel"' not in post_page(site, post)
     Post.objects.filter(pk=post.pk).update(status=PostStatus.APPROVED)
-    html = panel_of(site.get(reverse("posts:review", args=[post.pk])).content.decode())
+    html = panel_of(post_page(site, post))
     for action in ("publish_now", "schedule", "queue"):
         assert reverse(f"publishing:{action}", args=[post.pk]) in html
     assert ">Publish now<" in html and ">Schedule<" in html and ">Add to queue<" in html
@@ -197,7 +198,7 @@ def test_a_failed_publication_shows_why_and_a_retry_button_that_works(site, nyc,
     Publication.objects.filter(post=post).update(status=PublicationStatus.FAILED, last_error=reason)
     Post.objects.filter(pk=post.pk).update(status=PostStatus.FAILED)
     publication = Publication.objects.get(post=post)
-    html = panel_of(site.get(reverse("posts:review", args=[post.pk])).content.decode())
+    html = panel_of(post_page(site, post))
     assert reason in html
     retry_url = reverse("publishing:retry", args=[publication.pk])
     assert f'hx-post="{retry_url}"' in html and ">Retry<" in html
@@ -249,7 +250,7 @@ def test_another_brands_post_and_publication_are_not_found(outsider, nyc, octobe
 
 def batch(site, nyc, action, posts, **data):
     return site.post(
-        reverse("posts:batch"),
+        reverse("publishing:batch"),
         {"brand": nyc.pk, "action": action, "post": [p.pk for p in posts], **data},
         **HX,
     )

@@ -85,3 +85,14 @@ def sandbox_of(brand) -> SocialConnection:
 
 # Fixtures: import these names into a test module to use `nyc`, `member`, `site` and `outsider`.
 FIXTURES = ("nyc_fixture", "member_fixture", "site_fixture", "outsider_fixture")
+
+
+def post_page(client, post) -> str:
+    """A post page as a browser shows it: the review page, then publishing's cards (the publish
+    panel, the A/B test) that it fetches into its slot on load."""
+    from django.urls import reverse
+
+    page = client.get(reverse("posts:review", args=[post.pk])).content.decode()
+    panels = client.get(reverse("publishing:post_panels", args=[post.pk]), HTTP_HX_REQUEST="true")
+    assert reverse("publishing:post_panels", args=[post.pk]) in page  # the slot that fetches them
+    return page + panels.content.decode()

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.brands.models import BrandMembership, Platform
-from apps.posts import ab
 from apps.posts.models import Post, PostCopy, PostStatus
+from apps.publishing import ab
 from apps.publishing.models import Publication, PublicationStatus
 from apps.publishing.services import post_schedule
 from tests.factories import BrandFactory, BrandUserFactory
 from tests.fakes.x_api import FakeX
 from tests.publishing.conftest import LINKEDIN_MEMBER, X_USER_ID, connect
+from tests.publishing.ui_fixtures import post_page
 
 pytestmark = pytest.mark.django_db
 
@@ -170,10 +171,10 @@ def test_the_page_schedules_both_and_says_when(brand, owner):
     a, _b = _pair(brand)
     client = Client()
     client.force_login(owner)
-    page = client.get(reverse("posts:review", args=[a.pk])).content.decode()
+    page = post_page(client, a)
     assert "Schedule both" in page and 'value="slots" checked' in page
     response = client.post(
-        reverse("posts:ab_schedule", args=[a.pk]), {"mode": "slots"}, HTTP_HX_REQUEST="true"
+        reverse("publishing:ab_schedule", args=[a.pk]), {"mode": "slots"}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
     assert response.status_code == 200

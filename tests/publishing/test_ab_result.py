@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from apps.brands.models import BrandMembership
-from apps.posts import ab
 from apps.posts.models import Post, PostCopy, PostStatus
+from apps.publishing import ab
 from apps.publishing.models import Publication, PublicationStatus
 from tests.factories import BrandFactory, BrandUserFactory
+from tests.publishing.ui_fixtures import post_page
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_the_post_page_shows_the_winner_and_the_numbers(pair, member):
     published(b, reward=2.4, **B_NUMBERS)
     client = Client()
     client.force_login(member)
-    page = client.get(reverse("posts:review", args=[a.pk])).content.decode()
+    page = post_page(client, a)
     assert "<h3>B wins</h3>" in page
     assert "Reward 2.4 vs 1.1; 97 % confident B&#x27;s engagement rate is higher (1,920 vs 1,850" in page
     assert "4.00 %" in page and "5.31 %" in page  # 74/1850 and 102/1920
