@@ -23,7 +23,6 @@ from apps.accounts.access import brand_user_required
 from apps.core.files import stored_file_response
 from apps.core.images import image_clean_upload, image_dominant_colors
 from apps.notifications.selectors import notification_list
-from apps.trends.views import recommendations_context
 
 from . import selectors, services
 from .forms import (
@@ -440,7 +439,6 @@ def dashboard(request):
             "setup_step": setup_step,
             "total_steps": LAST_STEP,
             "active": "dashboard",
-            **recommendations_context(brand=brand),
         },
     )
 

@@ -8,6 +8,7 @@ app_name = "trends"
 
 urlpatterns = [
     path("trends/recommendations/", views.recommendations, name="recommendations"),
+    path("trends/drafts-hint/", views.drafts_hint, name="drafts_hint"),
     path("trends/<int:trend_id>/", views.trend_detail, name="detail"),
     path("trends/<int:trend_id>/dismiss/", views.trend_dismiss, name="dismiss"),
     path("trends/<int:trend_id>/undismiss/", views.trend_undismiss, name="undismiss"),

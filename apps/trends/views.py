@@ -20,6 +20,8 @@ from .models import TrendRefreshRun
 from .scoring import RECOMMEND_ABOVE, SKIP_OPPORTUNITY_AT_OR_BELOW, SKIP_RELEVANCE_AT_OR_BELOW
 
 RECOMMENDATIONS_TEMPLATE = "trends/partials/recommendations.html"
+RECOMMENDATIONS_PAGE_TEMPLATE = "trends/recommendations.html"
+DRAFTS_HINT_TEMPLATE = "trends/partials/drafts_hint.html"
 BRAND_SCORE_TEMPLATE = "trends/partials/brand_score.html"
 
 
@@ -68,9 +70,21 @@ def recommendations_context(*, brand: Brand | None, undo=None) -> dict:
 
 @brand_user_required
 def recommendations(request):
-    """The dashboard's trends section alone, for HTMX to re-render."""
+    """The dashboard's trends section alone: the dashboard fetches it on load (htmx) and it
+    re-renders itself; without JavaScript (the dashboard's link), a page of its own."""
     brand = _brand_for_request(request, request.GET.get("brand"))
-    return render(request, RECOMMENDATIONS_TEMPLATE, recommendations_context(brand=brand))
+    context = recommendations_context(brand=brand)
+    if request.htmx:
+        return render(request, RECOMMENDATIONS_TEMPLATE, context)
+    return render(request, RECOMMENDATIONS_PAGE_TEMPLATE, {**context, "active": "dashboard"})
+
+
+@brand_user_required
+def drafts_hint(request):
+    """The dashboard's drafts card while it has no drafts: what to do next, by what the trends
+    section shows (fetched by the dashboard on load)."""
+    brand = _brand_for_request(request, request.GET.get("brand"))
+    return render(request, DRAFTS_HINT_TEMPLATE, recommendations_context(brand=brand))
 
 
 def _brand_score_context(*, trend, brand: Brand, detail: dict | None = None) -> dict:

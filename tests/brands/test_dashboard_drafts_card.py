@@ -8,6 +8,7 @@ from django.urls import reverse
 from apps.brands.models import BrandMembership
 from apps.trends.models import Decision
 from tests.factories import BrandFactory, BrandUserFactory
+from tests.htmx import page_with_fragments
 from tests.trends import conftest as trend_fixtures
 from tests.trends.conftest import make_score, make_trend
 
@@ -27,7 +28,7 @@ def drafts_card(client, brand) -> str:
     user = BrandUserFactory()
     BrandMembership.objects.create(brand=brand, user=user, role="owner")
     client.force_login(user)
-    page = client.get(reverse("brands:dashboard")).content.decode()
+    page = page_with_fragments(client, reverse("brands:dashboard"))
     return page.split("Drafts awaiting review")[1].split("</section>")[0]
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from apps.trends import events, progress, services
 from apps.trends.scoring import BrandBatch, TrendBatch, score, score_in_slices
 from tests.factories import MembershipFactory
+from tests.htmx import page_with_fragments
 from tests.trends.conftest import make_score, make_trend
 
 pytestmark = pytest.mark.django_db
@@ -109,21 +110,21 @@ def member_client(client, fintech_brand, brand_user):
 def test_the_dashboard_shows_scoring_progress_instead_of_no_trends_yet(member_client, fintech_brand):
     make_trend()
     progress.progress_set(progress.ScoringProgress(fintech_brand.pk, progress.SCORING, 40, 120))
-    html = member_client.get(reverse("brands:dashboard")).content.decode()
+    html = page_with_fragments(member_client, reverse("brands:dashboard"))
     assert "Scoring trends for your brand…" in html and "No trends yet" not in html
     assert f'ws-connect="/ws/brands/{fintech_brand.pk}/scoring/"' in html
     assert "Scored 40 of 120 trends" in html and 'aria-valuenow="38"' in html
 
 
 def test_the_dashboard_says_no_trends_yet_when_nothing_is_being_scored(member_client):
-    html = member_client.get(reverse("brands:dashboard")).content.decode()
+    html = page_with_fragments(member_client, reverse("brands:dashboard"))
     assert "No trends yet" in html and "Scoring trends for your brand" not in html
 
 
 def test_the_dashboard_shows_the_cards_once_scored_even_while_a_rescore_runs(member_client, fintech_brand):
     make_score(fintech_brand, make_trend("EU instant payments rule passes"))
     progress.progress_set(progress.ScoringProgress(fintech_brand.pk, progress.SCORING, 1, 2))
-    html = member_client.get(reverse("brands:dashboard")).content.decode()
+    html = page_with_fragments(member_client, reverse("brands:dashboard"))
     assert "EU instant payments rule passes" in html and "Scoring trends for your brand" not in html
 
 

@@ -16,6 +16,7 @@ from apps.trends.models import (
     TrendSourceStatus,
 )
 from tests.factories import BrandFactory, MembershipFactory
+from tests.htmx import page_with_fragments
 
 from .conftest import ONE_STORY_SOURCE, make_score, make_trend
 
@@ -49,7 +50,7 @@ def scored(onboarded):
 
 
 def dashboard(client):
-    return client.get(reverse("brands:dashboard")).content.decode()
+    return page_with_fragments(client, reverse("brands:dashboard"))
 
 
 # --- Dashboard ----------------------------------------------------------------------------------
@@ -108,6 +109,15 @@ def test_the_section_alone_is_served_for_htmx(brand_client, onboarded, scored, o
     assert section.lstrip().startswith('<section id="trend-recommendations"')
     assert section.count('class="trend-card"') == 5
     assert brand_client.get(f"{url}?brand={other_brand.pk}").status_code == 404
+
+
+def test_without_javascript_the_dashboard_links_to_the_trends_as_a_page(brand_client, onboarded, scored):
+    url = f"{reverse('trends:recommendations')}?brand={onboarded.pk}"
+    page = brand_client.get(reverse("brands:dashboard")).content.decode()
+    assert 'class="trend-card"' not in page  # the trends app's section is fetched, not rendered here
+    assert f'hx-get="{url.replace("&", "&amp;")}"' in page and f'<a href="{url}">' in page
+    alone = brand_client.get(url).content.decode()
+    assert "<html" in alone and alone.count('class="trend-card"') == 5
 
 
 def test_dashboard_query_count_is_bounded(brand_client, scored, django_assert_max_num_queries):
