@@ -2,12 +2,16 @@
 welcome notification. Later features add their own demo data through DEMO_SEEDERS."""
 
 import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.models import Role, User
+from apps.analytics.services import metrics_fetch_due
 from apps.brands.models import Brand, BrandMembership, Industry, MembershipRole, Platform, SocialConnection
 from apps.brands.services import (
     brand_set_audience,
@@ -23,8 +27,23 @@ from apps.collaborations.services import (
     influencer_profile_update,
     influencer_set_follower_count,
 )
+from apps.integrations.sources import offline  # looked up at call time: tests swap the source
+from apps.learning.policy import learning_state
+from apps.learning.training import policy_train
+from apps.memes import generation as meme_generation
+from apps.memes import services as meme_services
+from apps.memes.models import MemeTemplate
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_create
+from apps.posts.generation import copy_template
+from apps.posts.models import Post, PostCopy, PostStatus
+from apps.posts.services import post_graphics_generate
+from apps.publishing.models import Publication, PublicationStatus
+from apps.publishing.services import post_publish_now, post_queue
+from apps.sandbox.publisher import sandbox_post_url
+from apps.sandbox.services import sandbox_post_create
+from apps.trends.models import BrandTrendScore, RunStatus, Trend, TrendRefreshRun
+from apps.trends.services import trend_refresh_execute, trends_score_brands
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_USERS = [
@@ -143,14 +162,6 @@ def seed_welcome_notifications(stdout, users: dict[str, User]) -> None:
 def seed_trends(stdout) -> None:
     """Run the real trend pipeline over the offline demo set, in three rounds 6 hours apart, so
     trends have snapshots, momentum and per-brand scores without any API key."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from apps.integrations.sources.offline import ROUNDS, OfflineFixtureSource
-    from apps.trends.models import RunStatus, Trend, TrendRefreshRun
-    from apps.trends.services import trend_refresh_execute
-
     now = timezone.now()
     recent = TrendRefreshRun.objects.filter(
         trigger=TrendRefreshRun.Trigger.DEMO,
@@ -162,10 +173,12 @@ def seed_trends(stdout) -> None:
         stdout.write("Demo trends: already loaded this week.")
         return
     stdout.write("Demo trends: running the trend pipeline over the offline set (3 rounds, 6 hours apart)…")
-    for round_index in range(ROUNDS):
-        at = now - timedelta(hours=6 * (ROUNDS - 1 - round_index))
+    for round_index in range(offline.ROUNDS):
+        at = now - timedelta(hours=6 * (offline.ROUNDS - 1 - round_index))
         run = TrendRefreshRun.objects.create(trigger=TrendRefreshRun.Trigger.DEMO)
-        trend_refresh_execute(run=run, sources=[OfflineFixtureSource(round=round_index, now=at)], now=at)
+        trend_refresh_execute(
+            run=run, sources=[offline.OfflineFixtureSource(round=round_index, now=at)], now=at
+        )
         stdout.write(
             f"  round {round_index + 1}: {run.items_fetched} items → {run.trends_created} new and "
             f"{run.trends_updated} updated trends; {run.recommendations} recommendations"
@@ -176,12 +189,6 @@ def seed_publishing(stdout, brand: Brand, owner: User) -> None:
     """Posts on the calendar from the demo trends, with template copy and graphics (no API key
     needed): two published to the sandbox now (they go out when the worker runs), two in the
     brand's queue, and one approved post waiting to be scheduled."""
-    from apps.posts.generation import copy_template
-    from apps.posts.models import Post, PostCopy, PostStatus
-    from apps.posts.services import post_graphics_generate
-    from apps.publishing.services import post_publish_now, post_queue
-    from apps.trends.models import BrandTrendScore
-
     if Post.objects.filter(brand=brand).exclude(status=PostStatus.DRAFT).exists():
         stdout.write("Demo posts: already on the calendar.")
         return
@@ -250,22 +257,6 @@ def seed_history(stdout, brand: Brand, owner: User) -> None:
     """Four weeks of published sandbox posts (DEMO_HISTORY) with their metrics fetched every 12
     hours as the 4-hourly job would have, and the weekly training run on them: the post pages,
     Analytics (Sandbox) and Learning show real numbers from the first visit."""
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
-    from apps.analytics.services import metrics_fetch_due
-    from apps.learning.policy import learning_state
-    from apps.learning.training import policy_train
-    from apps.sandbox.publisher import sandbox_post_url
-    from apps.posts.generation import copy_template
-    from apps.posts.models import Post, PostCopy, PostStatus
-    from apps.publishing.models import Publication, PublicationStatus
-    from apps.sandbox.services import sandbox_post_create
-    from apps.trends.models import BrandTrendScore, Trend
-    from apps.trends.services import trends_score_brands
-
     now = timezone.now()
     if Publication.objects.filter(brand=brand, published_at__lt=now - timedelta(hours=12)).exists():
         stdout.write("Demo history: already there.")
@@ -386,10 +377,7 @@ DEMO_VOTES = [
 def seed_memes(stdout, users: dict[str, User]) -> None:
     """The starter meme templates, and a public feed that looks alive: 8 memes by the demo users
     with a few votes and reactions (see DEMO_MEMES)."""
-    from apps.memes import generation, services
-    from apps.memes.models import MemeTemplate
-
-    report = services.template_import()
+    report = meme_services.template_import()
     if report.created:
         stdout.write(f"Meme templates: imported {len(report.created)} starter templates.")
     templates = {t.slug: t for t in MemeTemplate.objects.filter(slug__in={m[1] for m in DEMO_MEMES})}
@@ -401,17 +389,17 @@ def seed_memes(stdout, users: dict[str, User]) -> None:
             memes.append(None)
             continue
         fmt = "gif" if template.is_animated else "jpeg"
-        spec = generation.spec_from_input(template=template, texts=texts, format=fmt)
-        meme, created = services.meme_create(user=users[email], spec=spec, size="medium", is_public=True)
+        spec = meme_generation.spec_from_input(template=template, texts=texts, format=fmt)
+        meme, created = meme_services.meme_create(user=users[email], spec=spec, size="medium", is_public=True)
         memes.append(meme)
         made += created
     for email, index, value, reactions in DEMO_VOTES:
         meme = memes[index]
         if meme is None:
             continue
-        services.meme_vote(meme=meme, user=users[email], value=value)
+        meme_services.meme_vote(meme=meme, user=users[email], value=value)
         for emoji in reactions:
-            services.meme_react(meme=meme, user=users[email], emoji=emoji, on=True)
+            meme_services.meme_react(meme=meme, user=users[email], emoji=emoji, on=True)
     kept = len([m for m in memes if m]) - made
     stdout.write(f"Demo memes: {made} made, {kept} kept; see /memes/.")
 
