@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.brands.models import Brand
-from apps.memes.models import Meme, MemeReaction, MemeVote
 from apps.posts.models import GenerationState, Post
 from apps.publishing import timing
 from apps.publishing.models import Publication, PublicationStatus
@@ -702,90 +701,11 @@ def platform_top_trends(*, window: Window, limit: int = TRENDS_SHOWN) -> list[Tr
 
 
 @dataclass
-class MemePoint:
-    start: date
-    memes: int = 0
-    public: int = 0
-    votes: int = 0
-    up: int = 0
-    down: int = 0
-    reactions: int = 0
-
-
-@dataclass
-class MemeActivity:
-    points: list[MemePoint]
-
-    def _sum(self, name: str) -> int:
-        return sum(getattr(p, name) for p in self.points)
-
-    @property
-    def memes(self) -> int:
-        return self._sum("memes")
-
-    @property
-    def public(self) -> int:
-        return self._sum("public")
-
-    @property
-    def votes(self) -> int:
-        return self._sum("votes")
-
-    @property
-    def up(self) -> int:
-        return self._sum("up")
-
-    @property
-    def down(self) -> int:
-        return self._sum("down")
-
-    @property
-    def reactions(self) -> int:
-        return self._sum("reactions")
-
-    @property
-    def per_day(self) -> float:
-        return self.memes / max(1, len(self.points))
-
-
-def platform_meme_activity(*, window: Window) -> MemeActivity:
-    """Memes made, votes and reactions per UTC day (week over 90 days). Three queries."""
-    trunc = TruncWeek if window.bucket == "week" else TruncDate
-    period = Q(created_at__gte=window.start, created_at__lte=window.end)
-
-    def per_bucket(model, **aggregates):
-        return {
-            _as_date(row.pop("bucket")): row
-            for row in model.objects.filter(period)
-            .annotate(bucket=trunc("created_at", tzinfo=UTC))
-            .values("bucket")
-            .annotate(**aggregates)
-            .order_by("bucket")
-        }
-
-    memes = per_bucket(Meme, memes=Count("id"), public=Count("id", filter=Q(is_public=True)))
-    votes = per_bucket(
-        MemeVote,
-        votes=Count("id"),
-        up=Count("id", filter=Q(value=MemeVote.UP)),
-        down=Count("id", filter=Q(value=MemeVote.DOWN)),
-    )
-    reactions = per_bucket(MemeReaction, reactions=Count("id"))
-    return MemeActivity(
-        points=[
-            MemePoint(start=start, **memes.get(start, {}), **votes.get(start, {}), **reactions.get(start, {}))
-            for start in _bucket_starts(window, UTC)
-        ]
-    )
-
-
-@dataclass
 class StaffReport:
     window: Window
     totals: PlatformTotals
     over_time: list[PlatformPoint]
     trends: list[TrendRow]
-    memes: MemeActivity
 
 
 def staff_analytics_report(*, window: Window) -> StaffReport:
@@ -795,7 +715,6 @@ def staff_analytics_report(*, window: Window) -> StaffReport:
         totals=platform_totals(window=window),
         over_time=platform_over_time(window=window),
         trends=platform_top_trends(window=window),
-        memes=platform_meme_activity(window=window),
     )
 
 

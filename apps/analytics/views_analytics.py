@@ -188,16 +188,6 @@ def _staff_charts(report: selectors.StaffReport) -> dict:
                 {"label": "Sandbox", "field": "rate_sandbox", "color": COLORS["sandbox"], "format": "pct"},
             ],
         ),
-        "memes": _chart(
-            report.memes.points,
-            zone=zone,
-            bucket=bucket,
-            series=[
-                {"label": "Memes made", "field": "memes", "color": COLORS["real"]},
-                {"label": "Votes", "field": "votes", "color": COLORS["second"]},
-                {"label": "Reactions", "field": "reactions", "color": COLORS["third"]},
-            ],
-        ),
     }
 
 

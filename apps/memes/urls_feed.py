@@ -1,8 +1,10 @@
-"""Meme pages: the live feed, a meme's page and its actions, staff moderation (see apps/memes/urls.py)."""
+"""Meme pages: the live feed, a meme's page and its actions, staff moderation and the staff analytics
+page's meme activity (see apps/memes/urls.py)."""
 
 from django.urls import path
 
 from .views import feed as views
+from .views import staff
 
 urlpatterns = [
     path("memes/", views.feed_latest, name="feed"),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("memes/<int:meme_id>/publish", views.meme_publish, name="publish"),
     path("memes/<int:meme_id>/moderate", views.meme_moderate, name="moderate"),
     path("memes/moderation/", views.moderation, name="moderation"),
+    path("memes/staff/activity/", staff.staff_activity, name="staff_activity"),
     path(
         "memes/moderation/templates/<int:template_id>/review", views.template_review, name="template_review"
     ),

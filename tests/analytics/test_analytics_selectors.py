@@ -12,7 +12,7 @@ import time_machine
 
 from apps.analytics import selectors_analytics as selectors
 from apps.publishing.selectors import best_time_suggestions
-from tests.analytics.analytics_data import NOW, meme, meme_template, published, trend, utc
+from tests.analytics.analytics_data import NOW, published, trend, utc
 from tests.factories import BrandFactory, InfluencerFactory
 
 pytestmark = pytest.mark.django_db
@@ -347,42 +347,6 @@ def test_top_trends_rank_by_posts_made_with_real_and_sandbox_rewards_apart(brand
     ]
     assert rows[0].reward_real == pytest.approx(2.0) and rows[0].reward_sandbox == pytest.approx(5.0)
     assert rows[1].reward_sandbox is None and rows[1].category == "Regulation & policy"
-
-
-def test_meme_activity_counts_memes_votes_and_reactions_per_day(settings, tmp_path):
-    template = meme_template(settings, tmp_path)
-    meme(template, at=utc(2026, 3, 14, 9), votes=(1, 1, -1), reactions=("laugh", "fire"))
-    meme(template, at=utc(2026, 3, 14, 20), public=False)
-    meme(template, at=utc(2026, 3, 15, 8), reactions=("heart",))
-    meme(template, at=NOW - timedelta(days=40), votes=(1,), reactions=("clap",))
-    activity = selectors.platform_meme_activity(window=window(days=7))
-    assert (
-        activity.memes,
-        activity.public,
-        activity.votes,
-        activity.up,
-        activity.down,
-        activity.reactions,
-    ) == (
-        3,
-        2,
-        3,
-        2,
-        1,
-        3,
-    )
-    by_day = {p.start: p for p in activity.points}
-    assert len(activity.points) == 8
-    assert (
-        by_day[date(2026, 3, 14)].memes,
-        by_day[date(2026, 3, 14)].votes,
-        by_day[date(2026, 3, 14)].reactions,
-    ) == (
-        2,
-        3,
-        2,
-    )
-    assert by_day[date(2026, 3, 15)].reactions == 1 and by_day[date(2026, 3, 13)].memes == 0
 
 
 def test_recent_totals_prefer_real_posts_and_fall_back_to_the_sandbox(brand):

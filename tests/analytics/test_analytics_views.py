@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tests.analytics.analytics_data import NOW, published, trend
 from tests.factories import BrandFactory, BrandUserFactory, InfluencerFactory, MembershipFactory, StaffFactory
+from tests.htmx import page_with_fragments
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -246,7 +247,7 @@ def test_staff_see_the_platform_analytics(client, brand):
     some_posts(brand, 4)
     published(brand, at=NOW - timedelta(days=1), platform="sandbox", rate=0.5, reward=5.0)
     client.force_login(StaffFactory())
-    html = client.get(reverse("analytics:staff")).content.decode()
+    html = page_with_fragments(client, reverse("analytics:staff"))
     assert "Platform analytics" in html
     assert 'id="an-rate-real">' in html and 'id="an-rate-sandbox">50.00%<' in html
     assert "Top trends" in html and "Phone ships" in html
