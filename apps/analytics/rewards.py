@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from apps.learning.policy import REWARD_FINAL_AFTER  # the learning loop's rule, reused here
-
-__all__ = ["REWARD_FINAL_AFTER"]  # re-exported: analytics' modules read the rule from here
+# The learning loop's rule (a reward is final 7 days after publishing), re-exported for analytics.
+from apps.learning.policy import REWARD_FINAL_AFTER as REWARD_FINAL_AFTER
 
 REWARD_CAP = 5.0
 METRICS_WINDOW = timedelta(days=30)  # posts published longer ago are no longer fetched
