@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.brands.models import ConnectionStatus, Platform, SocialConnection
@@ -90,8 +91,6 @@ FIXTURES = ("nyc_fixture", "member_fixture", "site_fixture", "outsider_fixture")
 def post_page(client, post) -> str:
     """A post page as a browser shows it: the review page, then publishing's cards (the publish
     panel, the A/B test) that it fetches into its slot on load."""
-    from django.urls import reverse
-
     page = client.get(reverse("posts:review", args=[post.pk])).content.decode()
     panels = client.get(reverse("publishing:post_panels", args=[post.pk]), HTTP_HX_REQUEST="true")
     assert reverse("publishing:post_panels", args=[post.pk]) in page  # the slot that fetches them
