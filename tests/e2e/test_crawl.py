@@ -62,14 +62,17 @@ class _Links(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, bool]] = []
+        self.links: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
-            self.links.append((attrs["href"], False))
+            self.links.append((attrs["href"], "page"))
         if attrs.get("hx-get"):
-            self.links.append((attrs["hx-get"], True))
+            # An hx-get on a form, or one that includes form fields (hx-include), sends them: fetched bare, it may
+            # rightly answer 404 for the missing choice, so only a 5xx counts there.
+            form_driven = tag == "form" or attrs.get("hx-include")
+            self.links.append((attrs["hx-get"], "hx-form" if form_driven else "hx"))
 
 
 def _shape(path: str) -> str:
@@ -100,9 +103,9 @@ class Crawl:
         return path
 
     def run(self, starts: list[str]) -> None:
-        queue = deque((self.base + start, False) for start in starts)
+        queue = deque((self.base + start, "page") for start in starts)
         while queue and len(self.seen) < MAX_PAGES_PER_ROLE and self.hung < 3:
-            link, hx = queue.popleft()
+            link, mode = queue.popleft()
             path = self._wanted(link)
             if path is None:
                 continue
@@ -110,10 +113,10 @@ class Crawl:
             shape = _shape(urlsplit(path).path)
             self.shapes[shape] = self.shapes.get(shape, 0) + 1
             page_url = self.base + path
-            queue.extend((urljoin(page_url, link), link_hx) for link, link_hx in self.visit(path, hx=hx))
+            queue.extend((urljoin(page_url, link), kind) for link, kind in self.visit(path, mode=mode))
 
-    def visit(self, path: str, hx: bool) -> list[tuple[str, bool]]:
-        headers = {"HX-Request": "true"} if hx else {}
+    def visit(self, path: str, mode: str) -> list[tuple[str, str]]:
+        headers = {"HX-Request": "true"} if mode != "page" else {}
         started = time.monotonic()
         try:
             response = self.client.get(path, headers=headers, follow_redirects=False)
@@ -128,11 +131,11 @@ class Crawl:
         if response.status_code >= 500:
             self.problems.append(f"{path}: HTTP {response.status_code}")
             return []
-        if response.status_code == 404 and not path.startswith(MEDIA_PREFIXES):
+        if response.status_code == 404 and mode != "hx-form" and not path.startswith(MEDIA_PREFIXES):
             self.problems.append(f"{path}: HTTP 404 (a broken link)")
             return []
         if response.is_redirect:
-            return [(response.headers["location"], False)]
+            return [(response.headers["location"], "page")]
         if not response.headers.get("content-type", "").startswith("text/html"):
             return []
         parser = _Links()
