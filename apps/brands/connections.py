@@ -20,6 +20,7 @@ from apps.integrations.http import ServiceError
 from apps.integrations.social import x as x_api
 from apps.integrations.social.base import PublishAccount
 from apps.integrations.social.registry import publisher_for
+from apps.notifications.services import notification_create
 
 from .models import Brand, BrandMembership, ConnectionStatus, MembershipRole, Platform, SocialConnection
 
@@ -103,7 +104,6 @@ def _owners(brand: Brand):
 
 
 def _mark_needs_reconnect(account: SocialAccount, reason: str) -> None:
-    from apps.notifications.services import notification_create
 
     for connection in SocialConnection.objects.select_related("brand").filter(social_account=account):
         if connection.status == ConnectionStatus.NEEDS_RECONNECT:
@@ -222,7 +222,6 @@ def connections_refresh_expiring(*, within: timedelta = timedelta(hours=1)) -> i
 
 def connections_warn_expiring() -> int:
     """Tell brand owners 7 days before a token that cannot be refreshed (LinkedIn) expires."""
-    from apps.notifications.services import notification_create
 
     now = timezone.now()
     due = SocialConnection.objects.select_related("brand").filter(

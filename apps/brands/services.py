@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.images import CleanImage, image_field_replace, image_upload_clean
+from apps.core.tasks import email_send
 from apps.core.text import tags_clean, unique_slug
 
 from .models import (
@@ -325,7 +326,6 @@ def brand_set_preferences(
 @transaction.atomic
 def brand_invite(*, brand: Brand, inviter: User, email: str, role: str) -> BrandInvitation:
     """Invite someone by email (owners only); the email goes out after commit."""
-    from apps.core.tasks import email_send
 
     _require_owner(brand=brand, user=inviter)
     email = (email or "").strip().lower()

@@ -8,6 +8,7 @@ from django.http import Http404
 from apps.memes import trending
 from apps.memes.models import Meme, MemeReaction, MemeTemplate, MemeVote
 from apps.memes.people import OWNER_RELATED
+from apps.trends.models import Trend
 
 
 def _signed_in(user) -> bool:
@@ -141,7 +142,6 @@ def memes_hidden_recent(*, limit: int = 20) -> list[Meme]:
 
 def trends_for_captions(*, limit: int = 20) -> list:
     """The latest trends that have not expired, for the caption helper's trend picker."""
-    from apps.trends.models import Trend
 
     return list(
         Trend.objects.active().order_by("-last_seen_at", "-pk").only("pk", "title", "summary")[:limit]
@@ -150,7 +150,6 @@ def trends_for_captions(*, limit: int = 20) -> list:
 
 def trend_for_captions(*, trend_id) -> object | None:
     """One trend of the caption helper's picker (not expired), or None."""
-    from apps.trends.models import Trend
 
     try:
         trend_id = int(trend_id)

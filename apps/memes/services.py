@@ -25,6 +25,7 @@ from PIL import Image
 from apps.integrations.moderation.registry import offensive_words
 from apps.memes import generation, render, tasks
 from apps.memes.models import REACTIONS, Meme, MemeReaction, MemeTemplate, MemeVote, normalize_tags
+from apps.notifications.services import notification_create
 
 logger = logging.getLogger(__name__)
 
@@ -659,7 +660,6 @@ def template_upload(*, user, name: str, data: bytes, tags="", boxes=None) -> Mem
 
 def template_review(*, template: MemeTemplate, user, approve: bool, note: str = "") -> MemeTemplate:
     """Staff approve or reject an uploaded template; the uploader is told either way."""
-    from apps.notifications.services import notification_create
 
     if not user.is_staff:
         raise PermissionDenied("Only staff can review templates.")

@@ -18,6 +18,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.integrations.llm import LLMNotConfigured, Message, llm_client
+
 from .models import GenerationState, Post, PostCopy, PostEdit, PostStatus
 
 # Above this similarity (difflib ratio of the normalised texts) B is "the same copy" as A.
@@ -176,7 +178,6 @@ def variant_prompt(*, hook: str, a_text: str) -> str:
 
 def copy_generate_variant(*, post: Post, platform: str, post_format: str):
     """Variant B's copy for one platform (see the module docstring); a CopyResult."""
-    from apps.integrations.llm import LLMNotConfigured, Message, llm_client
 
     from .generation import copy_from_llm
     from .prompts import system_prompt, user_prompt

@@ -8,6 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from apps.accounts.access import api_require_role
 from apps.accounts.models import Role
 from apps.brands.selectors import brand_get_for_user
+from apps.integrations.images.storage import graphic_url
 from apps.trends.selectors import trend_get
 
 from . import ab, selectors, services
@@ -17,7 +18,6 @@ router = Router(tags=["posts"])
 
 
 def _graphic_out(g) -> dict:
-    from apps.integrations.images.storage import graphic_url
 
     return {
         "kind": g.kind,

@@ -3,6 +3,8 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from apps.brands.selectors import brand_scoped
+
 from .events import post_group
 
 # Application close codes (4000-4999): the browser sees why it was refused.
@@ -12,7 +14,6 @@ CLOSE_NOT_FOUND = 4404
 
 @database_sync_to_async
 def _may_watch(user, post_id: int) -> bool:
-    from apps.brands.selectors import brand_scoped
 
     from .models import Post
 

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from apps.brands.selectors import brand_scoped
 from apps.learning.policy import Action, format_on
+from apps.trends.models import Trend
 
 from .models import Post, PostCopy, PostGraphic
 
@@ -46,8 +47,6 @@ def post_get_for_user(*, user, post_id: int) -> Post:
 def post_trends(*, brand) -> list:
     """The trends a brand has posts about, newest post first (the drafts list's trend filter)."""
     from django.db.models import Max
-
-    from apps.trends.models import Trend
 
     return list(
         Trend.objects.filter(posts__brand=brand)

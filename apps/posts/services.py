@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.brands.models import Tone
+from apps.integrations.images.base import LAYOUTS, GraphicSpec, graphic_generate
+from apps.integrations.images.storage import graphic_delete, graphic_store
 from apps.learning.policy import learning_state, policy_choose_action
 
 from . import selectors
@@ -191,7 +194,6 @@ def post_generate_request(
 ) -> Post:
     """A draft for `trend` that a worker fills with copy and graphics. Platforms, format and tone
     default to what the learning policy suggests; whatever the user picks is kept as the action."""
-    from apps.brands.models import Tone
 
     from .tasks import post_generate
 
@@ -314,9 +316,6 @@ def post_graphics_generate(*, post: Post, layout: str | None = None) -> list:
     a 1200×630 card and a 1080×1920 story, or one 1080×1080 slide per carousel slide."""
     from dataclasses import replace
 
-    from apps.integrations.images.base import LAYOUTS, GraphicSpec, graphic_generate
-    from apps.integrations.images.storage import graphic_delete, graphic_store
-
     from .limits import slide_split
     from .models import PostGraphic
 
@@ -381,8 +380,6 @@ def post_regenerate_request(
 ) -> Post:
     """Regenerate one platform's copy (optionally in another tone) or the graphics (optionally in
     another layout), in the worker. Drafts only; the history records what was asked."""
-    from apps.brands.models import Tone
-    from apps.integrations.images.base import LAYOUTS
 
     from .models import GenerationState
     from .tasks import post_generate, post_graphics_regenerate

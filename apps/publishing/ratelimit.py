@@ -57,6 +57,8 @@ from typing import Any
 
 from django.conf import settings
 
+from apps.core.redis import cache_key_prefix, cache_redis_client
+
 LEARNED_LIMIT_TTL = 24 * 3600  # seconds a limit read from the platform's headers is kept
 DAY = 24 * 3600
 
@@ -466,7 +468,6 @@ _buckets_lock = threading.Lock()
 
 def redis_buckets_from_settings() -> RedisBuckets:
     """Buckets on the cache's Redis with the cache's KEY_PREFIX (apps.core.redis)."""
-    from apps.core.redis import cache_key_prefix, cache_redis_client
 
     return RedisBuckets(cache_redis_client(timeout=5), prefix=cache_key_prefix())
 

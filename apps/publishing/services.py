@@ -28,7 +28,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from apps.brands.models import ConnectionStatus, Platform, SocialConnection
+from apps.brands.connections import (
+    connection_access_token,
+    connection_mark_needs_reconnect,
+    connection_refresh,
+)
+from apps.brands.models import BrandMembership, ConnectionStatus, Platform, SocialConnection
 from apps.core.zones import zone
 from apps.integrations.social.base import (
     CreatedPost,
@@ -39,6 +44,7 @@ from apps.integrations.social.base import (
     RateInfo,
 )
 from apps.integrations.social.registry import publisher_for
+from apps.notifications.services import notification_create
 from apps.posts.models import Post, PostFormat, PostStatus
 from apps.posts.services import (
     post_approve,
@@ -553,7 +559,6 @@ class _Run:
         return self._published()
 
     def _account(self) -> PublishAccount:
-        from apps.brands.connections import connection_access_token
 
         c = self.p.connection
         if c.is_sandbox:
@@ -723,7 +728,6 @@ class _Run:
 
     def _after_refresh(self, account: PublishAccount, parts: list[str], index: int) -> str:
         """X said 401: refresh the token once (rotating refresh token) and send again."""
-        from apps.brands.connections import connection_refresh
 
         self.refreshed = True
         connection = connection_refresh(connection=self.p.connection, force=True)
@@ -814,8 +818,6 @@ class _Run:
             )
         if exc.kind == PublishErrorKind.AUTH:
             if p.connection and p.connection.social_account_id:
-                from apps.brands.connections import connection_mark_needs_reconnect
-
                 connection_mark_needs_reconnect(connection=p.connection, reason=str(exc))
             return self._finish(
                 S.FAILED,
@@ -978,8 +980,6 @@ def publications_notify_live_execute(*, brand_id: int) -> int:
 
 
 def _notify_many(rows: list[Publication], *, posts: int) -> None:
-    from apps.brands.models import BrandMembership
-    from apps.notifications.services import notification_create
 
     title = f"{posts} posts are live on {_platforms_label(rows)}"
     oldest = min(r.published_at or timezone.now() for r in rows)
@@ -1002,8 +1002,6 @@ def _notify_many(rows: list[Publication], *, posts: int) -> None:
 
 def _notify(publication: Publication, *, event: str, also: list[Publication] = ()) -> None:
     """Tell the brand's members (in-app, live toast, email) that a post went live, failed or expired."""
-    from apps.brands.models import BrandMembership
-    from apps.notifications.services import notification_create
 
     post = publication.post
     platforms = _platforms_label([publication, *also])

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from apps.brands.signals import brand_profile_changed
+
 
 class TrendsConfig(AppConfig):
     name = "apps.trends"
@@ -7,8 +9,6 @@ class TrendsConfig(AppConfig):
     verbose_name = "Trends"
 
     def ready(self) -> None:
-        from apps.brands.signals import brand_profile_changed
-
         from .services import brand_profile_changed_rescore
 
         # A brand's new industry, pillars or audience: rescore it (brands cannot import trends).

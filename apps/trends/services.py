@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.brands.models import Brand, ConnectionStatus, Industry, SocialConnection
+from apps.integrations.sources.base import sources_enabled
 from apps.integrations.sources.offline import OfflineFixtureSource
 from apps.notifications.models import Level, Notification
 from apps.notifications.services import notification_create
@@ -109,7 +110,6 @@ def trend_refresh_execute(
     with the reason, the trends and scores stay as they were and staff are told; with
     settings.TREND_OFFLINE_FALLBACK the offline demo set stands in instead. A trend fades only
     when every source that carried it last time answered this time."""
-    from apps.integrations.sources.base import sources_enabled
 
     now = now or timezone.now()
     sources = sources_enabled() if sources is None else sources
