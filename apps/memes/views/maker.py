@@ -42,7 +42,7 @@ TEMPLATES_PER_PAGE = 8
 SEARCH_LIMIT = 60
 
 
-# --- URLs of images (apps/memes/urls_files.py) ------------------------------------------------------
+# --- URLs of images (apps/memes/urls/files.py) ------------------------------------------------------
 
 
 def meme_file_url(meme: Meme, size: str, *, download: bool = False) -> str:

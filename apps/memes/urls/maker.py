@@ -1,4 +1,4 @@
-"""Meme pages: maker routes (see apps/memes/urls.py)."""
+"""Meme pages: maker routes (see apps/memes/urls/__init__.py)."""
 
 from django.urls import path
 

@@ -1,10 +1,10 @@
 """Meme pages: the live feed, a meme's page and its actions, staff moderation and the staff analytics
-page's meme activity (see apps/memes/urls.py)."""
+page's meme activity (see apps/memes/urls/__init__.py)."""
 
 from django.urls import path
 
-from .views import feed as views
-from .views import staff
+from apps.memes.views import feed as views
+from apps.memes.views import staff
 
 urlpatterns = [
     path("memes/", views.feed_latest, name="feed"),
