@@ -11,7 +11,7 @@ from apps.accounts.models import Role
 from apps.brands.selectors import brand_get_for_user
 from apps.posts.selectors import post_get_for_user
 
-from .metrics_selectors import post_metrics
+from .selectors.metrics import post_metrics
 
 router = Router(tags=["analytics"])
 
@@ -174,7 +174,7 @@ def _brand_for(request, brand_id: int):
 def brand_analytics_get(request, brand_id: int, days: int = Query(30), data: str = Query("real")):
     """The numbers of the brand's analytics page for the last `days` (7, 30 or 90) days of its
     real or sandbox publications."""
-    from .selectors_analytics import DATASETS, PERIOD_DAYS, analytics_window, brand_analytics_report
+    from .selectors.reports import DATASETS, PERIOD_DAYS, analytics_window, brand_analytics_report
 
     brand = _brand_for(request, brand_id)
     if days not in PERIOD_DAYS:

@@ -11,7 +11,7 @@ from apps.learning.selectors import published_count_provider_register
 from apps.learning.services import reward_record_delete
 from apps.publishing.models import Publication
 
-from .metrics_selectors import brand_published_count
+from .selectors.metrics import brand_published_count
 
 
 @receiver(post_delete, sender=Publication, dispatch_uid="analytics.publication_reward_forget")

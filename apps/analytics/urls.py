@@ -3,13 +3,13 @@ platform's analytics for staff (/staff/analytics/)."""
 
 from django.urls import path
 
-from . import views_analytics
+from . import views
 
 app_name = "analytics"
 
 urlpatterns = [
-    path("analytics/", views_analytics.brand_analytics_current, name="current"),
-    path("brand/<int:brand_id>/analytics/", views_analytics.brand_analytics, name="brand"),
-    path("brand/<int:brand_id>/analytics/export.csv", views_analytics.brand_analytics_csv, name="export"),
-    path("staff/analytics/", views_analytics.staff_analytics, name="staff"),
+    path("analytics/", views.brand_analytics_current, name="current"),
+    path("brand/<int:brand_id>/analytics/", views.brand_analytics, name="brand"),
+    path("brand/<int:brand_id>/analytics/export.csv", views.brand_analytics_csv, name="export"),
+    path("staff/analytics/", views.staff_analytics, name="staff"),
 ]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from apps.analytics import selectors_analytics as selectors
+from apps.analytics.selectors import reports as selectors
 from apps.publishing.selectors import best_time_suggestions
 from tests.analytics.analytics_data import NOW, published, trend, utc
 from tests.factories import BrandFactory, InfluencerFactory

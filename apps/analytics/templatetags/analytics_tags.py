@@ -12,7 +12,7 @@ register = template.Library()
 @dataclass
 class Performance:
     sandbox: bool
-    totals: object  # selectors_analytics.Totals
+    totals: object  # selectors.reports.Totals
     model: object | None  # PolicyModel
 
 
@@ -22,7 +22,7 @@ def brand_performance(brand) -> Performance | None:
     model; None when nothing went out in that time. One query, two when there is something."""
     if brand is None:
         return None
-    from apps.analytics.selectors_analytics import SANDBOX, brand_recent_totals
+    from apps.analytics.selectors.reports import SANDBOX, brand_recent_totals
 
     data, totals = brand_recent_totals(brand=brand)
     if not totals.posts:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from apps.analytics.metrics_selectors import metrics_next_fetch, post_metrics
+from apps.analytics.selectors.metrics import metrics_next_fetch, post_metrics
 
 register = template.Library()
 

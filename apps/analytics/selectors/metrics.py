@@ -9,10 +9,9 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from apps.analytics.models import MetricsSnapshot
+from apps.analytics.rewards import FIRST_FETCH_AFTER, REWARD_FINAL_AFTER
 from apps.publishing.models import Publication, PublicationStatus
-
-from .models import MetricsSnapshot
-from .rewards import FIRST_FETCH_AFTER, REWARD_FINAL_AFTER
 
 # Which numbers each platform has, in the platform's own words (LinkedIn: reactions and reposts;
 # X: replies and reposts). LinkedIn and the sandbox have no quotes or bookmarks.

@@ -14,7 +14,7 @@ from apps.accounts.access import brand_user_required, staff_required
 from apps.brands.selectors import brand_get_for_user
 from apps.publishing.selectors import brand_zone, timezone_label
 
-from . import selectors_analytics as selectors
+from .selectors import reports as selectors
 
 # Chart colours: the site's indigo for real numbers, amber for the sandbox (as its badge), and a
 # teal for the second series of a chart.
