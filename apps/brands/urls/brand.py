@@ -1,6 +1,8 @@
+"""Brand portal pages (namespace "brands", mounted at /brand/): dashboard, onboarding, settings, members."""
+
 from django.urls import path
 
-from . import views
+from apps.brands.views import brand as views
 
 app_name = "brands"
 

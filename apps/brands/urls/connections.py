@@ -1,6 +1,8 @@
+"""Linked accounts of a brand (namespace "connections", mounted at /brand/<id>/connections/)."""
+
 from django.urls import path
 
-from . import connection_views as views
+from apps.brands.views import connections as views
 
 app_name = "connections"
 

@@ -20,12 +20,8 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from PIL import Image
 
 from apps.accounts.access import brand_user_required
-from apps.core.files import stored_file_response
-from apps.core.images import image_clean_upload, image_dominant_colors
-from apps.notifications.selectors import notification_list
-
-from . import selectors, services
-from .forms import (
+from apps.brands import selectors, services
+from apps.brands.forms import (
     TONE_HINTS,
     WEEKDAY_NAMES,
     AccountsForm,
@@ -43,9 +39,12 @@ from .forms import (
     RepeatedStepForm,
     VoiceForm,
 )
-from .middleware import SESSION_BRAND_KEY
-from .models import Brand, BrandInvitation, BrandMembership, MembershipRole, OnboardingStep, Tone
-from .voice import voice_profile_summary
+from apps.brands.middleware import SESSION_BRAND_KEY
+from apps.brands.models import Brand, BrandInvitation, BrandMembership, MembershipRole, OnboardingStep, Tone
+from apps.brands.voice import voice_profile_summary
+from apps.core.files import stored_file_response
+from apps.core.images import image_clean_upload, image_dominant_colors
+from apps.notifications.selectors import notification_list
 
 LOGO_COLOR_COUNT = 5
 # Suggestions closer than this (RGB distance) look alike on screen: show one of them.

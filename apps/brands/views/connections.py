@@ -11,10 +11,9 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import brand_user_required
 from apps.accounts.signals import SESSION_CONNECT_BRAND, SESSION_CONNECT_RETURN
-
-from . import connections as services
-from .models import Platform, SocialConnection
-from .selectors import brand_get_for_user
+from apps.brands import connections as services
+from apps.brands.models import Platform, SocialConnection
+from apps.brands.selectors import brand_get_for_user
 
 
 def _next_url(request, brand) -> str:
