@@ -135,6 +135,9 @@ def test_generate_edit_and_approve_a_post(page, site_server, fake_llm_server):
     assert post.copies.get(platform="x").parts == [EDITED]
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Posts").click()
+    # Once publishing's batch buttons have loaded into their slot, the list is still there (the
+    # slot once inherited the batch form's target and replaced the whole list).
+    expect(page.locator("#batch-form").get_by_role("button", name="Publish now")).to_be_visible()
     expect(page.locator("#post-list")).to_contain_text(trend.title)
     expect(page.locator("#post-list .post-status")).to_have_text("Approved")
     screenshot(page, "posts-list")
