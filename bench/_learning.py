@@ -24,8 +24,10 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from apps.core.vocabulary import FORMATS, PLATFORM_FORMATS
+
 TONES = ("professional", "friendly", "witty", "bold", "educational", "inspirational")
-SANDBOX_FORMATS = ("post", "thread", "carousel")
+SANDBOX_FORMATS = FORMATS
 ZONES = ("Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney", "America/Los_Angeles")
 CATEGORIES = ("product", "research", "markets", "how_to", "opinion", "breaking")
 BEST_MULTIPLIER = 1.35  # the hidden best action's engagement factor
@@ -51,9 +53,6 @@ class SimBrand:
     @property
     def random_expected(self) -> float:
         return sum(self.expected.values()) / len(self.expected)
-
-
-PLATFORM_FORMATS = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}
 
 
 def hidden_table(rng: random.Random, platform: str) -> tuple[dict[tuple[str, str], float], tuple[str, str]]:

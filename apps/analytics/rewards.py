@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from apps.core.vocabulary import REWARD_MAX
+
 # The learning loop's rule (a reward is final 7 days after publishing), re-exported for analytics.
 from apps.learning.policy import REWARD_FINAL_AFTER as REWARD_FINAL_AFTER
 
-REWARD_CAP = 5.0
 METRICS_WINDOW = timedelta(days=30)  # posts published longer ago are no longer fetched
 # A post's first numbers are fetched this long after publishing (the every-minute first-fetch run),
 # so its page and analytics are not empty for the hours until the next 4-hourly run.
@@ -43,7 +44,7 @@ def reward_of(*, likes: int, comments: int, shares: int, impressions: int) -> fl
     if not impressions or impressions <= 0:
         return 0.0
     r = (likes + COMMENT_WEIGHT * comments + SHARE_WEIGHT * shares) / impressions
-    return min(r * 100.0, REWARD_CAP)
+    return min(r * 100.0, REWARD_MAX)
 
 
 def engagement_rate_of(

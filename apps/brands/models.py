@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.core import vocabulary
 from apps.core.models import TimeStampedModel
 
 
@@ -159,9 +160,9 @@ class BrandInvitation(TimeStampedModel):
 
 
 class Platform(models.TextChoices):
-    X = "x", "X"
-    LINKEDIN = "linkedin", "LinkedIn"
-    SANDBOX = "sandbox", "Sandbox"
+    X = vocabulary.X, vocabulary.PLATFORM_LABELS[vocabulary.X]
+    LINKEDIN = vocabulary.LINKEDIN, vocabulary.PLATFORM_LABELS[vocabulary.LINKEDIN]
+    SANDBOX = vocabulary.SANDBOX, vocabulary.PLATFORM_LABELS[vocabulary.SANDBOX]
 
 
 class ConnectionStatus(models.TextChoices):

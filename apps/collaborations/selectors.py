@@ -13,13 +13,14 @@ from django.utils.dateparse import parse_datetime
 from PIL import Image
 
 from apps.accounts.models import User
+from apps.core.vocabulary import NETWORKS, platform_label
 
 from .models import InfluencerProfile
 from .services import PLATFORMS
 
+# The networks the product publishes to are named as everywhere else; the rest only influencers use.
 PLATFORM_LABELS = {
-    "x": "X",
-    "linkedin": "LinkedIn",
+    **{platform: platform_label(platform) for platform in NETWORKS},
     "instagram": "Instagram",
     "tiktok": "TikTok",
     "youtube": "YouTube",

@@ -17,10 +17,12 @@ from django.utils.text import slugify
 from apps.accounts.models import Role, User
 from apps.core.images import image_field_replace, image_upload_clean
 from apps.core.text import tags_clean
+from apps.core.vocabulary import NETWORKS
 
 from .models import InfluencerHandle, InfluencerProfile
 
-PLATFORMS = ("x", "linkedin", "instagram", "tiktok", "youtube")
+# Where influencers have audiences: the networks the product publishes to, and three more.
+PLATFORMS = (*NETWORKS, "instagram", "tiktok", "youtube")
 MAX_FOLLOWERS = 2_000_000_000
 
 # --- Handles ----------------------------------------------------------------------------------

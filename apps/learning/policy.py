@@ -35,10 +35,10 @@ from django.db.models import Avg, Max
 from django.utils import timezone
 
 from apps.brands.models import ConnectionStatus, Tone
+from apps.core.vocabulary import NETWORKS, PLATFORM_FORMAT_PAIRS, platform_label
 from apps.trends.scoring import (
     CATEGORY_INDEX,
     FORMAT_FIT_MATRIX,
-    PLATFORM_FORMATS,
     PastRewards,
     past_rewards_provider_register,
 )
@@ -98,8 +98,7 @@ class Action:
 
     def describe(self) -> str:
         """ "witty threads on X"."""
-        platform = {"x": "X", "linkedin": "LinkedIn"}.get(self.platform, self.platform)
-        return f"{self.tone} {self.post_format}s on {platform}"
+        return f"{self.tone} {self.post_format}s on {platform_label(self.platform)}"
 
 
 def action_key(*, tone: str, platform: str, post_format: str) -> str:
@@ -125,15 +124,15 @@ def learning_state(*, brand, trend=None, post_format: str = "", tone: str = "") 
 
 def policy_actions(*, platforms: Sequence[str]) -> list[Action]:
     """Every action the policy may pick for a brand publishing on `platforms`."""
-    return [Action(tone, p, f) for tone in Tone.values for p, f in PLATFORM_FORMATS if p in platforms]
+    return [Action(tone, p, f) for tone in Tone.values for p, f in PLATFORM_FORMAT_PAIRS if p in platforms]
 
 
 def _default_action(*, brand, state: dict, usable: Sequence[str]) -> Action:
     row = FORMAT_FIT_MATRIX[CATEGORY_INDEX.get(state.get("category", ""), 0)]
     # The first best column, as apps.trends.scoring.format_fit_matrix takes it, so the format a
     # recommendation card suggests and the one generation starts from are the same.
-    columns = [i for i, (p, _) in enumerate(PLATFORM_FORMATS) if p in usable]
-    platform, post_format = PLATFORM_FORMATS[max(columns, key=lambda i: (row[i], -i))]
+    columns = [i for i, (p, _) in enumerate(PLATFORM_FORMAT_PAIRS) if p in usable]
+    platform, post_format = PLATFORM_FORMAT_PAIRS[max(columns, key=lambda i: (row[i], -i))]
     return Action(brand.default_tone, platform, post_format)
 
 
@@ -142,12 +141,6 @@ def _model_of(brand):
     if getattr(brand, "pk", None) is None:
         return None
     return PolicyModel.objects.filter(brand_id=brand.pk).first()
-
-
-def format_on(platform: str, post_format: str) -> str:
-    """The format a platform carries: a thread on LinkedIn is a post, a carousel on X is a post."""
-    carried = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}.get(platform)
-    return post_format if carried is None or post_format in carried else "post"
 
 
 @dataclass(frozen=True)
@@ -212,7 +205,7 @@ def policy_choose_action(
         platforms = list(
             brand.connections.filter(status=ConnectionStatus.CONNECTED).values_list("platform", flat=True)
         )
-    usable = [p for p in platforms if p in {pf[0] for pf in PLATFORM_FORMATS}] or ["x", "linkedin"]
+    usable = [p for p in platforms if p in NETWORKS] or list(NETWORKS)
     actions = policy_actions(platforms=usable)
     model = model if model is not None else _model_of(brand)
     best, reason = None, ""

@@ -15,9 +15,11 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from apps.core import zones
+
 from .models import PolicyMode, PolicyModel, TrainingRun, TrainingStatus
 from .policy import EXPLORATION_RATE, TRAINING_MIN_POSTS, TRAINING_WINDOW_DAYS, Action, state_from_key
-from .training import Sample, brand_zone, training_next, training_samples
+from .training import Sample, training_next, training_samples
 
 RUNS_SHOWN = 12
 LESSONS_SHOWN = 8
@@ -390,7 +392,7 @@ def learning_page_get(*, brand, now: datetime | None = None) -> LearningPage:
         published=published,
         last_trained=model.trained_at if model else None,
         last_skip=last_run if last_run and last_run.status == TrainingStatus.SKIPPED else None,
-        next_training=upcoming.astimezone(brand_zone(brand)),
+        next_training=upcoming.astimezone(zones.zone(brand.timezone)),
         next_is_due=upcoming <= now,
         lessons=shown[:LESSONS_SHOWN],
         lessons_hidden=len(lessons) - len(shown),
@@ -398,7 +400,7 @@ def learning_page_get(*, brand, now: datetime | None = None) -> LearningPage:
         verdict=verdict_of(results),
         scored_posts=len(samples),
         chart=scores_by_day(
-            samples, zone=brand_zone(brand), actions=[r.action for r in results[:CHART_ACTIONS]]
+            samples, zone=zones.zone(brand.timezone), actions=[r.action for r in results[:CHART_ACTIONS]]
         ),
         states=_states(model) if model else [],
         arms=sorted(

@@ -25,17 +25,18 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from apps.brands.models import Brand, BrandMembership
+from apps.core import zones
+from apps.core.vocabulary import format_on
 from apps.notifications.services import notification_create
 
 from .models import PolicyMode, PolicyModel, RewardRecord, TrainingRun, TrainingStatus
-from .policy import TRAINING_MIN_POSTS, TRAINING_WINDOW_DAYS, Action, format_on, state_key
+from .policy import TRAINING_MIN_POSTS, TRAINING_WINDOW_DAYS, Action, state_key
 
 logger = logging.getLogger(__name__)
 
@@ -168,16 +169,9 @@ def policy_train(*, brand, now: datetime | None = None) -> TrainingRun:
 # --- The weekly schedule --------------------------------------------------------------------
 
 
-def brand_zone(brand) -> ZoneInfo:
-    try:
-        return ZoneInfo(brand.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def training_instant_last(*, brand, now: datetime) -> datetime:
     """The latest Sunday 00:00 in the brand's time zone at or before `now`."""
-    zone = brand_zone(brand)
+    zone = zones.zone(brand.timezone)
     local = now.astimezone(zone)
     sunday = local.date() - timedelta(days=(local.weekday() + 1) % 7)
     return datetime(sunday.year, sunday.month, sunday.day, tzinfo=zone)
@@ -190,8 +184,8 @@ def training_next(*, brand, now: datetime | None = None, last_run_at: datetime |
     instant = training_instant_last(brand=brand, now=now)
     if last_run_at is None or last_run_at < instant:
         return instant
-    following = (instant + timedelta(days=7, hours=12)).astimezone(brand_zone(brand)).date()
-    return datetime(following.year, following.month, following.day, tzinfo=brand_zone(brand))
+    following = (instant + timedelta(days=7, hours=12)).astimezone(zones.zone(brand.timezone)).date()
+    return datetime(following.year, following.month, following.day, tzinfo=zones.zone(brand.timezone))
 
 
 def policy_train_due(*, now: datetime | None = None) -> list[TrainingRun]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import brand_user_required
 from apps.brands.selectors import brand_get_for_user
+from apps.core import zones
 
 from . import selectors, training
 
@@ -22,7 +23,7 @@ ACTION_COLORS = ["#4f46e5", "#0d9488", "#db2777", "#d97706", "#475569"]
 
 def _scores_chart(page: selectors.LearningPage) -> dict:
     """The chart of static/js/analytics-charts.js: per day with posts, each action's mean score."""
-    zone = training.brand_zone(page.brand)
+    zone = zones.zone(page.brand.timezone)
     return {
         "x": [int(datetime.combine(day, time(), tzinfo=zone).timestamp()) for day, _ in page.chart],
         "tz": zone.key,

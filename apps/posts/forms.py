@@ -5,17 +5,13 @@ from __future__ import annotations
 from django import forms
 
 from apps.brands.models import Tone
+from apps.core.vocabulary import NETWORKS, format_on, platform_label
 from apps.integrations.images.base import LAYOUTS
 
-from .limits import PLATFORM_FORMATS, PLATFORM_LABELS, slide_join
+from .limits import slide_join
 from .models import PostFormat, PostStatus
 
-PLATFORM_CHOICES = [("x", "X"), ("linkedin", "LinkedIn")]
-
-
-def format_on(platform: str, post_format: str) -> str:
-    """The format a platform gets: one it lacks becomes a post (as the generator does)."""
-    return post_format if post_format in PLATFORM_FORMATS.get(platform, ()) else "post"
+PLATFORM_CHOICES = [(platform, platform_label(platform)) for platform in NETWORKS]
 
 
 def format_mapping_notes(platforms, post_format: str) -> list[str]:
@@ -24,7 +20,7 @@ def format_mapping_notes(platforms, post_format: str) -> list[str]:
     for platform in platforms:
         made = format_on(platform, post_format)
         if made != post_format:
-            notes.append(f"{PLATFORM_LABELS[platform]} has no {post_format}: it gets a {made}.")
+            notes.append(f"{platform_label(platform)} has no {post_format}: it gets a {made}.")
     return notes
 
 

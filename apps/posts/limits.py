@@ -23,6 +23,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from apps.core.vocabulary import PLATFORM_FORMATS, platform_label
+
 # --- The limits ------------------------------------------------------------------------------
 
 X_POST_MAX = 280
@@ -36,14 +38,6 @@ CAROUSEL_HEADLINE_MAX = 60
 CAROUSEL_BODY_MAX = 200
 CAROUSEL_MIN_SLIDES = 3
 CAROUSEL_MAX_SLIDES = 10
-
-# The formats each platform has. X carries a story as a post or a thread; LinkedIn as a post or
-# a carousel (a document post: slides plus a caption).
-PLATFORM_FORMATS: dict[str, tuple[str, ...]] = {
-    "x": ("post", "thread"),
-    "linkedin": ("post", "carousel"),
-}
-PLATFORM_LABELS = {"x": "X", "linkedin": "LinkedIn"}
 
 # Everything above as one table, for prompts and the review page.
 LIMITS: dict[tuple[str, str], dict[str, int]] = {
@@ -179,8 +173,7 @@ def over_limit(platform: str, format: str, parts: Sequence[str], *, caption: str
     when the copy fits. ``parts``: the post's text as one item, a thread's tweets, or a carousel's
     slides ("Headline\\n\\nBody"); ``caption``: a carousel's caption."""
     if format not in PLATFORM_FORMATS.get(platform, ()):
-        label = PLATFORM_LABELS.get(platform, platform)
-        return [f"{label} has no {format} format."]
+        return [f"{platform_label(platform)} has no {format} format."]
     parts = list(parts)
     if format == "post":
         return _post_errors(platform, parts)
@@ -190,7 +183,7 @@ def over_limit(platform: str, format: str, parts: Sequence[str], *, caption: str
 
 
 def _post_errors(platform: str, parts: list[str]) -> list[str]:
-    label = PLATFORM_LABELS[platform]
+    label = platform_label(platform)
     if len(parts) != 1:
         return [f"A {label} post is one text; this one has {len(parts)}."]
     text = parts[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from apps.core import vocabulary
 from apps.core.models import TimeStampedModel
 
 
@@ -47,9 +48,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class PostFormat(models.TextChoices):
-    POST = "post", "Post"
-    THREAD = "thread", "Thread"
-    CAROUSEL = "carousel", "Carousel"
+    POST = vocabulary.POST, vocabulary.FORMAT_LABELS[vocabulary.POST]
+    THREAD = vocabulary.THREAD, vocabulary.FORMAT_LABELS[vocabulary.THREAD]
+    CAROUSEL = vocabulary.CAROUSEL, vocabulary.FORMAT_LABELS[vocabulary.CAROUSEL]
 
 
 class GenerationState(models.TextChoices):

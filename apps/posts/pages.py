@@ -4,14 +4,15 @@ own part in the slot the page leaves for it."""
 
 from __future__ import annotations
 
+from apps.core.vocabulary import format_on, platform_label
+
 from . import selectors
-from .forms import FilterForm, RegenerateForm, RejectForm, format_on
+from .forms import FilterForm, RegenerateForm, RejectForm
 from .limits import (
     CAROUSEL_BODY_MAX,
     CAROUSEL_HEADLINE_MAX,
     LINKEDIN_CAPTION_MAX,
     LINKEDIN_POST_MAX,
-    PLATFORM_LABELS,
     X_POST_MAX,
     length_for,
     over_limit,
@@ -37,7 +38,7 @@ def platform_view(post, copy, *, approve_errors=None, edit_errors=None) -> dict:
     view = {
         "copy": copy,
         "platform": copy.platform,
-        "label": PLATFORM_LABELS.get(copy.platform, copy.platform),
+        "label": platform_label(copy.platform),
         "format": post_format,
         "mapped_from": post.post_format if post_format != post.post_format else "",
         "problems": over_limit(copy.platform, post_format, copy.parts, caption=copy.caption or None),

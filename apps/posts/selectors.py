@@ -6,7 +6,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from apps.brands.selectors import brand_scoped
-from apps.learning.policy import Action, format_on
+from apps.core.vocabulary import format_on
+from apps.learning.policy import Action
 from apps.trends.models import Trend
 
 from .models import Post, PostCopy, PostGraphic

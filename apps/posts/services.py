@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.brands.models import Tone
+from apps.core.vocabulary import FORMATS, NETWORKS, format_on, platform_label
 from apps.integrations.images.base import LAYOUTS, GraphicSpec, graphic_generate
 from apps.integrations.images.storage import graphic_delete, graphic_store
 from apps.learning.policy import learning_state, policy_choose_action
@@ -179,9 +180,6 @@ def post_copy_update(
 
 # --- Generation -----------------------------------------------------------------------------
 
-PLATFORMS = ("x", "linkedin")
-FORMATS_ON = {"x": ("post", "thread"), "linkedin": ("post", "carousel")}
-
 
 def _pending_actions_of(brand):
     """What the learning policy asks to skip actions being tried: the action keys of the brand's
@@ -201,11 +199,11 @@ def post_generate_request(
     choice = policy_choose_action(
         brand=brand, state=state, platforms=platforms, pending_actions=_pending_actions_of(brand)
     )
-    platforms = [p for p in (platforms or [choice.action.platform]) if p in PLATFORMS]
+    platforms = [p for p in (platforms or [choice.action.platform]) if p in NETWORKS]
     if not platforms:
         raise ValidationError({"platforms": "Pick X, LinkedIn or both."})
     post_format = post_format or choice.action.post_format
-    if post_format not in ("post", "thread", "carousel"):
+    if post_format not in FORMATS:
         raise ValidationError({"post_format": "Pick post, thread or carousel."})
     tone = tone or choice.action.tone
     if tone not in Tone.values:
@@ -239,11 +237,6 @@ def _progress(post: Post, **fields) -> None:
     events.post_progress(post)
 
 
-def _format_on(platform: str, post_format: str) -> str:
-    """The format a platform can carry: a thread on LinkedIn is a post; a carousel on X is a post."""
-    return post_format if post_format in FORMATS_ON[platform] else "post"
-
-
 def post_generate_execute(*, post: Post, platforms: list[str], regenerate: bool = False) -> Post:
     """The worker's job: copy for every platform, then the graphics, with live progress."""
     from .generation import copy_generate
@@ -255,7 +248,7 @@ def post_generate_execute(*, post: Post, platforms: list[str], regenerate: bool 
     )
     try:
         for i, platform in enumerate(platforms):
-            post_format = _format_on(platform, post.post_format)
+            post_format = format_on(platform, post.post_format)
             if post.ab_parent_id:  # variant B of an A/B test: a different hook, never A's text
                 from .ab import copy_generate_variant
 
@@ -305,10 +298,6 @@ def post_generate_execute(*, post: Post, platforms: list[str], regenerate: bool 
         )
         raise
     return post
-
-
-def platform_label(platform: str) -> str:
-    return {"x": "X", "linkedin": "LinkedIn"}.get(platform, platform)
 
 
 def post_graphics_generate(*, post: Post, layout: str | None = None) -> list:

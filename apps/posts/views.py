@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from apps.accounts.access import brand_user_required
 from apps.brands import selectors as brand_selectors
 from apps.core.files import stored_file_response
+from apps.core.vocabulary import NETWORKS, format_on, platform_label
 from apps.learning.policy import learning_state, policy_choose_action
 from apps.trends.selectors import trend_get
 
@@ -26,9 +27,7 @@ from .forms import (
     RejectForm,
     copy_from_post,
     format_mapping_notes,
-    format_on,
 )
-from .limits import PLATFORM_LABELS
 from .pages import (
     HISTORY_LIMIT,
     LIST_PAGE_TEMPLATE,
@@ -95,9 +94,7 @@ def _generate_context(*, brand, trend, form=None, non_field_errors=()) -> dict:
         "trend": trend,
         "form": form,
         "suggested": suggested,
-        "mapping_notes": format_mapping_notes(
-            [p for p in picked if p in PLATFORM_LABELS], picked_format or ""
-        ),
+        "mapping_notes": format_mapping_notes([p for p in picked if p in NETWORKS], picked_format or ""),
         "non_field_errors": non_field_errors,
     }
 
@@ -175,7 +172,7 @@ def copy_update(request, post_id: int, platform: str):
         if errors:
             messages.error(request, " ".join(errors))
         else:
-            messages.success(request, f"{PLATFORM_LABELS[platform]} copy saved.")
+            messages.success(request, f"{platform_label(platform)} copy saved.")
         return redirect("posts:review", post_id=post.pk)
     copy = next(c for c in post.copies.all() if c.platform == platform)
     if errors:
@@ -321,7 +318,7 @@ def batch(request):
 def _short(exc: ValidationError) -> str:
     if hasattr(exc, "message_dict"):
         return " ".join(
-            f"{PLATFORM_LABELS.get(field, field)}: {m}" if field in PLATFORM_LABELS else m
+            f"{platform_label(field)}: {m}" if field in NETWORKS else m
             for field, msgs in exc.message_dict.items()
             for m in msgs
         )

@@ -7,7 +7,6 @@ import io
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from apps.brands.connections import connection_mark_used
 from apps.brands.models import Brand, Platform, SocialConnection
+from apps.core import zones
 
 from . import engagement
 from .models import SandboxAttachment, SandboxMedia, SandboxPost
@@ -33,13 +33,6 @@ class SandboxRejected(ValueError):
 
 def _external_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"
-
-
-def _brand_zone(brand: Brand) -> ZoneInfo:
-    try:
-        return ZoneInfo(brand.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def sandbox_media_upload(*, brand_id: int, data: bytes, mime: str, alt_text: str = "") -> SandboxMedia:
@@ -131,7 +124,7 @@ def sandbox_post_create(
         media = [found[m] for m in media_ids]
 
     posted_at = now or timezone.now()
-    local = timezone.localtime(posted_at, _brand_zone(brand))
+    local = timezone.localtime(posted_at, zones.zone(brand.timezone))
     inherit = parent is not None
     post = SandboxPost(
         brand=brand,

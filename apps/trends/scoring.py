@@ -37,6 +37,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from apps.core.vocabulary import NETWORKS, PLATFORM_FORMAT_PAIRS, REWARD_MAX
+
 from .categories import TrendCategory
 
 WEIGHTS = {"relevance": 0.35, "opportunity": 0.35, "format_fit": 0.20, "reward": 0.10}
@@ -48,7 +50,6 @@ SKIP_OPPORTUNITY_AT_OR_BELOW = 0.3
 INDUSTRY_COSINE = 0.3
 RECOMMEND_ABOVE = 0.5
 NEUTRAL_REWARD = 0.5
-REWARD_MAX = 5.0  # rewards run 0-5 (min(R·100, 5), SPEC section 7); the learned reward is reward / 5
 # Learned reward: past posts whose trend's embedding has a cosine similarity of at least this with
 # the new trend count, weighted by that similarity. all-MiniLM-L6-v2 puts two headlines about the
 # same story at 0.6-0.9 and merely same-industry ones at 0.3-0.5.
@@ -60,20 +61,11 @@ SKIP, WATCHLIST, RECOMMEND = 0, 1, 2
 CATEGORIES: list[str] = [c.value for c in TrendCategory]
 CATEGORY_INDEX = {c: i for i, c in enumerate(CATEGORIES)}
 
-# (platform, format) columns of FORMAT_FIT.
-PLATFORM_FORMATS: list[tuple[str, str]] = [
-    ("x", "post"),
-    ("x", "thread"),
-    ("linkedin", "post"),
-    ("linkedin", "carousel"),
-]
-PLATFORMS = ["x", "linkedin"]
-
 # How well each format carries a story of each category, in [0, 1]. The reasoning, per row:
 # breaking news is fast and short (an X post); regulation and research need room and structure
 # (threads, LinkedIn posts, carousels of the numbers); how-tos are steps (threads, carousels);
 # opinion starts conversations on LinkedIn; people and careers belong on LinkedIn; events and
-# culture are moments for a quick X post.
+# culture are moments for a quick X post. The columns are the vocabulary's PLATFORM_FORMAT_PAIRS.
 #                                 X post  X thread  LI post  LI carousel
 FORMAT_FIT: dict[str, tuple[float, float, float, float]] = {
     TrendCategory.BREAKING: (0.90, 0.70, 0.60, 0.40),
@@ -152,7 +144,7 @@ class Scores:
     reward: np.ndarray  # T × B
     final: np.ndarray  # T × B
     decision: np.ndarray  # T × B int8: SKIP, WATCHLIST or RECOMMEND
-    best_format: np.ndarray  # T × B index into PLATFORM_FORMATS
+    best_format: np.ndarray  # T × B index into PLATFORM_FORMAT_PAIRS
 
 
 def volume_normalised(volumes: np.ndarray) -> np.ndarray:
@@ -299,6 +291,6 @@ def score_in_slices(
 
 
 def platform_mask(platforms: set[str]) -> np.ndarray:
-    """Which PLATFORM_FORMATS a brand can use: those of its connected platforms, or all of them."""
-    usable = platforms & set(PLATFORMS) or set(PLATFORMS)
-    return np.array([p in usable for p, _ in PLATFORM_FORMATS], dtype=bool)
+    """Which PLATFORM_FORMAT_PAIRS a brand can use: those of its connected networks, or all of them."""
+    usable = platforms & set(NETWORKS) or set(NETWORKS)
+    return np.array([p in usable for p, _ in PLATFORM_FORMAT_PAIRS], dtype=bool)

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.brands.models import Brand
+from apps.core.vocabulary import platform_label
 
 from . import cache as trend_cache
 from .models import (
@@ -27,7 +28,6 @@ WATCHLIST_COUNT = 10
 VOLUME_POINTS = 12  # snapshots in a card's volume chart
 SOURCE_LINKS = 5
 
-PLATFORM_LABELS = {"x": "X", "linkedin": "LinkedIn"}
 SOURCE_LABELS = {
     "x": "X",
     "newsapi": "NewsAPI",
@@ -51,7 +51,7 @@ def why_line(score: BrandTrendScore, *, momentum_label: str, sources: list[str])
         momentum_label
     ]
     seen = f"{movement} on {_join(sources)}" if sources else movement
-    platform = PLATFORM_LABELS.get(score.platform, score.platform)
+    platform = platform_label(score.platform)
     article = "an" if platform == "X" else "a"
     return f"{matched}; {seen}; best as {article} {platform} {score.post_format}."
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.brands.models import Brand, ConnectionStatus, Industry, SocialConnection
+from apps.core.vocabulary import PLATFORM_FORMAT_PAIRS
 from apps.integrations.sources.base import sources_enabled
 from apps.integrations.sources.offline import OfflineFixtureSource
 from apps.notifications.models import Level, Notification
@@ -47,7 +48,6 @@ from .pipeline import (
 )
 from .scoring import (
     CATEGORY_INDEX,
-    PLATFORM_FORMATS,
     RECOMMEND,
     SKIP,
     BrandBatch,
@@ -409,7 +409,7 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
             pillar_vectors = pillar_vectors.reshape(len(embedding.pillars), -1)
             matched = (trend_vectors[kept] @ pillar_vectors.T).argmax(axis=1)
         for k, t in enumerate(kept):
-            platform, post_format = PLATFORM_FORMATS[int(scores.best_format[t, column])]
+            platform, post_format = PLATFORM_FORMAT_PAIRS[int(scores.best_format[t, column])]
             is_recommended = decisions[t] == RECOMMEND
             recommendations += int(is_recommended)
             rows.append(

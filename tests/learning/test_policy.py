@@ -52,10 +52,10 @@ def test_learning_state_is_industry_category_format_and_tone():
 def test_the_policy_suggests_the_same_format_as_the_recommendation_card(platforms):
     import numpy as np
 
+    from apps.core.vocabulary import PLATFORM_FORMAT_PAIRS
     from apps.trends.scoring import (
         CATEGORIES,
         FORMAT_FIT_MATRIX,
-        PLATFORM_FORMATS,
         format_fit_matrix,
         platform_mask,
     )
@@ -67,9 +67,9 @@ def test_the_policy_suggests_the_same_format_as_the_recommendation_card(platform
         choice = policy_choose_action(
             brand=brand(), state={"category": category}, platforms=platforms, rng=exploit
         )
-        assert (choice.action.platform, choice.action.post_format) == PLATFORM_FORMATS[int(best[c, 0])], (
-            category
-        )
+        assert (choice.action.platform, choice.action.post_format) == PLATFORM_FORMAT_PAIRS[
+            int(best[c, 0])
+        ], category
     assert FORMAT_FIT_MATRIX.shape[0] == len(CATEGORIES)
 
 

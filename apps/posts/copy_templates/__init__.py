@@ -41,6 +41,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apps.core.vocabulary import PLATFORM_FORMATS
 from apps.integrations.sources.base import title_without_publisher
 from apps.posts import limits
 from apps.posts.limits import EMOJI_SEQUENCE, trim_to_limit, x_weighted_length
@@ -125,7 +126,7 @@ class TemplateCopy:
 
 
 def _shape(platform: str, post_format: str) -> str:
-    if post_format not in limits.PLATFORM_FORMATS.get(platform, ()):
+    if post_format not in PLATFORM_FORMATS.get(platform, ()):
         raise ValueError(f"No template copy for a {post_format} on {platform!r}.")
     return f"{platform}_post" if post_format == "post" else post_format
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from apps.accounts.access import brand_user_required
 from apps.brands.selectors import brand_get_for_user
-from apps.posts.limits import PLATFORM_LABELS
+from apps.core.vocabulary import NETWORKS, platform_label
 from apps.posts.pages import LIST_PAGE_TEMPLATE, LIST_TEMPLATE, post_list_context
 
 from ..forms import BatchWhenForm
@@ -36,7 +36,7 @@ def _brand(request, brand_id=None):
 def _short(exc: ValidationError) -> str:
     if hasattr(exc, "message_dict"):
         return " ".join(
-            f"{PLATFORM_LABELS.get(field, field)}: {m}" if field in PLATFORM_LABELS else m
+            f"{platform_label(field)}: {m}" if field in NETWORKS else m
             for field, msgs in exc.message_dict.items()
             for m in msgs
         )

@@ -12,8 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
+from apps.core import vocabulary
 from apps.trends.scoring import WEIGHTS
-from apps.trends.selectors import PLATFORM_LABELS, SOURCE_LABELS
+from apps.trends.selectors import SOURCE_LABELS
 
 register = template.Library()
 
@@ -77,14 +78,7 @@ def momentum_sign(label: str) -> str:
     return MOMENTUM_SIGNS.get(label, "")
 
 
-@register.filter
-def platform_label(platform: str) -> str:
-    return PLATFORM_LABELS.get(platform, platform)
-
-
-@register.filter
-def post_format_label(post_format: str) -> str:
-    return {"post": "post", "thread": "thread", "carousel": "carousel"}.get(post_format, post_format)
+register.filter("platform_label", vocabulary.platform_label)
 
 
 def _fmt(number: float) -> str:
