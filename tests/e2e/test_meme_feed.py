@@ -192,3 +192,12 @@ def test_visitors_see_each_makers_public_name_and_avatar_and_trending_in_words(p
         "() => [...document.querySelectorAll('.meme-card-image img')].every(i => i.naturalWidth > 0)"
     )
     screenshot(page, "meme-feed-authors")
+
+
+def test_a_visitor_sees_no_template_syntax_on_the_feed(page, meme_starter):
+    # A two-line {# … #} at the top of the feed once reached every visitor as text.
+    for path in ("/memes/", "/memes/trending/"):
+        page.goto(path)
+        expect(page.get_by_role("heading", name="Meme feed")).to_be_visible()
+        text = page.locator("body").inner_text()
+        assert not any(mark in text for mark in ("{#", "#}", "{%", "{{")), (path, text[:300])
