@@ -132,7 +132,10 @@ def posts_batch(request, brand_id: int, payload: BatchIn):
     return {
         "action": result.action,
         "done": [p.pk for p in result.done],
-        "failed": [{"post_id": p.pk, "error": " ".join(services._messages(e))} for p, e in result.failed],
+        "failed": [
+            {"post_id": p.pk, "error": " ".join(services.validation_error_messages(e))}
+            for p, e in result.failed
+        ],
         "summary": result.summary,
     }
 

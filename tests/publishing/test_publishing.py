@@ -205,13 +205,13 @@ def test_a_worker_killed_between_send_and_record_is_reconciled_not_duplicated(
     post = approved_post(brand, "Instant payments are here.")
     at = timezone.now() + timedelta(minutes=1)
     schedule(post, owner, at, [x_account])
-    record = services._Run._record_part
+    record = services.execute.PublicationRun._record_part
 
     def die_once(self, created):
-        monkeypatch.setattr(services._Run, "_record_part", record)
+        monkeypatch.setattr(services.execute.PublicationRun, "_record_part", record)
         raise WorkerKilled
 
-    monkeypatch.setattr(services._Run, "_record_part", die_once)
+    monkeypatch.setattr(services.execute.PublicationRun, "_record_part", die_once)
     with pytest.raises(WorkerKilled):
         run_due(at)
     publication = one(post)
@@ -231,7 +231,11 @@ def test_a_worker_killed_before_the_platform_call_is_sent_again(
     post = approved_post(brand, "Instant payments are here.")
     at = timezone.now() + timedelta(minutes=1)
     schedule(post, owner, at, [x_account])
-    monkeypatch.setattr(services._Run, "_account", lambda self: (_ for _ in ()).throw(WorkerKilled()))
+    monkeypatch.setattr(
+        services.execute.PublicationRun,
+        "_publish_account",
+        lambda self: (_ for _ in ()).throw(WorkerKilled()),
+    )
     with pytest.raises(WorkerKilled):
         run_due(at)
     monkeypatch.undo()
@@ -436,7 +440,7 @@ def test_posts_going_live_together_make_one_notification(brand, owner, run_due):
     Publication.objects.update(live_notified=False)
     from django.core.cache import cache
 
-    cache.add(services._digest_key(brand.pk), 1)  # the first one started the wait …
+    cache.add(services.notify.live_digest_key(brand.pk), 1)  # the first one started the wait …
     run_due()
     assert not Notification.objects.exists()  # … so nothing is sent per post
     assert services.publications_notify_live_execute(brand_id=brand.pk) == 3
