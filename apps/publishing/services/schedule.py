@@ -136,12 +136,12 @@ def post_schedule(
         note=f"{how}{when} on " + ", ".join(platform_label(p.platform) for p in publications),
     )
     if at <= now + timedelta(seconds=settings.PUBLISH_DISPATCH_EVERY):
-        transaction.on_commit(dispatch_soon)
+        transaction.on_commit(_dispatch_soon)
     post.refresh_from_db()
     return publications
 
 
-def dispatch_soon() -> None:
+def _dispatch_soon() -> None:
     """Publishing now should not wait for the next dispatcher tick."""
     from ..tasks import publications_dispatch_task
 
@@ -219,6 +219,6 @@ def publication_retry(*, publication: Publication, user) -> Publication:
     locked.save()
     post_status_sync(post_id=locked.post_id)
     post_history_record(post_id=locked.post_id, user=user, field="retry", platform=locked.platform)
-    transaction.on_commit(dispatch_soon)
+    transaction.on_commit(_dispatch_soon)
     publication.refresh_from_db()
     return publication
