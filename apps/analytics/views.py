@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.access import brand_user_required, staff_required
 from apps.brands.selectors import brand_get_for_user
-from apps.publishing.selectors import brand_zone, timezone_label
+from apps.core import zones
+from apps.publishing.selectors import timezone_label
 
 from .selectors import reports as selectors
 
@@ -46,7 +47,7 @@ def _chart(points, *, zone, bucket: str, series: list[dict], kind: str = "line")
 
 
 def _brand_charts(report: selectors.BrandReport) -> dict:
-    zone = brand_zone(report.brand.timezone)
+    zone = zones.zone(report.brand.timezone)
     color = COLORS["sandbox"] if report.window.is_sandbox else COLORS["real"]
     points, bucket = report.over_time, report.window.bucket
     return {
@@ -167,7 +168,7 @@ def brand_analytics_csv(request, brand_id: int):
 
 
 def _staff_charts(report: selectors.StaffReport) -> dict:
-    zone, bucket = brand_zone("UTC"), report.window.bucket
+    zone, bucket = zones.zone("UTC"), report.window.bucket
     return {
         "published": _chart(
             report.over_time,

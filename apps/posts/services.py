@@ -447,20 +447,25 @@ def post_graphics_regenerate_execute(*, post: Post, layout: str = "") -> Post:
 
 def posts_batch_decide(
     *, brand, post_ids: list[int], user, approve: bool, reason: str = ""
-) -> tuple[int, list[tuple[Post, ValidationError]]]:
-    """Approve or reject several of a brand's posts; each stands alone, so one post that cannot
-    be approved (copy over a limit, wrong status) does not stop the others. Returns how many
-    succeeded and the failures with their reasons."""
+) -> tuple[list[Post], list[tuple[Post, ValidationError]]]:
+    """Approve or reject several of a brand's posts (the posts list's batch bar, and publishing's
+    batch for these two actions). Each post stands alone, in a transaction of its own, so one that
+    cannot be approved (copy over a limit, wrong status) does not stop the others; another brand's
+    ids are ignored as if they did not exist. Returns the posts decided and the failures with their
+    reasons."""
     if not approve and not (reason or "").strip():
         raise ValidationError({"reason": "Say why you reject them, so the next versions can do better."})
-    done, failed = 0, []
-    for post in Post.objects.filter(brand=brand, pk__in=post_ids).order_by("pk"):
+    done, failed = [], []
+    posts = Post.objects.filter(brand=brand, pk__in=post_ids).prefetch_related("copies").order_by("pk")
+    for post in posts:
         try:
-            if approve:
-                post_approve(post=post, user=user)
-            else:
-                post_reject(post=post, user=user, reason=reason)
-            done += 1
+            with transaction.atomic():
+                if approve:
+                    post_approve(post=post, user=user)
+                else:
+                    post_reject(post=post, user=user, reason=reason)
+            done.append(post)
         except ValidationError as exc:
+            post.refresh_from_db()
             failed.append((post, exc))
     return done, failed

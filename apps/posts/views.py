@@ -303,7 +303,7 @@ def batch(request):
         except ValidationError as exc:
             summary = {"text": _short(exc), "ok": False}
         else:
-            text = [f"{done} {verb}"]
+            text = [f"{len(done)} {verb}"]
             if failed:
                 text.append(
                     f"{len(failed)} could not be: " + "; ".join(f"#{p.pk}: {_short(e)}" for p, e in failed)

@@ -33,14 +33,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.vocabulary import platform_label
 from apps.learning.policy import REWARD_FINAL_AFTER
 from apps.posts.ab import CREATABLE, ab_pair, copy_text
 from apps.posts.models import GenerationState, Post, PostStatus
 from apps.posts.services import post_history_record
 
 from .models import PENDING, Publication, PublicationStatus
-from .selectors import platform_label
 from .services import SCHEDULABLE, post_queue_slot, post_schedule, publication_targets
+from .services.labels import platforms_label
 from .timing import next_free_slot
 
 CONFIDENCE_TO_CALL = 0.90
@@ -62,8 +63,7 @@ class ABSchedule:
         def where(publications) -> str:
             first = publications[0]
             local = timezone.localtime(first.scheduled_for, _zone(first))
-            platforms = ", ".join(sorted({platform_label(p.platform) for p in publications}))
-            return f"{local:%a %-d %b, %H:%M} on {platforms}"
+            return f"{local:%a %-d %b, %H:%M} on {platforms_label(publications)}"
 
         return f"A goes out {where(self.a)}; B goes out {where(self.b)}."
 

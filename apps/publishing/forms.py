@@ -8,11 +8,11 @@ from django import forms
 from django.utils import timezone
 
 from apps.brands.models import ConnectionStatus
+from apps.core import zones
+from apps.core.vocabulary import platform_label
 
 from .selectors import (
-    brand_zone,
     connection_label,
-    platform_label,
     timezone_label,
 )
 
@@ -44,7 +44,7 @@ class WhenForm(forms.Form):
         self.note = ""
         self.tz_label = timezone_label(self.tz_name, at=self.now)
         if initial_at is not None:
-            local = initial_at.astimezone(brand_zone(self.tz_name))
+            local = initial_at.astimezone(zones.zone(self.tz_name))
             self.initial.setdefault("date", local.date())
             self.initial.setdefault("time", local.time().replace(second=0, microsecond=0))
 

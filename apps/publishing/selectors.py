@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -13,6 +12,8 @@ from django.utils import timezone
 
 from apps.brands.models import ConnectionStatus, Platform, SocialConnection
 from apps.brands.selectors import brand_object_get_for_user
+from apps.core import zones
+from apps.core.vocabulary import platform_label
 from apps.posts.models import PostCopy, PostStatus
 
 from .models import PENDING, Publication, PublicationStatus
@@ -28,13 +29,6 @@ HISTORY_LIMIT = 500  # past publications the best-time suggestions learn from
 FIRST_WORDS = 60
 
 
-def brand_zone(tz_name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def utc_offset_label(delta: timedelta | None) -> str:
     minutes = int((delta or timedelta()).total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"  # a real minus sign, as people write offsets
@@ -44,17 +38,12 @@ def utc_offset_label(delta: timedelta | None) -> str:
 
 def timezone_label(tz_name: str, *, at: datetime | None = None) -> str:
     """'America/New_York (EST, UTC−05:00)': the zone with its abbreviation and offset at `at`."""
-    local = (at or timezone.now()).astimezone(brand_zone(tz_name))
+    local = (at or timezone.now()).astimezone(zones.zone(tz_name))
     abbreviation = local.tzname() or ""
     offset = utc_offset_label(local.utcoffset())
     if not abbreviation or abbreviation[0] in "+-" or abbreviation == "UTC":
         return f"{tz_name} ({offset})"
     return f"{tz_name} ({abbreviation}, {offset})"
-
-
-def platform_label(platform: str) -> str:
-    """The platform's name as the brands app's Platform choices spell it (X, LinkedIn, Sandbox)."""
-    return dict(Platform.choices).get(platform, platform)
 
 
 def connection_label(connection: SocialConnection) -> str:
@@ -82,7 +71,7 @@ def connection_warnings(
         return [f"{label} was disconnected; connect it again or pick another account."]
     expires = connection.token_expires_at
     if connection.platform == Platform.LINKEDIN and expires and at and expires < at:
-        local = expires.astimezone(brand_zone(tz_name))
+        local = expires.astimezone(zones.zone(tz_name))
         return [
             f"{label}'s access expires on {local:%a %-d %b, %H:%M}, before this post's time. "
             "Reconnect LinkedIn to renew it, or the post will fail."
@@ -145,7 +134,7 @@ class CalendarEntry:
 def calendar_entries(*, brand, start: datetime, end: datetime) -> dict[date, list[CalendarEntry]]:
     """The brand's publications whose time falls in [start, end) (UTC), by brand-local day, in
     time order. Three queries whatever the number of entries."""
-    zone = brand_zone(brand.timezone)
+    zone = zones.zone(brand.timezone)
     publications = (
         Publication.objects.filter(brand=brand, scheduled_for__gte=start, scheduled_for__lt=end)
         .exclude(status=S.CANCELLED)
@@ -233,7 +222,7 @@ def best_time_suggestions(*, brand, platform: str, now: datetime | None = None) 
     from . import timing
 
     now = now or timezone.now()
-    zone = brand_zone(brand.timezone)
+    zone = zones.zone(brand.timezone)
     history = best_time_history(brand=brand, platform=platform)
     suggestions = []
     for best in timing.best_times(platform=platform, history=history, tz_name=brand.timezone):
@@ -284,7 +273,7 @@ def publish_panel_context(*, post, form=None, notice: str = "", errors: list[str
         return {"show": False, "post": post}
     publications = post_publications(post=post)
     for publication in publications:
-        publication.local = publication.scheduled_for.astimezone(brand_zone(brand.timezone))
+        publication.local = publication.scheduled_for.astimezone(zones.zone(brand.timezone))
         publication.warnings = publication_warnings(publication, tz_name=brand.timezone)
     can_schedule = post.status in SCHEDULABLE
     connections = brand_connections(brand_id=post.brand_id)
@@ -312,7 +301,7 @@ def publish_panel_context(*, post, form=None, notice: str = "", errors: list[str
         "can_unschedule": bool(waiting),
         "form": form,
         "tz_label": timezone_label(brand.timezone, at=now),
-        "queue_slot": slot.astimezone(brand_zone(brand.timezone)) if slot else None,
+        "queue_slot": slot.astimezone(zones.zone(brand.timezone)) if slot else None,
         "suggestions": best_time_suggestions(brand=brand, platform=primary, now=now) if can_schedule else [],
         "suggestions_platform": platform_label(primary),
         "live": live,

@@ -28,8 +28,9 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apps.core.vocabulary import platform_label
+
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn", "sandbox": "the sandbox"}
 
 # Best times by platform, as (weekday, hour) in the brand's local time, strongest first. For X and
 # LinkedIn they are what the yearly "best times to post" studies of social-media management
@@ -294,7 +295,7 @@ def next_free_slot(
 def _default_reason(platform: str) -> str:
     if platform == "sandbox":
         return "busiest time in the sandbox's engagement model"
-    return f"typical best time for {PLATFORM_NAMES.get(platform, platform)}"
+    return f"typical best time for {platform_label(platform)}"
 
 
 def default_best_times(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.analytics.models import MetricsSnapshot
 from apps.analytics.rewards import FIRST_FETCH_AFTER, REWARD_FINAL_AFTER
+from apps.core import vocabulary
 from apps.publishing.models import Publication, PublicationStatus
 
 # Which numbers each platform has, in the platform's own words (LinkedIn: reactions and reposts;
@@ -37,7 +38,6 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("shares", "Reposts"),
     ],
 }
-PLATFORM_LABELS = {"x": "X", "linkedin": "LinkedIn", "sandbox": "Sandbox"}
 TABLE_ROWS = 6  # the latest fetches shown at once; older ones fold into "All fetches"
 SPARK_W, SPARK_H = 160, 36
 
@@ -130,7 +130,7 @@ def post_metrics(*, post_id: int) -> list[PublicationMetrics]:
         result.append(
             PublicationMetrics(
                 publication=pub,
-                platform_label=PLATFORM_LABELS.get(pub.platform, pub.platform),
+                platform_label=vocabulary.platform_label(pub.platform),
                 columns=columns,
                 rows=rows,
                 latest=latest,

@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.brands.models import Brand
+from apps.core import vocabulary, zones
 from apps.posts.models import GenerationState, Post
 from apps.publishing import timing
 from apps.publishing.models import Publication, PublicationStatus
-from apps.publishing.selectors import best_time_history, brand_zone
+from apps.publishing.selectors import best_time_history
 from apps.trends.categories import TrendCategory
 from apps.trends.models import Trend
 
@@ -35,9 +36,8 @@ PERIOD_DAYS = (7, 30, 90)
 DEFAULT_DAYS = 30
 WEEKLY_FROM_DAYS = 90  # periods this long are charted by week, shorter ones by day
 REAL = "real"
-SANDBOX = "sandbox"
-DATASETS = {REAL: ("x", "linkedin"), SANDBOX: ("sandbox",)}
-PLATFORM_LABELS = {"x": "X", "linkedin": "LinkedIn", "sandbox": "Sandbox"}
+SANDBOX = vocabulary.SANDBOX  # the sandbox's simulated numbers are a dataset of their own
+DATASETS = {REAL: vocabulary.NETWORKS, SANDBOX: (vocabulary.SANDBOX,)}
 TOPICS_SHOWN = 8
 TRENDS_SHOWN = 10
 
@@ -175,7 +175,7 @@ def _as_date(value) -> date:
 def brand_over_time(*, brand: Brand, window: Window) -> list[TimePoint]:
     """Posts, mean engagement rate and mean reward per brand-local day (per week over 90 days);
     every day or week of the window is there, those without posts with None averages."""
-    zone = brand_zone(brand.timezone)
+    zone = zones.zone(brand.timezone)
     trunc = TruncWeek if window.bucket == "week" else TruncDate
     rows = (
         brand_publications(brand=brand, window=window)
@@ -291,7 +291,7 @@ class Heatmap:
 
     @property
     def label(self) -> str:
-        return PLATFORM_LABELS.get(self.platform, self.platform)
+        return vocabulary.platform_label(self.platform)
 
     @property
     def weekday_names(self) -> tuple[str, ...]:
@@ -304,7 +304,7 @@ def brand_best_hours(*, brand: Brand, platform: str) -> Heatmap:
     .best_time_history) through the same function (apps.publishing.timing.best_times, with its
     shrinkage toward the brand's mean). The cells the scheduler suggests are marked. One query."""
     history = best_time_history(brand=brand, platform=platform)
-    zone = brand_zone(brand.timezone)
+    zone = zones.zone(brand.timezone)
     rows = [[HeatCell(weekday=d, hour=h) for h in range(24)] for d in range(7)]
     sums: dict[tuple[int, int], float] = defaultdict(float)
     for published_at, rate in history:
@@ -348,7 +348,7 @@ class PlatformRow:
 
     @property
     def label(self) -> str:
-        return PLATFORM_LABELS.get(self.platform, self.platform)
+        return vocabulary.platform_label(self.platform)
 
     @property
     def is_sandbox(self) -> bool:
@@ -378,7 +378,7 @@ def brand_platforms(*, brand: Brand, window: Window) -> list[PlatformRow]:
             engagement_rate=found.get(platform, {}).get("engagement_rate"),
             reward=found.get(platform, {}).get("reward"),
         )
-        for platform in ("x", "linkedin", "sandbox")
+        for platform in vocabulary.PLATFORMS
     ]
 
 
@@ -543,7 +543,7 @@ CSV_COLUMNS = (
 def brand_export_rows(*, brand: Brand, window: Window):
     """One row per publication of the window (CSV_COLUMNS), oldest first, streamed from one query;
     times are the brand's local time with its UTC offset."""
-    zone = brand_zone(brand.timezone)
+    zone = zones.zone(brand.timezone)
     publications = (
         brand_publications(brand=brand, window=window)
         .select_related("post", "post__trend")
@@ -553,7 +553,7 @@ def brand_export_rows(*, brand: Brand, window: Window):
         trend = p.post.trend
         yield (
             p.published_at.astimezone(zone).isoformat(timespec="minutes"),
-            PLATFORM_LABELS.get(p.platform, p.platform),
+            vocabulary.platform_label(p.platform),
             p.post_id,
             p.post.post_format,
             p.post.tone,

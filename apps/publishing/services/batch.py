@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.posts.models import Post, PostStatus
-from apps.posts.services import post_approve, post_reject
+from apps.posts.services import post_approve, posts_batch_decide
 
 from .schedule import post_publish_now, post_queue, post_schedule
 
@@ -68,14 +68,17 @@ def posts_batch(
         raise ValidationError({"at": "Pick a date and time to schedule them."})
     if action == "reject" and not reason.strip():
         raise ValidationError({"reason": "Say why you reject them, so the next versions can do better."})
+    if action in ("approve", "reject"):  # posts' own batch decision
+        done, failed = posts_batch_decide(
+            brand=brand, post_ids=post_ids, user=user, approve=action == "approve", reason=reason
+        )
+        return BatchResult(action=action, done=done, failed=failed)
     result = BatchResult(action=action, done=[], failed=[])
     posts = Post.objects.filter(brand=brand, pk__in=post_ids).prefetch_related("copies").order_by("pk")
     for post in posts:
         try:
             with transaction.atomic():
-                if action == "reject":
-                    post_reject(post=post, user=user, reason=reason)
-                elif action == "approve" or post.status == PostStatus.DRAFT:
+                if post.status == PostStatus.DRAFT:  # approved on the way
                     post_approve(post=post, user=user)
                 if action == "schedule":
                     post_schedule(post=post, user=user, at=at, connection_ids=connection_ids)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from apps.brands.models import Platform
-
-
-def platform_label(platform: str) -> str:
-    return dict(Platform.choices).get(platform, platform)
+from apps.core.vocabulary import platform_label
 
 
 def platforms_label(publications) -> str:

@@ -2,7 +2,8 @@
 
 from django import template
 
-from apps.publishing.selectors import platform_label, upcoming_publications
+from apps.core.vocabulary import platform_label
+from apps.publishing.selectors import upcoming_publications
 
 register = template.Library()
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import brand_user_required
 from apps.brands.selectors import brand_get_for_user
+from apps.core import zones
 
 from .. import selectors, services
 from ..forms import PAST_TOLERANCE
@@ -36,7 +37,7 @@ LEGEND = [
 
 
 def _when(at: datetime, tz_name: str) -> str:
-    local = at.astimezone(selectors.brand_zone(tz_name))
+    local = at.astimezone(zones.zone(tz_name))
     return f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}"
 
 
@@ -75,7 +76,7 @@ def _preferred_hours(brand) -> set[int]:
 
 
 def _calendar_context(brand, *, view: str, anchor_value: str | None, notice="", error="") -> dict:
-    zone = selectors.brand_zone(brand.timezone)
+    zone = zones.zone(brand.timezone)
     now = timezone.now()
     local_now = now.astimezone(zone)
     today = local_now.date()
@@ -242,7 +243,7 @@ def calendar_move(request, brand_id: int):
         (messages.error if error else messages.success)(request, error or notice)
         return redirect(context["self_url"])
 
-    zone = selectors.brand_zone(brand.timezone)
+    zone = zones.zone(brand.timezone)
     local = publication.scheduled_for.astimezone(zone)
     try:
         day = date.fromisoformat(request.POST.get("date", ""))

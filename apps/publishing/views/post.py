@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import brand_user_required
+from apps.core import zones
 from apps.posts.pages import REVIEW_PAGE_TEMPLATE, REVIEW_TEMPLATE, post_review_context
 from apps.posts.selectors import post_get_for_user
 
@@ -24,7 +25,7 @@ PANELS_TEMPLATE = "publishing/partials/post_panels.html"
 
 
 def _when(at: datetime, tz_name: str) -> str:
-    local = at.astimezone(selectors.brand_zone(tz_name))
+    local = at.astimezone(zones.zone(tz_name))
     return f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}"
 
 
