@@ -53,3 +53,12 @@ def test_rewards_run_from_zero_to_five():
 
     assert (vocabulary.REWARD_MIN, vocabulary.REWARD_MAX) == (0.0, 5.0)
     assert reward_of(likes=1000, comments=0, shares=0, impressions=1) == vocabulary.REWARD_MAX
+
+
+def test_templates_name_platforms_with_the_vocabulary():
+    from django.template import Context, Template
+
+    rendered = Template("{% load vocabulary %}{{ a|platform_label }}/{{ b|platform_label }}").render(
+        Context({"a": "linkedin", "b": "sandbox"})
+    )
+    assert rendered == "LinkedIn/Sandbox"
