@@ -25,7 +25,8 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
 	@[ -x $(BIN)/uv ] || $(BIN)/python -m pip install -qq --disable-pip-version-check uv==$(UV_VERSION)
 	@echo "make: installing the pinned packages (requirements/dev.txt) with uv; about a minute the first time"
-	@$(BIN)/uv pip install --python $(BIN)/python $(PIP_FIND) $(UV_OVERRIDE) -r requirements/dev.txt
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python $(PIP_FIND) $(UV_OVERRIDE) -r requirements/dev.txt
+	@echo "make: $$($(BIN)/uv pip list --python $(BIN)/python 2>/dev/null | tail -n +3 | wc -l) packages installed"
 	@touch $(STAMP)
 
 install: $(STAMP)
