@@ -5,6 +5,19 @@ Each simulated brand has a hidden best action that only the simulator knows: a p
 engagement multipliers per (tone, sandbox format), put in place of the sandbox model's tone ×
 format engagement factors through `hidden_engagement` (a simulator-only hook: the product's code
 is not changed, the bench swaps `apps.sandbox.engagement.engagement_multiplier` while it runs).
+
+Two settings (`hard`):
+- easy (the first version of this bench): one best action per brand at ×1.35, every other
+  action 0.45–0.95;
+- hard: brands of two kinds, "global" (one best action for every trend) and "by_category" (the
+  best action depends on the trend's category: three different winners, each best on two of the
+  six categories, and elsewhere the brand-wide table applies); the best is only ×GAP (1.2) above
+  the second best action of its table. The post's trend category reaches the hook through the
+  post's noise seed: while the bench runs, the sandbox's seeds are drawn from the run's seed
+  (`apps.sandbox.services.secrets.randbits` is swapped too) and each is noted with the category
+  of the trend being published.
+Everything random is drawn from the run's seed: the hidden tables, the trends, the sandbox's
+noise and the policy's exploration (`apps.learning.policy.policy_rng_seed`).
 The rest is the product: every week, on a simulated clock (time-machine), trends are scored for
 the brands (recommend), the best recommendations become posts through the posts services
 (template copy, no LLM; graphics drawn), are approved and published to the sandbox through the
@@ -30,8 +43,11 @@ TONES = ("professional", "friendly", "witty", "bold", "educational", "inspiratio
 SANDBOX_FORMATS = FORMATS
 ZONES = ("Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney", "America/Los_Angeles")
 CATEGORIES = ("product", "research", "markets", "how_to", "opinion", "breaking")
-BEST_MULTIPLIER = 1.35  # the hidden best action's engagement factor
+BEST_MULTIPLIER = 1.35  # easy setting: the hidden best action's engagement factor
 OTHERS = (0.45, 0.95)  # every other action's, drawn uniformly
+GAP = 1.2  # hard setting: the best action's factor over the second best's
+KINDS = ("global", "by_category")  # hard setting's brands
+WINNERS = 3  # a by_category brand's different best actions
 START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday; week k starts START + k weeks
 
 
@@ -41,49 +57,127 @@ class SimBrand:
     user: object
     connection_id: int
     platform: str  # whose copy the brand writes (X: posts and threads; LinkedIn: posts and carousels)
-    hidden: dict[tuple[str, str], float]  # (tone, sandbox format) → engagement multiplier
-    best: tuple[str, str] = ("", "")
-    expected: dict[str, float] = field(default_factory=dict)  # action key → expected reward
+    kind: str  # "easy", "global" or "by_category"
+    hidden: dict[str, dict[tuple[str, str], float]]  # category → (tone, sandbox format) → multiplier
+    best: dict[str, tuple[str, str]]  # category → the hidden best (tone, sandbox format)
+    # category → action key → expected reward
+    expected: dict[str, dict[str, float]] = field(default_factory=dict)
     weekly: list[list[float]] = field(default_factory=list)  # rewards of each week's posts
+    weekly_oracle: list[list[float]] = field(default_factory=list)  # their best action's expected
+
+    def oracle_of(self, category: str) -> float:
+        return max(self.expected[category].values())
 
     @property
     def oracle(self) -> float:
-        return max(self.expected.values())
+        return float(np.mean([self.oracle_of(c) for c in CATEGORIES]))
 
     @property
-    def random_expected(self) -> float:
-        return sum(self.expected.values()) / len(self.expected)
+    def random_ratio(self) -> float:
+        return float(
+            np.mean([np.mean(list(self.expected[c].values())) / self.oracle_of(c) for c in CATEGORIES])
+        )
+
+
+def _reachable(platform: str) -> list[tuple[str, str]]:
+    return [(t, f) for t in TONES for f in PLATFORM_FORMATS[platform]]
 
 
 def hidden_table(rng: random.Random, platform: str) -> tuple[dict[tuple[str, str], float], tuple[str, str]]:
+    """The easy setting's table: one best action at ×1.35, the others 0.45–0.95."""
     table = {(t, f): rng.uniform(*OTHERS) for t in TONES for f in SANDBOX_FORMATS}
     best = (rng.choice(TONES), rng.choice(PLATFORM_FORMATS[platform]))
     table[best] = BEST_MULTIPLIER
     return table, best
 
 
+def _with_best(base: dict, best: tuple[str, str], platform: str) -> dict:
+    table = dict(base)
+    table[best] = GAP * max(v for a, v in base.items() if a != best and a in _reachable(platform))
+    return table
+
+
+def hidden_tables(
+    rng: random.Random, platform: str, kind: str
+) -> tuple[dict[str, dict[tuple[str, str], float]], dict[str, tuple[str, str]]]:
+    """Per category, the brand's hidden table and its best action (see the module docstring)."""
+    if kind == "easy":
+        table, best = hidden_table(rng, platform)
+        return {c: table for c in CATEGORIES}, {c: best for c in CATEGORIES}
+    base = {(t, f): rng.uniform(*OTHERS) for t in TONES for f in SANDBOX_FORMATS}
+    if kind == "global":
+        best = rng.choice(_reachable(platform))
+        table = _with_best(base, best, platform)
+        return {c: table for c in CATEGORIES}, {c: best for c in CATEGORIES}
+    winners = rng.sample(_reachable(platform), WINNERS)
+    order = rng.sample(CATEGORIES, len(CATEGORIES))
+    bests = {c: winners[i % WINNERS] for i, c in enumerate(order)}
+    return {c: _with_best(base, bests[c], platform) for c in CATEGORIES}, bests
+
+
+@dataclass
+class Hidden:
+    """What the hook reads: each brand (by its sandbox audience), the category of the trend behind
+    each sandbox post (by its noise seed), and a forced category while expected rewards are taken."""
+
+    by_audience: dict[int, SimBrand]
+    noise_rng: random.Random
+    category_of_seed: dict[int, str] = field(default_factory=dict)
+    current_category: str = ""  # the trend being published
+    forced_category: str | None = None
+
+    def multiplier(self, sim: SimBrand, tone: str, post_format: str, seed: int) -> float:
+        category = self.forced_category
+        if category is None:
+            category = self.category_of_seed.get(seed, CATEGORIES[0])
+        return sim.hidden[category][(tone, post_format)]
+
+
+class _SeededSecrets:
+    """apps.sandbox.services' `secrets` while the bench runs: noise seeds from the run's seed."""
+
+    def __init__(self, hidden: Hidden):
+        self.hidden = hidden
+
+    def randbits(self, k: int) -> int:
+        value = self.hidden.noise_rng.getrandbits(k)
+        self.hidden.category_of_seed[value] = self.hidden.current_category
+        return value
+
+    def __getattr__(self, name):
+        import secrets
+
+        return getattr(secrets, name)
+
+
 @contextlib.contextmanager
-def hidden_engagement(by_audience: dict[int, dict[tuple[str, str], float]]):
-    """Swap the sandbox model's tone × format engagement factors for each brand's hidden table.
+def hidden_engagement(hidden: Hidden):
+    """Swap the sandbox model's tone × format engagement factors for each brand's hidden table,
+    and the sandbox's noise seeds for the run's.
 
     The sandbox freezes the account's audience on each post and the audience is fixed per brand,
     so it tells the brands apart (the bench makes sure no two share one)."""
     from apps.sandbox import engagement
+    from apps.sandbox import services as sandbox_services
 
     original = engagement.engagement_multiplier
+    original_secrets = sandbox_services.secrets
 
     def multiplier(inputs):
-        table = by_audience.get(inputs.audience)
-        if table is None:
+        sim = hidden.by_audience.get(inputs.audience)
+        if sim is None:
             return original(inputs)
-        key = (engagement.tone_of(inputs.tone), engagement.format_of(inputs.post_format))
-        return table[key] * engagement.image_effect(inputs.media_count).engagement
+        tone, post_format = engagement.tone_of(inputs.tone), engagement.format_of(inputs.post_format)
+        factor = hidden.multiplier(sim, tone, post_format, inputs.seed)
+        return factor * engagement.image_effect(inputs.media_count).engagement
 
     engagement.engagement_multiplier = multiplier
+    sandbox_services.secrets = _SeededSecrets(hidden)
     try:
         yield
     finally:
         engagement.engagement_multiplier = original
+        sandbox_services.secrets = original_secrets
 
 
 THREAD_PARTS = 5  # template threads run 4-7 parts; the fetch sums every part's numbers
@@ -139,7 +233,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / np.linalg.norm(v)).astype(np.float32)
 
 
-def make_brands(n: int, rng: random.Random) -> tuple[list[SimBrand], np.ndarray]:
+def make_brands(n: int, rng: random.Random, hard: bool = True) -> tuple[list[SimBrand], np.ndarray]:
     from django.utils import timezone
 
     from apps.accounts.models import Role, User
@@ -186,7 +280,9 @@ def make_brands(n: int, rng: random.Random) -> tuple[list[SimBrand], np.ndarray]
             platform=Platform.SANDBOX,
             defaults={"handle": brand.slug, "display_name": brand.name},
         )
-        vector = _unit(topic + 0.3 * np.random.default_rng(brand.pk).normal(size=384) / np.sqrt(384))
+        vector = _unit(
+            topic + 0.3 * np.random.default_rng(rng.randrange(2**32)).normal(size=384) / np.sqrt(384)
+        )
         BrandEmbedding.objects.create(
             brand=brand,
             vector=vector_to_bytes(vector),
@@ -196,8 +292,10 @@ def make_brands(n: int, rng: random.Random) -> tuple[list[SimBrand], np.ndarray]
             computed_at=timezone.now(),
         )
         platform = ("x", "linkedin")[i % 2]
-        table, best = hidden_table(rng, platform)
-        brands.append(SimBrand(brand, user, connection.pk, platform, table, best))
+        # Both kinds on both platforms: global, by_category, by_category, global, global, …
+        kind = ("global", "by_category", "by_category", "global")[i % 4] if hard else "easy"
+        tables, bests = hidden_tables(rng, platform, kind)
+        brands.append(SimBrand(brand, user, connection.pk, platform, kind, tables, bests))
     return brands, topic
 
 
@@ -242,7 +340,7 @@ def recommended(brand, count: int) -> list:
     return [trends[i % len(trends)] for i in range(count)] if trends else []
 
 
-def publish_one(sim: SimBrand, trend) -> object:
+def publish_one(sim: SimBrand, trend, hidden: Hidden | None = None) -> object:
     from apps.posts.services import post_approve, post_generate_request
     from apps.publishing.models import PublicationStatus
     from apps.publishing.services import post_publish_now
@@ -250,6 +348,8 @@ def publish_one(sim: SimBrand, trend) -> object:
     post = post_generate_request(brand=sim.brand, trend=trend, user=sim.user, platforms=[sim.platform])
     post.refresh_from_db()
     post = post_approve(post=post, user=sim.user)
+    if hidden is not None:
+        hidden.current_category = trend.category
     publications = post_publish_now(post=post, user=sim.user, connection_ids=[sim.connection_id])
     for publication in publications:
         publication.refresh_from_db()
@@ -260,82 +360,119 @@ def publish_one(sim: SimBrand, trend) -> object:
     return post
 
 
-def simulate(*, brands: int, weeks: int, posts_per_week: int, seed: int = 7, log=print) -> dict:
+def _expected_rewards(sims: list[SimBrand], hidden: Hidden, posts_per_week: int) -> None:
+    """Each brand's expected reward per category and action; an action whose factor is the same
+    in two categories is taken once."""
+    for sim in sims:
+        cache: dict[tuple[str, str, float], float] = {}
+        for category in CATEGORIES:
+            hidden.forced_category = category
+            sim.expected[category] = {}
+            for tone in TONES:
+                for post_format in PLATFORM_FORMATS[sim.platform]:
+                    factor = sim.hidden[category][(tone, post_format)]
+                    if (tone, post_format, factor) not in cache:
+                        cache[(tone, post_format, factor)] = expected_reward(
+                            sim.brand, tone, post_format, posts_per_week
+                        )
+                    key = f"{tone}|{sim.platform}|{post_format}"
+                    sim.expected[category][key] = cache[(tone, post_format, factor)]
+    hidden.forced_category = None
+
+
+def simulate(
+    *, brands: int, weeks: int, posts_per_week: int, seed: int = 7, hard: bool = True, log=print
+) -> dict:
     """Run the weeks and return the figures (see bench/learning.py)."""
     import time_machine
     from django.db.models import Avg
 
     from apps.analytics.services import metrics_fetch_due
+    from apps.learning.policy import policy_rng_seed
     from apps.learning.training import policy_train_due
     from apps.publishing.models import Publication
+    from apps.sandbox.engagement import brand_audience
     from apps.trends.services import trends_score_brands
 
     rng = random.Random(seed)
+    policy_rng_seed(rng.randrange(2**32))
+    hidden = Hidden({}, random.Random(rng.randrange(2**32)))
     started = time.perf_counter()
     with time_machine.travel(START - timedelta(days=1), tick=True):
-        sims, topic = make_brands(brands, rng)
-    by_audience = {}
-    from apps.sandbox.engagement import brand_audience
-
+        sims, topic = make_brands(brands, rng, hard=hard)
     for sim in sims:
-        by_audience[brand_audience(sim.brand.pk)] = sim.hidden
-    with hidden_engagement(by_audience):
-        for sim in sims:
-            for tone in TONES:
-                for post_format in PLATFORM_FORMATS[sim.platform]:
-                    key = f"{tone}|{sim.platform}|{post_format}"
-                    sim.expected[key] = expected_reward(sim.brand, tone, post_format, posts_per_week)
-        for week in range(weeks):
-            week_start = START + timedelta(weeks=week)
-            with time_machine.travel(week_start + timedelta(hours=1), tick=True):
-                make_trends(week, max(12, posts_per_week * 2), topic, rng)
-                trends_score_brands(brand_ids=[s.brand.pk for s in sims])
-                picks = {s.brand.pk: recommended(s.brand, posts_per_week) for s in sims}
-            post_ids = {s.brand.pk: [] for s in sims}
-            for i, at in enumerate(slots(week_start, posts_per_week)):
-                with time_machine.travel(at, tick=True):
-                    for sim in sims:
-                        post_ids[sim.brand.pk].append(publish_one(sim, picks[sim.brand.pk][i]).pk)
-            # Sunday noon UTC: every brand's Sunday 00:00 (UTC−8 … UTC+11) has passed.
-            sunday = week_start + timedelta(days=6, hours=12)
-            with time_machine.travel(sunday, tick=True):
-                fetched = metrics_fetch_due()
-                runs = policy_train_due()
-            rewards = dict(
-                Publication.objects.filter(post_id__in=[p for ids in post_ids.values() for p in ids])
-                .values_list("post_id")
-                .annotate(r=Avg("reward"))
-            )
-            ratios = []
-            for sim in sims:
-                week_rewards = [rewards[p] for p in post_ids[sim.brand.pk] if rewards.get(p) is not None]
-                sim.weekly.append(week_rewards)
-                ratios.append(np.mean(week_rewards) / sim.oracle if week_rewards else 0.0)
-            modes = sorted({r.mode for r in runs})
-            log(
-                f"week {week + 1}: {sum(len(v) for v in post_ids.values())} posts published, "
-                f"{fetched.handled if hasattr(fetched, 'handled') else '?'} metrics fetched, "
-                f"{len(runs)} trainings ({', '.join(modes) or 'none'}); mean reward / oracle "
-                f"{np.mean(ratios):.3f} ({time.perf_counter() - started:.0f} s)"
-            )
-    per_week = [
-        float(np.mean([np.mean(s.weekly[w]) / s.oracle for s in sims if s.weekly[w]])) for w in range(weeks)
-    ]
-    last = min(4, weeks) - 1
+        hidden.by_audience[brand_audience(sim.brand.pk)] = sim
+    try:
+        with hidden_engagement(hidden):
+            _expected_rewards(sims, hidden, posts_per_week)
+            for week in range(weeks):
+                week_start = START + timedelta(weeks=week)
+                with time_machine.travel(week_start + timedelta(hours=1), tick=True):
+                    make_trends(week, max(12, posts_per_week * 2), topic, rng)
+                    trends_score_brands(brand_ids=[s.brand.pk for s in sims])
+                    picks = {s.brand.pk: recommended(s.brand, posts_per_week) for s in sims}
+                post_ids = {s.brand.pk: [] for s in sims}
+                for i, at in enumerate(slots(week_start, posts_per_week)):
+                    with time_machine.travel(at, tick=True):
+                        for sim in sims:
+                            trend = picks[sim.brand.pk][i]
+                            post = publish_one(sim, trend, hidden)
+                            post_ids[sim.brand.pk].append((post.pk, trend.category))
+                # Sunday noon UTC: every brand's Sunday 00:00 (UTC−8 … UTC+11) has passed.
+                sunday = week_start + timedelta(days=6, hours=12)
+                with time_machine.travel(sunday, tick=True):
+                    fetched = metrics_fetch_due()
+                    runs = policy_train_due()
+                rewards = dict(
+                    Publication.objects.filter(post_id__in=[p for ids in post_ids.values() for p, _ in ids])
+                    .values_list("post_id")
+                    .annotate(r=Avg("reward"))
+                )
+                ratios = []
+                for sim in sims:
+                    done = [(rewards[p], c) for p, c in post_ids[sim.brand.pk] if rewards.get(p) is not None]
+                    sim.weekly.append([r for r, _ in done])
+                    sim.weekly_oracle.append([sim.oracle_of(c) for _, c in done])
+                    ratios.append(_ratio(sim, week))
+                modes = sorted({r.mode for r in runs})
+                log(
+                    f"week {week + 1}: {sum(len(v) for v in post_ids.values())} posts published, "
+                    f"{fetched.handled if hasattr(fetched, 'handled') else '?'} metrics fetched, "
+                    f"{len(runs)} trainings ({', '.join(modes) or 'none'}); mean reward / oracle "
+                    f"{np.mean(ratios):.3f} ({time.perf_counter() - started:.0f} s)"
+                )
+    finally:
+        policy_rng_seed(None)
+    per_week = [float(np.mean([_ratio(s, w) for s in sims if s.weekly[w]])) for w in range(weeks)]
     for sim in sims:
-        best_key = max(sim.expected, key=sim.expected.get)
+        bests = sorted({f"{t} {f}" for t, f in sim.best.values()})
         log(
-            f"  {sim.brand.name} ({sim.brand.timezone}, {sim.platform} copy): hidden best {sim.best[0]} {sim.best[1]} "
-            f"(expected reward {sim.oracle:.2f}, e.g. {best_key}); random {sim.random_expected:.2f}; "
-            f"week rewards " + ", ".join(f"{np.mean(w):.2f}" for w in sim.weekly if w)
+            f"  {sim.brand.name} ({sim.brand.timezone}, {sim.platform} copy, {sim.kind}): hidden best "
+            f"{' / '.join(bests)} (expected reward {sim.oracle:.2f}); random ratio {sim.random_ratio:.2f}; "
+            f"week ratios " + ", ".join(f"{_ratio(sim, w):.2f}" for w in range(len(sim.weekly)))
         )
+
+    def week(n: int) -> float | None:
+        return round(per_week[n - 1], 3) if weeks >= n else None
+
     return {
         "brands": len(sims),
         "weeks": weeks,
         "posts_per_week": posts_per_week,
-        "oracle_ratio_week4": round(per_week[last], 3),
+        "seed": seed,
+        "setting": "hard" if hard else "easy",
+        "oracle_ratio_week4": week(4),
+        "oracle_ratio_week6": week(6),
         "oracle_ratio_by_week": [round(r, 3) for r in per_week],
-        "random_ratio": round(float(np.mean([s.random_expected / s.oracle for s in sims])), 3),
+        "random_ratio": round(float(np.mean([s.random_ratio for s in sims])), 3),
         "oracle_reward_mean": round(float(np.mean([s.oracle for s in sims])), 3),
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def _ratio(sim: SimBrand, week: int) -> float:
+    """The brand's mean reward that week over the mean expected reward of the best action for each
+    of its posts' trends (0 when nothing was rewarded)."""
+    if not sim.weekly[week]:
+        return 0.0
+    return float(np.mean(sim.weekly[week]) / np.mean(sim.weekly_oracle[week]))

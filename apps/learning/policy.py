@@ -53,6 +53,16 @@ TRAINING_WINDOW_DAYS = 30
 # marks it final) and never changes afterwards.
 REWARD_FINAL_AFTER = timedelta(days=7)
 
+# Exploration's draws when the caller passes no rng: one module-level generator, unseeded (a fresh
+# system seed), which a simulation may reseed with policy_rng_seed for a reproducible run.
+_rng = random.Random()  # noqa: S311 (exploration, not security)
+
+
+def policy_rng_seed(seed: int | None) -> None:
+    """Reseed the policy's own generator (bench.learning does, from its run's seed); None: fresh."""
+    _rng.seed(seed)
+
+
 # Learned reward of the trend scorer (apps.trends.scoring: similarity threshold and scale): the
 # past posts it weighs, per brand.
 PAST_POSTS_WINDOW_DAYS = 90
@@ -200,7 +210,7 @@ def policy_choose_action(
     `pending_actions(since)` gives the action keys of the brand's posts written after `since` (the
     model's last training); posts, which owns them, passes it. Asked only when it matters.
     """
-    rng = rng or random.Random()  # noqa: S311 (exploration, not security)
+    rng = rng or _rng
     if platforms is None:
         platforms = list(
             brand.connections.filter(status=ConnectionStatus.CONNECTED).values_list("platform", flat=True)
