@@ -88,7 +88,8 @@ def main() -> None:
     env.update({"X_API_BASE_URL": x.url, "LINKEDIN_API_BASE_URL": linkedin.url})
     purge_queues()
     workers = [start_worker(env, threads=args.threads, name=f"bench-pub-{i}") for i in range(args.workers)]
-    # the live-digest notifications (one per brand every couple of seconds) run on the default queue
+    # whatever lands on the default queue (the live digest itself routes to the publishing queue,
+    # which the publish workers above read)
     workers.append(start_worker(env, threads=2, name="bench-pub-notify", queue="smai-bench-default"))
     dispatcher = Dispatcher().start()
     try:

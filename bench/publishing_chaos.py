@@ -102,7 +102,8 @@ def main() -> None:
         posts=args.posts, x=x, linkedin=linkedin, first_due=first_due, per_second=args.posts / 60, tag="c"
     )
     workers = [start_worker(env, threads=8, name=f"bench-chaos-{i}") for i in range(2)]
-    # the live-digest notifications run on the default queue
+    # whatever lands on the default queue (the live digest itself routes to the publishing queue,
+    # which the publish workers above read)
     notifier = start_worker(env, threads=2, name="bench-chaos-notify", queue="smai-bench-default")
     dispatcher = Dispatcher().start()
     final = (PublicationStatus.PUBLISHED, PublicationStatus.FAILED, PublicationStatus.EXPIRED)

@@ -104,7 +104,6 @@ def _owners(brand: Brand):
 
 
 def _mark_needs_reconnect(account: SocialAccount, reason: str) -> None:
-
     for connection in SocialConnection.objects.select_related("brand").filter(social_account=account):
         if connection.status == ConnectionStatus.NEEDS_RECONNECT:
             continue

@@ -18,7 +18,6 @@ router = Router(tags=["posts"])
 
 
 def _graphic_out(g) -> dict:
-
     return {
         "kind": g.kind,
         "index": g.index,

@@ -14,7 +14,6 @@ CLOSE_NOT_FOUND = 4404
 
 @database_sync_to_async
 def _may_watch(user, post_id: int) -> bool:
-
     from .models import Post
 
     return brand_scoped(Post.objects, user=user).filter(pk=post_id).exists()

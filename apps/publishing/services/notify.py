@@ -65,7 +65,6 @@ def publications_notify_live_execute(*, brand_id: int) -> int:
 
 
 def _live_posts_notify(rows: list[Publication], *, posts: int) -> None:
-
     title = f"{posts} posts are live on {platforms_label(rows)}"
     oldest = min(r.published_at or timezone.now() for r in rows)
     when = (
