@@ -89,6 +89,12 @@ class Brand(TimeStampedModel):
     banned_topics = models.JSONField(
         default=list, blank=True, help_text="Words and phrases the brand's posts must never mention."
     )
+    negative_topics = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Topics the brand is not about, in a few words each (a payroll brand: "
+        '"sports team payrolls"); trends close to one are held back from its recommendations.',
+    )
 
     onboarding_step = models.PositiveSmallIntegerField(
         choices=OnboardingStep.choices, default=OnboardingStep.INDUSTRY
