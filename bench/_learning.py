@@ -20,7 +20,7 @@ Everything random is drawn from the run's seed: the hidden tables, the trends, t
 noise and the policy's exploration (`apps.learning.policy.policy_rng_seed`).
 The rest is the product: every week, on a simulated clock (time-machine), trends are scored for
 the brands (recommend), the best recommendations become posts through the posts services
-(template copy, no LLM; graphics drawn), are approved and published to the sandbox through the
+(template copy, no LLM; graphics from `SwatchGraphics` when bench.learning runs), are approved and published to the sandbox through the
 publishing services (eager Celery: dispatcher, worker, sandbox publisher), their metrics are
 fetched by the analytics services (the 4-hourly job's service) and the weekly training runs
 (the hourly task's service, after every brand's Sunday 00:00).
@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from apps.core.vocabulary import FORMATS, PLATFORM_FORMATS
+from apps.integrations.images.base import Graphic, GraphicGenerator
 
 TONES = ("professional", "friendly", "witty", "bold", "educational", "inspirational")
 SANDBOX_FORMATS = FORMATS
@@ -178,6 +179,43 @@ def hidden_engagement(hidden: Hidden):
     finally:
         engagement.engagement_multiplier = original
         sandbox_services.secrets = original_secrets
+
+
+class SwatchGraphics(GraphicGenerator):
+    """The bench's graphics generator (settings.GRAPHICS_GENERATOR while bench.learning runs): a flat
+    swatch of the brand's primary colour at a tenth of the graphic's size, with the template's own
+    alt text. Drawing and storing the full template graphics took two thirds of a run; all the
+    sandbox reads of a post's graphics is how many it carries (an image on the first part), and
+    that stays the same: the posts services still make, store and attach every graphic."""
+
+    name = "bench swatch"
+
+    def generate(self, spec):
+        import io
+
+        from PIL import Image
+
+        from apps.integrations.images.layouts import alt_text
+
+        width, height = (max(1, side // 10) for side in spec.size)
+        out = io.BytesIO()
+        Image.new("RGB", (width, height), _hex_rgb(spec.primary_color)).save(out, format="PNG")
+        return Graphic(
+            png=out.getvalue(),
+            width=width,
+            height=height,
+            layout=spec.layout,
+            source="template",
+            alt_text=alt_text(spec),
+            kind=spec.kind,
+        )
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))
 
 
 THREAD_PARTS = 5  # template threads run 4-7 parts; the fetch sums every part's numbers

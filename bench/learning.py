@@ -12,10 +12,15 @@ smai_bench_learning on PostgreSQL), two simulations run (bench/_learning.py):
   brand at ×1.35, every other action 0.45–0.95.
 Everything random comes from the seed: hidden tables, trends, the sandbox's noise, the policy's
 exploration. Week after week on a simulated clock, through the real services: recommend (the trend
-scorer, learned reward included) → generate (posts services, template copy, no LLM, graphics
-drawn) → approve and publish now to the sandbox (publishing services: dispatcher, worker, sandbox
+scorer, learned reward included) → generate (posts services, template copy, no LLM; graphics
+made, stored and attached by the posts services, but through the bench's generator, a flat swatch
+of the brand's colour at a tenth of the size: settings.GRAPHICS_GENERATOR =
+bench._learning.SwatchGraphics, since drawing the full template graphics took two thirds of a run
+and the sandbox's engagement only reads whether a post carries an image) → approve and publish now to the sandbox (publishing services: dispatcher, worker, sandbox
 publisher, Celery eager) → metrics (the 4-hourly fetch's service) → training (the hourly task's
 service, Sunday 00:00 in each brand's time zone).
+
+A seed (both settings) takes about 65 s on the 2-core machine.
 
 Figures (the last line, also bench/results/learning.json):
 - oracle ratio of a week: per brand, the mean reward of its posts that week over the mean expected
@@ -69,6 +74,9 @@ def setup() -> None:
             "LLM_BASE_URL": "https://api.groq.com/openai/v1",
             "MEDIA_ROOT": tempfile.mkdtemp(prefix="smai-bench-learning-"),
             "CACHE_KEY_PREFIX": "smai-bench-learning",
+            # Flat swatches in place of the drawn template graphics (bench/_learning.py):
+            # the posts services still make, store and attach one for every post.
+            "GRAPHICS_GENERATOR": "bench._learning.SwatchGraphics",
             "DB_POOL": "0",  # no pool: closing the connection frees the template for the next copy
         }
     )

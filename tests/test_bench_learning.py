@@ -65,3 +65,20 @@ def test_the_policy_explores_the_same_way_after_the_same_seed():
     finally:
         policy_rng_seed(None)
     assert first == second and len(set(first)) > 1  # some of the 60 explored
+
+
+def test_the_bench_graphics_are_small_swatches_with_the_templates_alt_text(settings):
+    import io
+
+    from PIL import Image
+
+    from apps.integrations.images.base import GraphicSpec, graphic_generate
+    from apps.integrations.images.layouts import alt_text
+
+    settings.GRAPHICS_GENERATOR = "bench._learning.SwatchGraphics"
+    spec = GraphicSpec(kind="post_card", headline="Cloud bills fall", brand_name="Sim", primary_color="#F00")
+    graphic = graphic_generate(spec)
+    image = Image.open(io.BytesIO(graphic.png))
+    assert (graphic.width, graphic.height) == image.size == (120, 63)
+    assert image.getpixel((0, 0)) == (255, 0, 0)
+    assert graphic.alt_text == alt_text(spec) and graphic.kind == "post_card" and not graphic.fallback_reason
