@@ -12,8 +12,9 @@ a body without model or messages, 404 for other paths.
 
 Tests script the answers to chat requests in order, first in first out: `reply()` / `replies()`
 queue texts, `fail()` errors in the vendor's shape (429 with retry-after, 500, 401, …),
-`malformed()` a 200 that is not a completion. With nothing queued it answers a short post about
-the topic of the prompt. `delay()` holds every answer back (timeouts, latency for benchmarks).
+`malformed()` a 200 that is not a completion. With nothing queued, `answer_with(fn)` answers each
+request from what it asks (`fn(request)` returns the text, or None for the default); without it, or
+when fn returns None, it answers a short post about the topic of the prompt. `delay()` holds every answer back (timeouts, latency for benchmarks).
 Every request is recorded; `chat_requests` are the completions asked for.
 """
 
@@ -25,6 +26,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,6 +211,7 @@ class FakeLLMServer(LocalServer):
             self._script: deque[_Reply | _Raw] = deque()
             self._delay = 0.0
             self._requests: list[LLMRequest] = []
+            self._answer: Callable[[LLMRequest], str | None] | None = None
 
     # --- scripting -------------------------------------------------------------------------------
 
@@ -254,6 +257,13 @@ class FakeLLMServer(LocalServer):
         elif content_type is None:
             content_type = "application/json" if isinstance(body, dict | list) else "text/plain"
         self._queue(_Raw(200, encode_body(body), content_type, {}), times)
+
+    def answer_with(self, answer: Callable[[LLMRequest], str | None] | None) -> None:
+        """With nothing queued, answer each chat request with `answer(request)`: a reply written
+        from what the request asks (the ids in a prompt, say). None from it, or no function (the
+        default, and after reset()), gives the default reply."""
+        with self.lock:
+            self._answer = answer
 
     def delay(self, seconds: float) -> None:
         """Hold back every answer by `seconds` from now on (0 to stop)."""
@@ -358,7 +368,13 @@ class FakeLLMServer(LocalServer):
                         400, "'messages' : minimum number of items is 1, each with role and content"
                     )
                 scripted = server._next_reply()
-                text = scripted.text if scripted else default_reply(messages)
+                with server.lock:
+                    answer = server._answer
+                text = scripted.text if scripted else None
+                if text is None and answer is not None:
+                    text = answer(request)
+                if text is None:
+                    text = default_reply(messages)
                 finish_reason = scripted.finish_reason if scripted and scripted.finish_reason else "stop"
                 max_tokens = body.get("max_tokens")
                 if isinstance(max_tokens, int) and max_tokens > 0 and count_tokens(text) > max_tokens:
@@ -440,7 +456,8 @@ def fake_llm_server():
 @pytest.fixture
 def fake_llm(fake_llm_server, settings):
     """The fake LLM server, reset, with settings pointing the LLM client at it. Returns the server
-    for scripting: reply(), replies(), fail(), malformed(), delay(); and chat_requests."""
+    for scripting: reply(), replies(), fail(), malformed(), answer_with(), delay(); and
+    chat_requests."""
     fake_llm_server.reset()
     for name, value in llm_settings(fake_llm_server).items():
         setattr(settings, name, value)
