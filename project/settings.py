@@ -437,6 +437,10 @@ TREND_DEDUPE_COSINE = env.float("TREND_DEDUPE_COSINE", default=0.8)
 TREND_ATTACH_COSINE = env.float("TREND_ATTACH_COSINE", default=0.55)
 TREND_EXPIRE_DAYS = env.int("TREND_EXPIRE_DAYS", default=30)
 TREND_EMBEDDER = env("TREND_EMBEDDER", default="apps.trends.embeddings.MiniLMEmbedder")
+# Rerank each brand's top 15 trends by the configured LLM: one batched call per brand per refresh,
+# grades cached 7 days per brand profile and trend (apps.trends.rerank). Off, or without an LLM,
+# or when the call fails, the embedding ranking stands alone.
+TREND_LLM_RERANK = env.bool("TREND_LLM_RERANK", default=True)
 
 # --- LLM (SPEC section 5) --------------------------------------------------------------------
 
