@@ -15,9 +15,17 @@ from django.utils.html import format_html
 
 from apps.core.forms import TagsField
 from apps.core.images import MAX_UPLOAD_BYTES
+from apps.core.text import tags_clean
 
 from .models import Brand, Industry, MembershipRole, Tone
-from .services import MAX_PILLARS, MAX_TAGS, MAX_VOICE_SAMPLES
+from .services import (
+    MAX_BANNED_TOPICS,
+    MAX_NEGATIVE_TOPICS,
+    MAX_PILLARS,
+    MAX_TAGS,
+    MAX_TOPIC_LENGTH,
+    MAX_VOICE_SAMPLES,
+)
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -226,13 +234,56 @@ class IdentityForm(BrandStepForm):
         return str(getattr(self.brand, name) or "#000000").lower()
 
 
+class TopicsField(TagsField):
+    """Tags that are topics: the messages say "topic" (“At most 5 topics”)."""
+
+    def validate(self, value):
+        tags_clean(value, max_items=self.max_tags, max_length=self.max_length_each, what="topic")
+
+
 class PillarsForm(RepeatedStepForm):
+    """The pillars, and the topics to keep out: what the brand stands for and what it does not."""
+
     list_field = "pillars"
     min_rows = 3
     pillars = RepeatedField(label="Messaging pillars", max_items=MAX_PILLARS)
+    negative_topics = TopicsField(
+        label="Not about",
+        max_tags=MAX_NEGATIVE_TOPICS,
+        max_length_each=MAX_TOPIC_LENGTH,
+        help_text=f"Up to {MAX_NEGATIVE_TOPICS} topics that sound like yours but are not. Trends close to "
+        "these are held back from your recommendations. A payroll brand might add "
+        "“sports team payrolls”.",
+    )
+    banned_topics = TopicsField(
+        label="Never mention",
+        max_tags=MAX_BANNED_TOPICS,
+        max_length_each=MAX_TOPIC_LENGTH,
+        help_text=f"Up to {MAX_BANNED_TOPICS} words or topics. Posts never mention these, and trends "
+        "close to them are held back.",
+    )
+    TOPIC_FIELDS = ("negative_topics", "banned_topics")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["negative_topics"].widget.attrs["placeholder"] = "e.g. sports team payrolls"
+        self.fields["banned_topics"].widget.attrs["placeholder"] = "e.g. crypto"
 
     def initial_for(self, brand):
-        return {"pillars": list(brand.pillars or [])}
+        return {
+            "pillars": list(brand.pillars or []),
+            "negative_topics": list(brand.negative_topics or []),
+            "banned_topics": list(brand.banned_topics or []),
+        }
+
+    def clean(self):
+        """A request that leaves the topic fields out (only pillars posted) keeps them: None."""
+        cleaned = super().clean()
+        for name in self.TOPIC_FIELDS:
+            widget = self.fields[name].widget
+            if widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                cleaned[name] = None
+        return cleaned
 
 
 class AudienceForm(BrandStepForm):

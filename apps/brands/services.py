@@ -36,6 +36,11 @@ MAX_BRANDS_PER_USER = 50
 MAX_PILLARS = 5
 MAX_VOICE_SAMPLES = 5
 MAX_TAGS = 20
+# Topics to keep out: what the brand is not about (trends close to one are held back) and what its
+# posts never mention (trends close to one are held back too).
+MAX_NEGATIVE_TOPICS = 5
+MAX_BANNED_TOPICS = 10
+MAX_TOPIC_LENGTH = 120
 INVITATION_DAYS = 14
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 TIME_WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
@@ -192,13 +197,33 @@ def _clean_list(values, *, field: str, max_items: int, max_length: int, what: st
         raise ValidationError({field: exc.messages}) from None
 
 
-def brand_set_pillars(*, brand: Brand, pillars: list[str]) -> Brand:
+def brand_set_pillars(
+    *,
+    brand: Brand,
+    pillars: list[str],
+    negative_topics: list[str] | None = None,
+    banned_topics: list[str] | None = None,
+) -> Brand:
+    """The messaging pillars and, when given, the topics to keep out (None keeps them as they are):
+    `negative_topics`, what the brand is not about, and `banned_topics`, what its posts never
+    mention. Trends close to either are held back from its recommendations, so a change rescores."""
     cleaned = _clean_list(pillars, field="pillars", max_items=MAX_PILLARS, max_length=200, what="pillar")
     if not cleaned:
         raise ValidationError({"pillars": "Write at least one messaging pillar."})
+    topics = {}
+    for field, values, max_items in (
+        ("negative_topics", negative_topics, MAX_NEGATIVE_TOPICS),
+        ("banned_topics", banned_topics, MAX_BANNED_TOPICS),
+    ):
+        if values is not None:
+            topics[field] = _clean_list(
+                values, field=field, max_items=max_items, max_length=MAX_TOPIC_LENGTH, what="topic"
+            )
     brand.pillars = cleaned
+    for field, values in topics.items():
+        setattr(brand, field, values)
     _advance(brand, OnboardingStep.PILLARS)
-    brand.save(update_fields=["pillars", "onboarding_step", "updated_at"])
+    brand.save(update_fields=["pillars", *topics, "onboarding_step", "updated_at"])
     _profile_changed(brand)
     return brand
 

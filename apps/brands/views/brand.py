@@ -168,7 +168,12 @@ def _save_step(step: Step, *, brand: Brand, data: dict, action: str) -> Brand:
         services.brand_logo_stash_drop(brand=brand, token=token)
         return saved
     if step.slug == "pillars":
-        return services.brand_set_pillars(brand=brand, pillars=data["pillars"])
+        return services.brand_set_pillars(
+            brand=brand,
+            pillars=data["pillars"],
+            negative_topics=data.get("negative_topics"),
+            banned_topics=data.get("banned_topics"),
+        )
     if step.slug == "audience":
         return services.brand_set_audience(
             brand=brand,
