@@ -141,9 +141,6 @@ class BrandEmbedding(models.Model):
         help_text="float32 × 384 per negative topic and banned topic, in `negatives`' order.",
     )
     negatives = models.JSONField(default=list, blank=True)
-    voice_vectors = models.BinaryField(
-        default=b"", blank=True, help_text="float32 × 384 per voice sample (the brand's own posts)."
-    )
     text_digest = models.CharField(max_length=64, help_text="What was embedded; a change means recompute.")
     computed_at = models.DateTimeField()
 

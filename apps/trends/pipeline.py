@@ -46,7 +46,7 @@ from apps.integrations.sources.base import (
 from .categories import CATEGORY_DESCRIPTIONS
 from .embeddings import embed_texts
 from .models import SentimentLabel, Trend, TrendMention, TrendSnapshot, TrendSourceStatus, vector_to_bytes
-from .scoring import CATEGORIES, INDUSTRY_COSINE
+from .scoring import CATEGORIES, INDUSTRY_COSINE, THIN_TEXT_WORDS
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,11 @@ DISCUSSION_SOURCES = frozenset({"x", "reddit"})
 def is_discussion(item: SourceItem) -> bool:
     """A hashtag, a community thread or a bare title, rather than an article that tells a story."""
     return item.source in DISCUSSION_SOURCES or item.title.startswith("#") or not item.summary
+
+
+def is_thin_text(title: str, summary: str) -> bool:
+    """A bare hashtag or short title with no summary: a word or two, not a story."""
+    return not (summary or "").strip() and len(_humanise_tag(title or "").split()) <= THIN_TEXT_WORDS
 
 
 def item_text(item: SourceItem) -> str:

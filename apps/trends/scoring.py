@@ -2,11 +2,24 @@
 
     final = 0.35·relevance + 0.35·opportunity + 0.20·format fit + 0.10·learned reward
 
-- relevance: cosine similarity of the trend's embedding and the brand's profile embedding
-  (pillars + audience), mapped to [0, 1] by clip(cos / RELEVANCE_COSINE_CEILING, 0, 1). With
-  all-MiniLM-L6-v2 a headline and a brand profile that are plainly about the same thing score
-  about 0.5-0.6 and unrelated texts 0.0-0.15, so 0.6 counts as a full match and the skip rule
-  (relevance ≤ 0.3, i.e. cos ≤ 0.18) drops unrelated news.
+- relevance: how a marketer judges fit, from the embeddings (issue 18). For each brand,
+      s = 0.8 · max over its pillars of cos(trend, pillar) + 0.2 · cos(trend, profile)
+  (the profile is industry, pillars and audience in one text), so a trend squarely on one pillar is
+  not hidden by a blended vector, and the audience still counts. Then:
+  - a bare hashtag or title of at most THIN_TEXT_WORDS words loses THIN_TEXT_DISCOUNT: a single
+    field word ("fitness", "Cyber Security") sits close to every pillar of its field without being
+    a story the brand could post about;
+  - a trend near one of the brand's negative or banned topics loses
+    NEGATIVE_WEIGHT · (cos − NEGATIVE_COSINE) when that cosine is above NEGATIVE_COSINE;
+  - a trend near one the brand dismissed ("Not for us") loses DISMISSED_WEIGHT · (cos −
+    DISMISSED_COSINE) likewise;
+  - a trend in the brand's industry (a source's query for it, or close to its description or the
+    brand's own words for it) gains INDUSTRY_PRIOR: a small prior, never a filter.
+  relevance = clip((s − RELEVANCE_COSINE_FLOOR) / (RELEVANCE_COSINE_CEILING −
+  RELEVANCE_COSINE_FLOOR), 0, 1). Floor, ceiling, gate and the constants above were chosen on the
+  tune half of bench/data/relevance/ (README there; figures from `python -m bench.relevance` on the
+  held-out half): with all-MiniLM-L6-v2, s averages about 0.05 for off-topic items, 0.23 for
+  near-misses, 0.30 for on-topic and 0.43 for squarely-on-a-pillar ones.
 - opportunity: clip((0.6·v + 0.4·(momentum + 1)/2) · sentiment multiplier, 0, 1), where v is the
   volume normalised against the batch: the mean of its percentile rank among the batch's trends
   and log(1 + volume) / log(1 + the batch's largest volume). Both halves are needed because the
@@ -21,13 +34,11 @@
   similar past post. The past posts come from whatever registered a `past_rewards_provider`
   (apps.learning, above trends, does at start-up); with none registered every reward is neutral.
 
-Industry filter: a trend is in a brand's industry when a source's query for that industry found
-it or its embedding is within INDUSTRY_COSINE of the industry's "name: description"; a brand that
-describes its industry in its own words also gets the trends that close to those words. "Other"
-filters nothing.
-
-Decision: skip when the trend is outside the brand's industry filter, when relevance ≤ 0.3 or
-when opportunity ≤ 0.3; recommend when final > 0.5; otherwise the watchlist.
+Decision: skip when relevance ≤ 0.3 or opportunity ≤ 0.3 (SPEC); recommend only trends that pass
+the relevance gate (relevance ≥ RELEVANCE_GATE: clearly on-topic) and have final > 0.5, so the
+final score orders on-topic trends instead of pulling in off-topic ones; otherwise the watchlist.
+The industry is no longer a filter (issue 18): it skipped a security vendor's security news and a
+consumer money app's everyday-money stories.
 """
 
 from __future__ import annotations
@@ -42,7 +53,18 @@ from apps.core.vocabulary import NETWORKS, PLATFORM_FORMAT_PAIRS, REWARD_MAX
 from .categories import TrendCategory
 
 WEIGHTS = {"relevance": 0.35, "opportunity": 0.35, "format_fit": 0.20, "reward": 0.10}
-RELEVANCE_COSINE_CEILING = 0.6
+# Relevance from the adjusted cosine s (module docstring), calibrated on the tune half.
+PILLAR_WEIGHT = 0.8
+RELEVANCE_COSINE_FLOOR = 0.15
+RELEVANCE_COSINE_CEILING = 0.60
+RELEVANCE_GATE = 0.55  # s ≥ 0.3975: recommend only above it
+THIN_TEXT_WORDS = 3
+THIN_TEXT_DISCOUNT = 0.08
+NEGATIVE_COSINE = 0.4
+NEGATIVE_WEIGHT = 1.0
+DISMISSED_COSINE = 0.5
+DISMISSED_WEIGHT = 1.0
+INDUSTRY_PRIOR = 0.02
 SKIP_RELEVANCE_AT_OR_BELOW = 0.3
 SKIP_OPPORTUNITY_AT_OR_BELOW = 0.3
 # A trend belongs to an industry whose description (or a brand's own words for its industry) it
@@ -90,6 +112,8 @@ class TrendBatch:
     sentiments: list[str]  # T labels
     categories: np.ndarray  # T category indexes into CATEGORIES
     industries: np.ndarray  # T × I bool: trend t belongs to industry i
+    # T bool: a bare hashtag or title of at most THIN_TEXT_WORDS words (None: none is).
+    thin: np.ndarray | None = None
 
 
 @dataclass
@@ -122,6 +146,47 @@ def brand_past_rewards(brand_ids: Sequence[int]) -> PastRewards | None:
 
 
 @dataclass
+class BrandVectors:
+    """Several vectors per brand (its pillars, say), stacked and grouped by brand column."""
+
+    vectors: np.ndarray  # N × D, L2-normalised float32
+    brands: np.ndarray  # N brand column (index into the batch), ascending
+
+    @classmethod
+    def from_lists(cls, per_brand: Sequence[np.ndarray | None]) -> BrandVectors | None:
+        """From one (k × D or empty/None) array per brand column; None when all are empty."""
+        rows, columns = [], []
+        for column, vectors in enumerate(per_brand):
+            if vectors is not None and len(vectors):
+                vectors = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+                rows.append(vectors)
+                columns.append(np.full(len(vectors), column, dtype=np.int64))
+        if not rows:
+            return None
+        return cls(vectors=np.vstack(rows), brands=np.concatenate(columns))
+
+
+def grouped_best(trend_vectors: np.ndarray, group: BrandVectors | None, n_brands: int) -> tuple:
+    """T × B best cosine of each trend with each brand's vectors, and the index of the best one
+    within the brand's own list; -1 cosine and index where the brand has none."""
+    best = np.full((trend_vectors.shape[0], n_brands), -1.0, dtype=np.float32)
+    index = np.full(best.shape, -1, dtype=np.int64)
+    if group is None or trend_vectors.shape[0] == 0:
+        return best, index
+    similarity = trend_vectors.astype(np.float32) @ group.vectors.T  # T × N
+    brands, starts = np.unique(group.brands, return_index=True)
+    best[:, brands] = np.maximum.reduceat(similarity, starts, axis=1)
+    # The argmax within each group: where a column equals its group's best, first one wins.
+    ends = np.append(starts[1:], len(group.brands))
+    for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if end - start == 1:
+            index[:, brands[k]] = 0
+        else:
+            index[:, brands[k]] = similarity[:, start:end].argmax(axis=1)
+    return best, index
+
+
+@dataclass
 class BrandBatch:
     vectors: np.ndarray  # B × D, L2-normalised float32
     industries: np.ndarray  # B industry index into TrendBatch.industries' columns; -1 = no filter
@@ -134,6 +199,11 @@ class BrandBatch:
     # is in such a brand's industry when it is this close to those words (as close as a listed
     # industry's description would have to be) or in the listed industry the brand picked.
     own_industries: np.ndarray | None = None
+    # Each brand's pillars, negative (and banned) topics and dismissed trends, as vectors grouped
+    # by brand (None: no brand has any; a brand without pillars is matched on its profile alone).
+    pillars: BrandVectors | None = None
+    negatives: BrandVectors | None = None
+    dismissed: BrandVectors | None = None
 
 
 @dataclass
@@ -145,6 +215,10 @@ class Scores:
     final: np.ndarray  # T × B
     decision: np.ndarray  # T × B int8: SKIP, WATCHLIST or RECOMMEND
     best_format: np.ndarray  # T × B index into PLATFORM_FORMAT_PAIRS
+    cosine: np.ndarray | None = None  # T × B the adjusted cosine s relevance is mapped from
+    pillar: np.ndarray | None = None  # T × B index of the best pillar in the brand's list (-1: none)
+    negative: np.ndarray | None = None  # T × B what negative topics took off s (≥ 0)
+    dismissed: np.ndarray | None = None  # T × B what dismissed look-alikes took off s (≥ 0)
 
 
 def volume_normalised(volumes: np.ndarray) -> np.ndarray:
@@ -171,9 +245,62 @@ def opportunity_vector(volumes: np.ndarray, momenta: np.ndarray, sentiments: lis
     return np.clip((0.6 * volume_normalised(volumes) + 0.4 * momentum_share) * multiplier, 0, 1)
 
 
+def relevance_from_cosine(cosine: np.ndarray) -> np.ndarray:
+    """The calibrated mapping of the adjusted cosine s to relevance in [0, 1]."""
+    span = RELEVANCE_COSINE_CEILING - RELEVANCE_COSINE_FLOOR
+    return np.clip((np.asarray(cosine) - RELEVANCE_COSINE_FLOOR) / span, 0, 1)
+
+
 def relevance_matrix(trend_vectors: np.ndarray, brand_vectors: np.ndarray) -> np.ndarray:
-    cosine = trend_vectors @ brand_vectors.T
-    return np.clip(cosine / RELEVANCE_COSINE_CEILING, 0, 1)
+    """Relevance from the profile alone (no pillars, topics or dismissals): the plain baseline."""
+    return relevance_from_cosine(trend_vectors @ brand_vectors.T)
+
+
+@dataclass
+class Relevance:
+    relevance: np.ndarray  # T × B in [0, 1]
+    cosine: np.ndarray  # T × B adjusted cosine s
+    pillar: np.ndarray  # T × B best pillar index (-1: matched on the profile)
+    negative: np.ndarray  # T × B penalty from negative topics (≥ 0)
+    dismissed: np.ndarray  # T × B penalty from dismissed look-alikes (≥ 0)
+
+
+def relevance_parts(trends: TrendBatch, brands: BrandBatch, in_industry: np.ndarray) -> Relevance:
+    """Every trend × brand relevance with its parts (module docstring)."""
+    n_brands = brands.vectors.shape[0]
+    profile = (trends.vectors @ brands.vectors.T).astype(np.float32)
+    pillar_best, pillar = grouped_best(trends.vectors, brands.pillars, n_brands)
+    has_pillars = pillar_best > -1
+    cosine = np.where(has_pillars, PILLAR_WEIGHT * pillar_best + (1 - PILLAR_WEIGHT) * profile, profile)
+    if trends.thin is not None:
+        cosine = cosine - THIN_TEXT_DISCOUNT * np.asarray(trends.thin, dtype=np.float32)[:, None]
+    negative_best, _ = grouped_best(trends.vectors, brands.negatives, n_brands)
+    negative = NEGATIVE_WEIGHT * np.clip(negative_best - NEGATIVE_COSINE, 0, None)
+    dismissed_best, _ = grouped_best(trends.vectors, brands.dismissed, n_brands)
+    dismissed = DISMISSED_WEIGHT * np.clip(dismissed_best - DISMISSED_COSINE, 0, None)
+    cosine = cosine - negative - dismissed + INDUSTRY_PRIOR * in_industry
+    return Relevance(
+        relevance=relevance_from_cosine(cosine).astype(np.float32),
+        cosine=cosine.astype(np.float32),
+        pillar=pillar,
+        negative=negative.astype(np.float32),
+        dismissed=dismissed.astype(np.float32),
+    )
+
+
+def industry_matrix(trends: TrendBatch, brands: BrandBatch) -> np.ndarray:
+    """T × B bool: the trend is in the brand's industry (a listed one's tag, or close to the
+    brand's own words for it). Brands without an industry are in none."""
+    n_brands = brands.vectors.shape[0]
+    listed = brands.industries >= 0
+    if trends.industries.shape[1]:
+        in_industry = trends.industries[:, np.maximum(brands.industries, 0)] & listed[None, :]
+    else:
+        in_industry = np.zeros((trends.vectors.shape[0], n_brands), dtype=bool)
+    if brands.own_industries is not None and (own := np.any(brands.own_industries != 0, axis=1)).any():
+        in_industry = np.array(in_industry)
+        in_industry[:, own] |= trends.vectors @ brands.own_industries[own].T >= INDUSTRY_COSINE
+    return in_industry
 
 
 def format_fit_matrix(categories: np.ndarray, platforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -217,7 +344,8 @@ def learned_reward_matrix(
 def score(trends: TrendBatch, brands: BrandBatch, *, opportunity: np.ndarray | None = None) -> Scores:
     """Every trend × brand score. `opportunity` is given when `trends` is a slice of a larger batch:
     volume is ranked against the whole batch; every other part is row by row."""
-    relevance = relevance_matrix(trends.vectors, brands.vectors).astype(np.float32)
+    parts = relevance_parts(trends, brands, industry_matrix(trends, brands))
+    relevance = parts.relevance
     if opportunity is None:
         opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments)
     opportunity = opportunity.astype(np.float32)
@@ -234,23 +362,11 @@ def score(trends: TrendBatch, brands: BrandBatch, *, opportunity: np.ndarray | N
         + WEIGHTS["format_fit"] * fit
         + WEIGHTS["reward"] * reward
     )
-    no_filter = brands.industries < 0
-    if trends.industries.shape[1]:
-        in_industry = trends.industries[:, np.maximum(brands.industries, 0)] | no_filter[None, :]
-    else:
-        in_industry = np.broadcast_to(no_filter[None, :], relevance.shape)
-    if brands.own_industries is not None and (own := np.any(brands.own_industries != 0, axis=1)).any():
-        in_industry = np.array(in_industry)
-        listed = in_industry[:, own] & ~no_filter[None, own]
-        in_industry[:, own] = listed | (trends.vectors @ brands.own_industries[own].T >= INDUSTRY_COSINE)
-    skipped = (
-        ~in_industry
-        | (relevance <= SKIP_RELEVANCE_AT_OR_BELOW)
-        | (opportunity[:, None] <= SKIP_OPPORTUNITY_AT_OR_BELOW)
+    skipped = (relevance <= SKIP_RELEVANCE_AT_OR_BELOW) | (
+        opportunity[:, None] <= SKIP_OPPORTUNITY_AT_OR_BELOW
     )
-    decision = np.where(skipped, SKIP, np.where(final > RECOMMEND_ABOVE, RECOMMEND, WATCHLIST)).astype(
-        np.int8
-    )
+    recommended = (relevance >= RELEVANCE_GATE) & (final > RECOMMEND_ABOVE)
+    decision = np.where(skipped, SKIP, np.where(recommended, RECOMMEND, WATCHLIST)).astype(np.int8)
     return Scores(
         relevance=relevance,
         opportunity=opportunity,
@@ -259,6 +375,10 @@ def score(trends: TrendBatch, brands: BrandBatch, *, opportunity: np.ndarray | N
         final=final.astype(np.float32),
         decision=decision,
         best_format=best_format,
+        cosine=parts.cosine,
+        pillar=parts.pillar,
+        negative=parts.negative,
+        dismissed=parts.dismissed,
     )
 
 
@@ -270,6 +390,7 @@ def trend_batch_slice(trends: TrendBatch, rows: slice) -> TrendBatch:
         sentiments=trends.sentiments[rows],
         categories=trends.categories[rows],
         industries=trends.industries[rows],
+        thin=None if trends.thin is None else trends.thin[rows],
     )
 
 

@@ -40,6 +40,7 @@ from .models import (
 )
 from .pipeline import (
     FetchOutcome,
+    is_thin_text,
     normalise_items,
     source_fetch,
     stories_from_items,
@@ -51,6 +52,7 @@ from .scoring import (
     RECOMMEND,
     SKIP,
     BrandBatch,
+    BrandVectors,
     TrendBatch,
     brand_past_rewards,
     platform_mask,
@@ -261,12 +263,25 @@ def _own_industry_vector(embedding: BrandEmbedding) -> np.ndarray:
     return vector if vector is not None else np.zeros(EMBEDDING_DIM, dtype=np.float32)
 
 
+def brand_negatives(brand: Brand) -> list[str]:
+    """What the brand is not about: its negative topics, then its banned topics, each once."""
+    seen, topics = set(), []
+    for topic in [*(brand.negative_topics or []), *(brand.banned_topics or [])]:
+        text = " ".join(str(topic).split())
+        if text and text.lower() not in seen:
+            seen.add(text.lower())
+            topics.append(text)
+    return topics
+
+
 def brand_embeddings_ensure(brands: Sequence[Brand], *, force: bool = False) -> dict[int, BrandEmbedding]:
     """Every brand's embedding, computed (in one batch) where missing or out of date."""
     current = {e.brand_id: e for e in BrandEmbedding.objects.filter(brand__in=brands)}
     stale = []
     for brand in brands:
-        digest = text_digest(brand_profile_text(brand), json.dumps(brand.pillars))
+        digest = text_digest(
+            brand_profile_text(brand), json.dumps(brand.pillars), json.dumps(brand_negatives(brand))
+        )
         embedding = current.get(brand.pk)
         if force or embedding is None or embedding.text_digest != digest:
             stale.append((brand, digest))
@@ -274,28 +289,37 @@ def brand_embeddings_ensure(brands: Sequence[Brand], *, force: bool = False) -> 
         texts = [brand_profile_text(b) for b, _ in stale]
         pillar_texts = [p for b, _ in stale for p in b.pillars]
         own_texts = [brand_own_industry(b) for b, _ in stale if brand_own_industry(b)]
-        vectors = embed_texts(texts + pillar_texts + own_texts)
-        profile, pillars = vectors[: len(texts)], vectors[len(texts) : len(texts) + len(pillar_texts)]
-        own_vectors = iter(vectors[len(texts) + len(pillar_texts) :])
-        offset, now = 0, timezone.now()
-        for (brand, digest), vector in zip(stale, profile, strict=True):
-            count = len(brand.pillars)
+        negative_texts = [t for b, _ in stale for t in brand_negatives(b)]
+        vectors = iter(embed_texts(texts + pillar_texts + own_texts + negative_texts))
+        profile = [next(vectors) for _ in texts]
+        pillars = [np.vstack([next(vectors) for _ in b.pillars]) if b.pillars else None for b, _ in stale]
+        own = [next(vectors) if brand_own_industry(b) else None for b, _ in stale]
+        negatives = [[next(vectors) for _ in brand_negatives(b)] for b, _ in stale]
+        now = timezone.now()
+        for k, (brand, digest) in enumerate(stale):
             embedding, _ = BrandEmbedding.objects.update_or_create(
                 brand=brand,
                 defaults={
-                    "vector": vector_to_bytes(vector),
-                    "industry_vector": vector_to_bytes(next(own_vectors))
-                    if brand_own_industry(brand)
-                    else b"",
-                    "pillar_vectors": vector_to_bytes(pillars[offset : offset + count]),
+                    "vector": vector_to_bytes(profile[k]),
+                    "industry_vector": vector_to_bytes(own[k]) if own[k] is not None else b"",
+                    "pillar_vectors": vector_to_bytes(pillars[k]) if pillars[k] is not None else b"",
                     "pillars": list(brand.pillars),
+                    "negative_vectors": vector_to_bytes(np.vstack(negatives[k])) if negatives[k] else b"",
+                    "negatives": brand_negatives(brand),
                     "text_digest": digest,
                     "computed_at": now,
                 },
             )
-            offset += count
             current[brand.pk] = embedding
     return current
+
+
+def embedding_rows(data, count: int) -> np.ndarray | None:
+    """`count` stored vectors (pillars, negatives) as a count × D array; None when there are none."""
+    vector = vector_from_bytes(data)
+    if vector is None or not count or vector.size != count * EMBEDDING_DIM:
+        return None
+    return vector.reshape(count, EMBEDDING_DIM)
 
 
 def brands_scorable() -> QuerySet[Brand]:
@@ -317,7 +341,15 @@ def trends_score_brands(
         brands = brands.filter(pk__in=brand_ids)
     trends = list(
         Trend.objects.active(now).only(
-            "id", "embedding", "volume", "momentum", "sentiment_label", "category", "industries"
+            "id",
+            "title",
+            "summary",
+            "embedding",
+            "volume",
+            "momentum",
+            "sentiment_label",
+            "category",
+            "industries",
         )
     )
     totals = {"brands": 0, "recommendations": 0}
@@ -359,6 +391,7 @@ def trend_batch_build(trends: Sequence[Trend], industry_slugs: Sequence[str]) ->
         sentiments=[t.sentiment_label for t in trends],
         categories=np.array([CATEGORY_INDEX.get(t.category, 0) for t in trends], dtype=np.int64),
         industries=industries,
+        thin=np.array([is_thin_text(t.title, t.summary) for t in trends], dtype=bool),
     )
 
 
@@ -371,6 +404,10 @@ def brand_batch_build(
         brand__in=brands, status=ConnectionStatus.CONNECTED
     ).values_list("brand_id", "platform"):
         platforms[brand_id].add(platform)
+    pillars = [embedding_rows(embeddings[b.pk].pillar_vectors, len(embeddings[b.pk].pillars)) for b in brands]
+    negatives = [
+        embedding_rows(embeddings[b.pk].negative_vectors, len(embeddings[b.pk].negatives)) for b in brands
+    ]
     return BrandBatch(
         vectors=np.vstack([vector_from_bytes(embeddings[b.pk].vector) for b in brands]),
         industries=np.array(
@@ -379,7 +416,29 @@ def brand_batch_build(
         platforms=np.vstack([platform_mask(platforms[b.pk]) for b in brands]),
         past=brand_past_rewards([b.pk for b in brands]),
         own_industries=np.vstack([_own_industry_vector(embeddings[b.pk]) for b in brands]),
+        pillars=BrandVectors.from_lists(pillars),
+        negatives=BrandVectors.from_lists(negatives),
+        dismissed=BrandVectors.from_lists(brand_dismissed_vectors([b.pk for b in brands])),
     )
+
+
+# The dismissals that push look-alikes down: each brand's most recent ones.
+DISMISSALS_REMEMBERED = 200
+
+
+def brand_dismissed_vectors(brand_ids: Sequence[int]) -> list[np.ndarray | None]:
+    """Per brand (in the given order), the embeddings of the trends it dismissed, newest first."""
+    found: dict[int, list[np.ndarray]] = {pk: [] for pk in brand_ids}
+    rows = (
+        TrendDismissal.objects.filter(brand_id__in=brand_ids)
+        .order_by("brand_id", "-created_at")
+        .values_list("brand_id", "trend__embedding")
+    )
+    for brand_id, data in rows:
+        vector = vector_from_bytes(data)
+        if vector is not None and len(found[brand_id]) < DISMISSALS_REMEMBERED:
+            found[brand_id].append(vector)
+    return [np.vstack(found[pk]) if found[pk] else None for pk in brand_ids]
 
 
 def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, now, on_progress=None) -> int:
@@ -395,7 +454,6 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
         )
     rows = []
     recommendations = 0
-    trend_vectors = trend_batch.vectors
     for column, brand in enumerate(brands):
         decisions = scores.decision[:, column]
         kept = np.nonzero(decisions != SKIP)[0]
@@ -403,12 +461,7 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
             continue
         kept = kept[np.argsort(-scores.final[kept, column])][:SCORES_KEPT_PER_BRAND]
         embedding = embeddings[brand.pk]
-        pillar_vectors = vector_from_bytes(embedding.pillar_vectors)
-        matched = None
-        if pillar_vectors is not None and embedding.pillars:
-            pillar_vectors = pillar_vectors.reshape(len(embedding.pillars), -1)
-            matched = (trend_vectors[kept] @ pillar_vectors.T).argmax(axis=1)
-        for k, t in enumerate(kept):
+        for t in kept:
             platform, post_format = PLATFORM_FORMAT_PAIRS[int(scores.best_format[t, column])]
             is_recommended = decisions[t] == RECOMMEND
             recommendations += int(is_recommended)
@@ -424,7 +477,7 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
                     decision=Decision.RECOMMEND if is_recommended else Decision.WATCHLIST,
                     platform=platform,
                     post_format=post_format,
-                    matched_pillar=embedding.pillars[int(matched[k])][:300] if matched is not None else "",
+                    matched_pillar=_pillar_name(embedding, int(scores.pillar[t, column])),
                     scored_at=now,
                 )
             )
@@ -432,6 +485,10 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
         BrandTrendScore.objects.filter(brand__in=brands).delete()
         BrandTrendScore.objects.bulk_create(rows, batch_size=2000)
     return recommendations
+
+
+def _pillar_name(embedding: BrandEmbedding, index: int) -> str:
+    return embedding.pillars[index][:300] if 0 <= index < len(embedding.pillars) else ""
 
 
 def brand_profile_changed_rescore(sender, *, brand: Brand, **kwargs) -> None:
@@ -480,9 +537,18 @@ def trend_dismiss(*, brand: Brand, trend: Trend, user) -> TrendDismissal:
         defaults={"dismissed_by": user, "final_at_dismissal": score_row.final if score_row else None},
     )
     transaction.on_commit(lambda: trend_cache.invalidate([brand.pk]))
+    _rescore_after_feedback(brand)
     return dismissal
+
+
+def _rescore_after_feedback(brand: Brand) -> None:
+    """A dismissal (or its undo) moves the brand's look-alike trends: rescore it in the worker."""
+    from .tasks import brand_rescore  # tasks import this module
+
+    transaction.on_commit(lambda: brand_rescore.delay(brand.pk))
 
 
 def trend_undismiss(*, brand: Brand, trend: Trend) -> None:
     TrendDismissal.objects.filter(brand=brand, trend=trend).delete()
     transaction.on_commit(lambda: trend_cache.invalidate([brand.pk]))
+    _rescore_after_feedback(brand)

@@ -1,5 +1,6 @@
-"""A brand that describes its industry in its own words gets the trends close to those words; the
-listed industry's trends stay in; "Other" without words filters nothing."""
+"""A brand's industry, listed or in its own words, is a small prior on relevance (issue 18), never
+a filter: trends close to its own words or tagged with its listed industry gain INDUSTRY_PRIOR;
+the rest are still scored; "Other" without words adds nothing."""
 
 import numpy as np
 import pytest
@@ -7,12 +8,14 @@ import pytest
 from apps.brands.models import Industry
 from apps.trends import services
 from apps.trends.models import BrandTrendScore, Trend, TrendRefreshRun
-from apps.trends.scoring import SKIP, BrandBatch, TrendBatch, score
+from apps.trends.scoring import INDUSTRY_PRIOR, SKIP, BrandBatch, TrendBatch, relevance_from_cosine, score
 from tests.factories import BrandFactory
 
 from .conftest import FINTECH_ITEMS, ListSource, item
 
-E1, E2 = np.eye(384, dtype=np.float32)[0], np.eye(384, dtype=np.float32)[1]
+E1, E2, E3 = np.eye(384, dtype=np.float32)[:3]
+# The brand's profile: cosine 0.4 with each of the two trends (E1, E2).
+PROFILE = 0.4 * E1 + 0.4 * E2 + np.sqrt(1 - 0.32) * E3
 
 
 def trends(listed=(False, False)):
@@ -28,7 +31,7 @@ def trends(listed=(False, False)):
 
 def brand(industry=-1, own=None):
     return BrandBatch(
-        vectors=((E1 + E2) / np.sqrt(2))[None, :],
+        vectors=PROFILE[None, :].astype(np.float32),
         industries=np.array([industry]),
         platforms=np.ones((1, 4), dtype=bool),
         own_industries=None if own is None else own[None, :],
@@ -39,21 +42,36 @@ def kept(scores):
     return [bool(d) for d in scores.decision[:, 0] != SKIP]
 
 
-def test_other_without_own_words_filters_nothing():
-    assert kept(score(trends(), brand())) == [True, True]
+PLAIN, BOOSTED = relevance_from_cosine(0.4), relevance_from_cosine(0.4 + INDUSTRY_PRIOR)
 
 
-def test_own_words_keep_only_the_trends_close_to_them():
-    assert kept(score(trends(), brand(own=E1))) == [True, False]
+def relevance(scores):
+    return scores.relevance[:, 0].tolist()
+
+
+def test_other_without_own_words_adds_nothing_and_skips_nothing():
+    s = score(trends(), brand())
+    assert kept(s) == [True, True]
+    assert relevance(s) == pytest.approx([PLAIN, PLAIN])
+
+
+def test_own_words_lift_the_trends_close_to_them_and_skip_none():
+    s = score(trends(), brand(own=E1))
+    assert kept(s) == [True, True]
+    assert relevance(s) == pytest.approx([BOOSTED, PLAIN])
 
 
 def test_own_words_add_to_the_listed_industrys_trends():
-    assert kept(score(trends(listed=(False, True)), brand(industry=0))) == [False, True]
-    assert kept(score(trends(listed=(False, True)), brand(industry=0, own=E1))) == [True, True]
+    assert relevance(score(trends(listed=(False, True)), brand(industry=0))) == pytest.approx(
+        [PLAIN, BOOSTED]
+    )
+    s = score(trends(listed=(False, True)), brand(industry=0, own=E1))
+    assert relevance(s) == pytest.approx([BOOSTED, BOOSTED])
+    assert kept(s) == [True, True]
 
 
 def test_an_empty_own_industry_row_changes_nothing():
-    assert kept(score(trends(), brand(own=np.zeros(384, np.float32)))) == [True, True]
+    assert relevance(score(trends(), brand(own=np.zeros(384, np.float32)))) == pytest.approx([PLAIN, PLAIN])
 
 
 @pytest.mark.django_db

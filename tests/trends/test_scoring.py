@@ -60,25 +60,31 @@ def test_volume_is_normalised_against_the_batch_by_rank_and_log_share():
     assert volume_normalised(np.array([7])) == pytest.approx([1.0])
 
 
+def rel(cos: float) -> float:
+    """The calibrated mapping: clip((cos − 0.15) / 0.45, 0, 1)."""
+    return min(max((cos - 0.15) / 0.45, 0.0), 1.0)
+
+
 def test_final_score_matches_hand_computed_numbers():
     trends = trend_batch(
-        cosines=[0.48, 0.24, 0.5],
+        cosines=[0.48, 0.33, 0.5],
         volumes=[100, 10, 1],
         momenta=[0.5, -0.2, 0.0],
         sentiments=["positive", "negative", "neutral"],
         categories=["research", "opinion", "breaking"],
     )
     s = score(trends, brand_batch())
-    # Trend 1: relevance 0.48/0.6 = 0.8; opportunity (0.6·1 + 0.4·0.75)·1.0 = 0.9;
-    # research on every platform: LinkedIn carousel 0.95; reward 0.5.
-    assert s.relevance[0, 0] == pytest.approx(0.8)
+    # Trend 1: relevance (0.48 − 0.15)/0.45 = 0.7333, above the gate; opportunity
+    # (0.6·1 + 0.4·0.75)·1.0 = 0.9; research on every platform: LinkedIn carousel 0.95; reward 0.5.
+    assert s.relevance[0, 0] == pytest.approx(rel(0.48))
     assert s.opportunity[0] == pytest.approx(0.9)
     assert s.format_fit[0, 0] == pytest.approx(0.95)
     assert s.reward[0, 0] == 0.5
-    assert s.final[0, 0] == pytest.approx(0.35 * 0.8 + 0.35 * 0.9 + 0.2 * 0.95 + 0.1 * 0.5)  # 0.835
+    assert s.final[0, 0] == pytest.approx(0.35 * rel(0.48) + 0.35 * 0.9 + 0.2 * 0.95 + 0.1 * 0.5)  # 0.8117
     assert s.decision[0, 0] == RECOMMEND
-    # Trend 2: relevance 0.4; volume (0.5 + log 11/log 101)/2 = 0.509785, momentum share 0.4,
-    # negative ×0.75 → opportunity 0.349403; opinion → LinkedIn post 0.9; final 0.492291.
+    # Trend 2: relevance 0.4 (below the gate); volume (0.5 + log 11/log 101)/2 = 0.509785,
+    # momentum share 0.4, negative ×0.75 → opportunity 0.349403; opinion → LinkedIn post 0.9;
+    # final 0.492291.
     assert s.relevance[1, 0] == pytest.approx(0.4)
     assert s.opportunity[1] == pytest.approx(0.349403, abs=1e-5)
     assert s.format_fit[1, 0] == pytest.approx(0.9)
@@ -97,8 +103,8 @@ def _one(cos=0.48, industries=None, brand_industries=None, momentum=0.5, sentime
 
 
 def test_relevance_at_or_below_0_3_is_skipped():
-    assert _one(cos=0.18).decision[0, 0] == SKIP  # relevance exactly 0.3
-    assert _one(cos=0.19).decision[0, 0] != SKIP
+    assert _one(cos=0.28).decision[0, 0] == SKIP  # relevance 0.289
+    assert _one(cos=0.29).decision[0, 0] != SKIP  # relevance 0.311
 
 
 def test_opportunity_at_or_below_0_3_is_skipped():
@@ -114,29 +120,37 @@ def test_opportunity_at_or_below_0_3_is_skipped():
     assert s.opportunity[1] <= 0.3 and s.decision[1, 0] == SKIP
 
 
-def test_trends_outside_the_brands_industry_are_skipped_and_other_brands_see_everything():
+def test_the_industry_is_a_small_prior_and_never_a_skip():
     # Column 0 is fintech; the first trend is fintech, the second is not.
     industries = [[True], [False]]
-    fintech_brand = _one(industries=industries, brand_industries=[0])
-    assert fintech_brand.decision[0, 0] == RECOMMEND
-    no_filter = score(
-        trend_batch([0.48, 0.48], [100, 100], [0.5, 0.5], ["positive"] * 2, ["research"] * 2, industries),
-        brand_batch(industries=[-1]),
-    )
-    fintech_only = score(
-        trend_batch([0.48, 0.48], [100, 100], [0.5, 0.5], ["positive"] * 2, ["research"] * 2, industries),
-        brand_batch(industries=[0]),
-    )
-    assert fintech_only.decision[1, 0] == SKIP
-    assert no_filter.decision[1, 0] == RECOMMEND
+    trends = trend_batch([0.48, 0.48], [100, 100], [0.5, 0.5], ["positive"] * 2, ["research"] * 2, industries)
+    fintech_brand = score(trends, brand_batch(industries=[0]))
+    assert fintech_brand.decision[:, 0].tolist() == [RECOMMEND, RECOMMEND]
+    assert fintech_brand.relevance[0, 0] == pytest.approx(rel(0.48 + 0.02))
+    assert fintech_brand.relevance[1, 0] == pytest.approx(rel(0.48))
+    no_industry = score(trends, brand_batch(industries=[-1]))
+    assert no_industry.relevance[:, 0] == pytest.approx([rel(0.48)] * 2)
 
 
-def test_recommended_only_above_0_5():
-    trends = trend_batch([0.3, 0.48], [10, 10], [0.0, 0.0], ["neutral", "neutral"], ["culture", "culture"])
-    brands = brand_batch(platforms=[platform_mask({"linkedin"})])
-    s = score(trends, brands)
-    # relevance 0.5, opportunity (0.6·0.75 + 0.2)·0.9 = 0.585, culture on LinkedIn 0.35 → final 0.49975
-    assert s.final[0, 0] == pytest.approx(0.35 * 0.5 + 0.35 * 0.585 + 0.2 * 0.35 + 0.05, abs=1e-5)
+def test_only_trends_past_the_relevance_gate_are_recommended_and_final_orders_them():
+    # A loosely related trend with a big volume: final above 0.5, but relevance 0.5 is under the
+    # gate (0.55), so it stays on the watchlist; an on-topic one with a smaller volume is recommended.
+    trends = trend_batch(
+        [0.375, 0.45, 0.45],
+        [100_000, 50, 1],
+        [1.0, 0.0, 0.0],
+        ["positive"] * 3,
+        ["research"] * 3,
+    )
+    s = score(trends, brand_batch())
+    assert s.relevance[0, 0] == pytest.approx(0.5)
+    assert s.final[0, 0] > s.final[1, 0] > 0.5
+    assert s.decision[0, 0] == WATCHLIST
+    assert s.decision[1, 0] == RECOMMEND
+    # On-topic but with final ≤ 0.5 (culture on LinkedIn only, little volume): the watchlist.
+    culture = trend_batch([0.45, 0.45, 0.2], [10, 10, 1000], [0.0] * 3, ["neutral"] * 3, ["culture"] * 3)
+    s = score(culture, brand_batch(platforms=[platform_mask({"linkedin"})]))
+    assert s.relevance[0, 0] >= 0.55 and s.opportunity[0] > 0.3 and s.final[0, 0] <= 0.5
     assert s.decision[0, 0] == WATCHLIST
 
 
