@@ -47,6 +47,7 @@ from .pipeline import (
     stories_store,
     text_digest,
 )
+from .rerank import rerank_scores
 from .scoring import (
     CATEGORY_INDEX,
     RECOMMEND,
@@ -453,7 +454,7 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
             progress=lambda done, total: on_progress("scoring", done, total),
         )
     rows = []
-    recommendations = 0
+    trends_by_id = {t.pk: t for t in trends}
     for column, brand in enumerate(brands):
         decisions = scores.decision[:, column]
         kept = np.nonzero(decisions != SKIP)[0]
@@ -461,11 +462,11 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
             continue
         kept = kept[np.argsort(-scores.final[kept, column])][:SCORES_KEPT_PER_BRAND]
         embedding = embeddings[brand.pk]
+        brand_rows = []
         for t in kept:
             platform, post_format = PLATFORM_FORMAT_PAIRS[int(scores.best_format[t, column])]
             is_recommended = decisions[t] == RECOMMEND
-            recommendations += int(is_recommended)
-            rows.append(
+            brand_rows.append(
                 BrandTrendScore(
                     brand=brand,
                     trend_id=trends[t].pk,
@@ -481,6 +482,9 @@ def _chunk_score_store(brands, embeddings, trends, trend_batch, industry_slugs, 
                     scored_at=now,
                 )
             )
+        # With an LLM configured, its grades of the top ~15 rerank them (one call per brand).
+        rows += rerank_scores(brand, brand_rows, trends_by_id, profile_digest=embedding.text_digest)
+    recommendations = sum(row.decision == Decision.RECOMMEND for row in rows)
     with transaction.atomic():
         BrandTrendScore.objects.filter(brand__in=brands).delete()
         BrandTrendScore.objects.bulk_create(rows, batch_size=2000)

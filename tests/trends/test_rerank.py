@@ -13,13 +13,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from apps.integrations.llm.base import GROQ_BASE_URL
-from apps.trends import rerank
-from apps.trends.models import BrandTrendScore, Decision
+from apps.trends import rerank, services
+from apps.trends.models import BrandTrendScore, Decision, TrendRefreshRun
 from apps.trends.scoring import WEIGHTS
 from tests.factories import BrandFactory
 from tests.fakes import llm as fakes
 
-from .conftest import make_trend
+from .conftest import FINTECH_ITEMS, ListSource, make_trend
 
 pytestmark = pytest.mark.django_db
 
@@ -356,3 +356,27 @@ def test_unknown_ids_and_out_of_range_grades_are_left_out():
         [{"id": 9, "grade": 3}, {"id": 7, "grade": 5}, {"id": 7, "grade": True}, {"id": 8, "grade": 2}]
     )
     assert rerank.parse_grades(text, trend_ids=[7, 8], pillars=[]) == {8: rerank.Grade(2, "")}
+
+
+# --- through the refresh job ----------------------------------------------------------------------
+
+
+def test_a_refresh_costs_one_request_per_brand_and_the_second_none(fintech_brand, fake_llm):
+    """The whole trend job with the LLM configured: one batched request per brand (counted by the
+    fake server), the grades stored with the scores, and the next refresh served from the cache."""
+    other = BrandFactory(
+        industry=fintech_brand.industry,
+        pillars=["Open banking APIs for developers", "Payments compliance for fintech teams"],
+        audience_roles=["CTO"],
+        onboarding_completed_at=timezone.now(),
+    )
+    fake_llm.answer_with(grader(default=3))
+    run = TrendRefreshRun.objects.create()
+    services.trend_refresh_execute(run=run, sources=[ListSource("newsapi", FINTECH_ITEMS)])
+    brands_with_scores = set(BrandTrendScore.objects.values_list("brand_id", flat=True))
+    assert {fintech_brand.pk, other.pk} <= brands_with_scores
+    assert len(fake_llm.chat_requests) == len(brands_with_scores)
+    assert all(r.json["temperature"] == 0 for r in fake_llm.chat_requests)
+    run = TrendRefreshRun.objects.create()
+    services.trend_refresh_execute(run=run, sources=[ListSource("newsapi", FINTECH_ITEMS)])
+    assert len(fake_llm.chat_requests) == len(brands_with_scores)  # every grade was cached
