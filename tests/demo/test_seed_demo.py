@@ -42,3 +42,13 @@ def test_seed_demo_is_idempotent():
     history_trends = history.values_list("post__trend_id", flat=True)
     scores = BrandTrendScore.objects.filter(brand=brand, trend_id__in=history_trends)
     assert scores.exists() and all(score.reward != 0.5 for score in scores)
+    # the dashboard shows five recommendations, every one past the relevance gate (issue 18)
+    from apps.trends import selectors
+    from apps.trends.scoring import RELEVANCE_GATE
+
+    top = selectors.brand_recommendations(brand=brand)["top"]
+    assert len(top) == 5
+    assert all(
+        row.relevance >= RELEVANCE_GATE
+        for row in scores.model.objects.filter(brand=brand, decision="recommend")
+    )
