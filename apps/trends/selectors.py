@@ -21,7 +21,7 @@ from .models import (
     TrendSnapshot,
     TrendSourceStatus,
 )
-from .scoring import WEIGHTS
+from .scoring import RELEVANCE_GATE, WEIGHTS
 
 TOP_COUNT = 5
 WATCHLIST_COUNT = 10
@@ -44,9 +44,12 @@ def _join(words: list[str]) -> str:
 
 def why_line(score: BrandTrendScore, *, momentum_label: str, sources: list[str]) -> str:
     """One sentence a marketer can check: what it matched, how it moves, where, and how to post it."""
-    matched = (
-        f"Matches your pillar “{score.matched_pillar}”" if score.matched_pillar else "Close to your profile"
-    )
+    if not score.matched_pillar:
+        matched = "Close to your profile"
+    elif score.relevance >= RELEVANCE_GATE:
+        matched = f"Matches your pillar “{score.matched_pillar}”"
+    else:  # on the watchlist below the relevance gate: the pillar it came nearest, not a match
+        matched = f"Closest to your pillar “{score.matched_pillar}”"
     movement = {"rising": "rising", "falling": "cooling off", "steady": "steady", "new": "new"}[
         momentum_label
     ]

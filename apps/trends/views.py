@@ -6,8 +6,9 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -16,13 +17,20 @@ from apps.brands import selectors as brand_selectors
 from apps.brands.models import Brand
 
 from . import progress, selectors, services
-from .models import TrendRefreshRun
-from .scoring import RECOMMEND_ABOVE, SKIP_OPPORTUNITY_AT_OR_BELOW, SKIP_RELEVANCE_AT_OR_BELOW
+from .explain import trend_fit
+from .models import Decision, TrendRefreshRun
+from .scoring import (
+    RECOMMEND_ABOVE,
+    RELEVANCE_GATE,
+    SKIP_OPPORTUNITY_AT_OR_BELOW,
+    SKIP_RELEVANCE_AT_OR_BELOW,
+)
 
 RECOMMENDATIONS_TEMPLATE = "trends/partials/recommendations.html"
 RECOMMENDATIONS_PAGE_TEMPLATE = "trends/recommendations.html"
 DRAFTS_HINT_TEMPLATE = "trends/partials/drafts_hint.html"
 BRAND_SCORE_TEMPLATE = "trends/partials/brand_score.html"
+TREND_FIT_TEMPLATE = "trends/partials/trend_fit.html"
 
 
 def brand_or_staff_required(view):
@@ -88,9 +96,11 @@ def drafts_hint(request):
 
 
 def _brand_score_context(*, trend, brand: Brand, detail: dict | None = None) -> dict:
-    """This brand's score for the trend with its parts and why-line, or None when it was skipped."""
+    """This brand's score for the trend with its parts and why-line (None when it was skipped), and
+    why it is or is not recommended (the "Why" card)."""
     detail = detail if detail is not None else selectors.trend_detail(trend=trend)
     score = selectors.trend_score_for_brand(trend=trend, brand=brand)
+    dismissed = selectors.trend_is_dismissed(trend=trend, brand=brand)
     parts, why = {}, ""
     if score is not None:
         parts = {
@@ -106,7 +116,10 @@ def _brand_score_context(*, trend, brand: Brand, detail: dict | None = None) -> 
         "score": score,
         "parts": parts,
         "why": why,
-        "dismissed": selectors.trend_is_dismissed(trend=trend, brand=brand),
+        "dismissed": dismissed,
+        "fit": trend_fit(brand, trend, score=score),
+        "recommended": score is not None and score.decision == Decision.RECOMMEND and not dismissed,
+        "gate": RELEVANCE_GATE,
         "skip_relevance": SKIP_RELEVANCE_AT_OR_BELOW,
         "skip_opportunity": SKIP_OPPORTUNITY_AT_OR_BELOW,
         "recommend_above": RECOMMEND_ABOVE,
@@ -117,7 +130,11 @@ def _after_dismissal(request, *, brand: Brand, trend, dismissed: bool):
     """Re-render what the button sat in (the dashboard section or the trend page's panel)."""
     if request.POST.get("panel") == "trend":
         if request.htmx:
-            return render(request, BRAND_SCORE_TEMPLATE, _brand_score_context(trend=trend, brand=brand))
+            context = _brand_score_context(trend=trend, brand=brand)
+            # The "Why" card beside it changes too ("Not for us" is a reason): out of band.
+            panel = render_to_string(BRAND_SCORE_TEMPLATE, context, request=request)
+            fit = render_to_string(TREND_FIT_TEMPLATE, {**context, "fit_oob": True}, request=request)
+            return HttpResponse(panel + fit)
         return redirect(f"{reverse('trends:detail', args=[trend.pk])}?brand={brand.pk}")
     if request.htmx:
         return render(

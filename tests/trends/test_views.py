@@ -192,7 +192,8 @@ def test_trend_page_shows_the_brands_score_chart_table_and_mentions(brand_client
 def test_trend_page_explains_a_trend_not_scored_for_the_brand(brand_client):
     trend = make_trend("Golden retriever dance video goes viral", category="culture")
     page = brand_client.get(reverse("trends:detail", args=[trend.pk])).content.decode()
-    assert "was not scored for" in page and "outside the brand's industry" in page
+    # Industry is no longer a filter (issue 18): the "Why" card beside it gives the reasons.
+    assert "was not scored for" in page and "Why this is not recommended" in page
 
 
 def test_trend_page_accepts_a_brand_of_the_user_and_404s_on_another(
@@ -262,7 +263,9 @@ def test_trend_page_query_count_is_bounded(brand_client, scored, django_assert_m
             first_seen_at=timezone.now(),
             last_seen_at=timezone.now(),
         )
-    with django_assert_max_num_queries(8):
+    # 8, and the brand's stored vectors for the "Why" card (none here: tests/trends/test_explain.py
+    # counts the card's queries).
+    with django_assert_max_num_queries(9):
         response = brand_client.get(reverse("trends:detail", args=[trend.pk]))
     assert response.status_code == 200
 
