@@ -9,17 +9,26 @@ How an action is chosen
 - Exploitation, by the brand's PolicyModel:
   - no model yet (mode none): the brand's default tone with the format that fits the trend's
     category best on its platforms (the recommendation card's suggestion);
-  - an action the brand has never published (no reward yet) is tried before any is exploited
-    (an optimistic start, so the bandit sees every action once); one already being tried by a
-    post written since the last training (the caller, posts, says which: `pending_actions`) is
-    not picked again until the next training;
-  - bandit mode (fewer than 10 rewarded posts in 30 days): the action with the best mean reward;
-  - Q-learning mode: the action with the highest Q for the trend's state. At choice time the
-    state's format and tone are not known yet (they are what is being chosen), so the learned
-    states of the brand's industry and the trend's category are pooled, visit-weighted, per
-    action; that estimate is pulled towards the action's brand-wide mean by PRIOR_VISITS
-    pseudo-visits, so a state seen once does not override what the brand learned elsewhere, and
-    a category never posted on falls back to the brand-wide means.
+  - little data (fewer than TRY_EVERY_ACTION_BELOW rewarded posts per action in the 30 days, so
+    always in bandit mode): an action never rewarded is tried before any is exploited (an
+    optimistic start, so the bandit sees every action once); one already being tried by a post
+    written since the last training (the caller, posts, says which: `pending_actions`) is not
+    picked again until the next training. With more data an action that has no post in the
+    30 days (tried long ago, or only by chance never) is not forced again: it is valued at the
+    typical action's mean like any other estimate, so it comes back only if it looks better;
+  - otherwise the action with the highest estimated reward, backing off from sparse estimates to
+    pooled ones:
+    - brand-wide, an action's mean reward is pulled towards the typical action's (the mean of
+      the actions' means) by ARM_PRIOR_POSTS pseudo-posts, so one lucky post does not make a
+      winner;
+    - Q-learning mode: the trend's state at choice time has no format and tone yet (they are what
+      is being chosen), so the learned states of the brand's industry and the trend's category
+      are pooled, visit-weighted, per action (the Q of that kind of trend), and pulled towards
+      the action's brand-wide value, which weighs as PRIOR_VISITS visits but no more than the
+      posts it rests on (1/(1/(n + ARM_PRIOR_POSTS) + 1/PRIOR_VISITS)): a category seen once
+      does not override what the brand learned elsewhere, a category seen often has its own
+      best action, and a category never posted on falls back to the brand-wide values;
+    - bandit mode: the brand-wide values alone.
 - Exploration: with probability EXPLORATION_RATE (15 %) another action, drawn uniformly.
 """
 
@@ -46,7 +55,10 @@ from apps.trends.scoring import (
 from .models import PolicyModel, RewardRecord
 
 EXPLORATION_RATE = 0.15  # SPEC section 7: generation explores 15 % of the time
-PRIOR_VISITS = 2.0  # pseudo-visits of the brand-wide mean in a state's Q estimate
+PRIOR_VISITS = 2.0  # pseudo-visits of the action's brand-wide value in a category's Q estimate
+ARM_PRIOR_POSTS = 1.0  # pseudo-posts of the typical action's mean in an action's brand-wide mean
+# Under this many posts per action the model has little data: actions never rewarded are tried first.
+TRY_EVERY_ACTION_BELOW = 2
 TRAINING_MIN_POSTS = 10  # SPEC section 7: fewer and the weekly run skips Q-learning
 TRAINING_WINDOW_DAYS = 30
 # A publication's reward is final this long after publishing (analytics fixes it then; the ledger
@@ -162,11 +174,20 @@ class Estimate:
 
 
 def action_estimates(*, model, state: dict, actions: Sequence[Action]) -> dict[Action, Estimate]:
-    """What the model expects of each action in `state` (actions never rewarded are left out)."""
-    bandit = model.bandit or {}
-    estimates: dict[Action, Estimate] = {}
+    """What the model expects of each action in `state`, backing off from sparse estimates to
+    pooled ones (see the module docstring). In bandit mode the actions never rewarded are left out
+    (they are tried first); in Q-learning mode they are valued at the typical action's mean."""
+    arms = {
+        key: (int(arm["n"]), float(arm["mean"]))
+        for key, arm in (model.bandit or {}).items()
+        if arm and arm.get("n")
+    }
+    # The typical action's mean reward: the mean of the actions' means, not of the posts (those
+    # lean to the actions exploited most).
+    typical = sum(mean for _, mean in arms.values()) / len(arms) if arms else 0.0
+    q_mode = model.mode == "q"
     pooled: dict[str, tuple[float, float]] = {}
-    if model.mode == "q":
+    if q_mode:
         industry, category = state.get("industry") or "", state.get("category") or ""
         for skey, row in (model.q_values or {}).items():
             s = state_from_key(skey)
@@ -177,17 +198,19 @@ def action_estimates(*, model, state: dict, actions: Sequence[Action]) -> dict[A
                 n = float(visits.get(akey, 1))
                 total, weight = pooled.get(akey, (0.0, 0.0))
                 pooled[akey] = (total + n * float(q), weight + n)
+    estimates: dict[Action, Estimate] = {}
     for action in actions:
-        arm = bandit.get(action.key)
-        if not arm or not arm.get("n"):
+        n, mean = arms.get(action.key, (0, 0.0))
+        if not n and not q_mode:
             continue
-        mean, n = float(arm["mean"]), int(arm["n"])
+        value = (n * mean + ARM_PRIOR_POSTS * typical) / (n + ARM_PRIOR_POSTS)
         total, weight = pooled.get(action.key, (0.0, 0.0))
         if weight:
-            value = (total + PRIOR_VISITS * mean) / (weight + PRIOR_VISITS)
-            estimates[action] = Estimate(action, value, int(weight), True)
-        else:
-            estimates[action] = Estimate(action, mean, n, False)
+            # The brand-wide value weighs as PRIOR_VISITS visits of the state, but no more than the
+            # posts it rests on itself (with its prior): one post elsewhere says little here either.
+            pull = 1.0 / (1.0 / (n + ARM_PRIOR_POSTS) + 1.0 / PRIOR_VISITS)
+            value = (total + pull * value) / (weight + pull)
+        estimates[action] = Estimate(action, value, int(weight) if weight else n, bool(weight))
     return estimates
 
 
@@ -221,23 +244,28 @@ def policy_choose_action(
     best, reason = None, ""
     if model is not None and model.mode in ("bandit", "q") and model.bandit:
         estimates = action_estimates(model=model, state=state, actions=actions)
-        untried = [a for a in actions if a not in estimates]
-        if untried and estimates and pending_actions is not None and model.updated_at is not None:
-            # Posts written since the model last trained have no reward yet: an action one of them
-            # tries is not tried again before the next training (the model learns weekly).
-            pending = set(pending_actions(model.updated_at))
-            untried = [a for a in untried if a.key not in pending]
+        untried = []
+        if model.posts_used < TRY_EVERY_ACTION_BELOW * len(actions):
+            # Little data: every action is tried once before any is exploited (an optimistic
+            # start), but not one a post written since the last training is already trying.
+            untried = [a for a in actions if a.key not in model.bandit]
+            if untried and pending_actions is not None and model.updated_at is not None:
+                pending = set(pending_actions(model.updated_at))
+                untried = [a for a in untried if a.key not in pending]
         if untried:
             best = rng.choice(untried)
             reason = f"trying {best.describe()}: never published yet ({len(untried)} actions left to try)"
         elif estimates:
             top = max(estimates.values(), key=lambda e: (e.value, e.posts))
-            where = "on this kind of trend" if top.in_state else "across the brand's posts"
             best = top.action
-            reason = (
-                f"highest learned reward ({top.value:.1f} over {top.posts} "
-                f"post{'s' if top.posts != 1 else ''} {where})"
-            )
+            if not top.posts:
+                reason = f"trying {best.describe()}: not published in the last {TRAINING_WINDOW_DAYS} days"
+            else:
+                where = "on this kind of trend" if top.in_state else "across the brand's posts"
+                reason = (
+                    f"highest learned reward ({top.value:.1f} over {top.posts} "
+                    f"post{'s' if top.posts != 1 else ''} {where})"
+                )
     if best is None:
         best = _default_action(brand=brand, state=state, usable=usable)
         reason = "the brand's default tone with the format that fits this kind of trend best"
