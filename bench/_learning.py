@@ -29,7 +29,6 @@ fetched by the analytics services (the 4-hourly job's service) and the weekly tr
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -285,8 +284,7 @@ def make_brands(n: int, rng: random.Random, hard: bool = True) -> tuple[list[Sim
     )
     from apps.sandbox.engagement import brand_audience
     from apps.trends.models import BrandEmbedding, vector_to_bytes
-    from apps.trends.pipeline import text_digest
-    from apps.trends.services import brand_profile_text
+    from apps.trends.services import brand_embeddings_ensure
 
     industry, _ = Industry.objects.get_or_create(slug="tech", defaults={"name": "Tech"})
     topic = _unit(np.random.default_rng(rng.randrange(2**32)).normal(size=384))
@@ -321,13 +319,11 @@ def make_brands(n: int, rng: random.Random, hard: bool = True) -> tuple[list[Sim
         vector = _unit(
             topic + 0.3 * np.random.default_rng(rng.randrange(2**32)).normal(size=384) / np.sqrt(384)
         )
-        BrandEmbedding.objects.create(
-            brand=brand,
-            vector=vector_to_bytes(vector),
-            pillar_vectors=vector_to_bytes(np.vstack([vector, vector])),
-            pillars=list(brand.pillars),
-            text_digest=text_digest(brand_profile_text(brand), json.dumps(brand.pillars)),
-            computed_at=timezone.now(),
+        # The trends services compute the brand's embedding (and its digest, so a scoring run keeps
+        # it); the bench then puts its own topic vector in place of the profile and pillar vectors.
+        brand_embeddings_ensure([brand])
+        BrandEmbedding.objects.filter(brand=brand).update(
+            vector=vector_to_bytes(vector), pillar_vectors=vector_to_bytes(np.vstack([vector, vector]))
         )
         platform = ("x", "linkedin")[i % 2]
         # Both kinds on both platforms: global, by_category, by_category, global, global, …
