@@ -21,9 +21,12 @@
   held-out half): with all-MiniLM-L6-v2, s averages about 0.05 for off-topic items, 0.23 for
   near-misses, 0.30 for on-topic and 0.43 for squarely-on-a-pillar ones.
 - opportunity: clip((0.6·v + 0.4·(momentum + 1)/2) · sentiment multiplier, 0, 1), where v is the
-  volume normalised against the batch: the mean of its percentile rank among the batch's trends
-  and log(1 + volume) / log(1 + the batch's largest volume). Both halves are needed because the
-  sources count on very different scales (a hashtag's 80,000 posts, a story in three outlets).
+  volume normalised against the batch's trends whose volume counts the same thing (VOLUME_KINDS:
+  articles from NewsAPI and RSS, X posts, Reddit votes and comments, Mastodon uses; a trend counts
+  as the kind of its biggest source): the mean of its percentile rank among them and
+  log(1 + volume) / log(1 + their largest volume). The sources count on very different scales (a
+  hashtag's 80,000 posts, a story in three outlets), and ranked on one scale every trade story
+  carried by a single outlet fell under the opportunity skip (issue 18).
   Sentiment multiplier: positive 1.0, neutral 0.9, negative 0.75 (brands join bad news less).
 - format fit: FORMAT_FIT gives, per category, how well each platform/format carries such a story;
   a brand gets the best of the formats on the platforms it has connected (all of them while it
@@ -77,6 +80,9 @@ NEUTRAL_REWARD = 0.5
 # same story at 0.6-0.9 and merely same-industry ones at 0.3-0.5.
 SIMILAR_TREND_COSINE = 0.5
 SENTIMENT_MULTIPLIER = {"positive": 1.0, "neutral": 0.9, "negative": 0.75}
+# What a source's volume counts; volume is ranked among trends whose counts are alike.
+VOLUME_KINDS = {"newsapi": "articles", "rss": "articles", "offline": "articles", "x": "x", "reddit": "reddit"}
+VOLUME_KINDS_DEFAULT = "other"  # Mastodon uses and anything else
 
 SKIP, WATCHLIST, RECOMMEND = 0, 1, 2
 
@@ -114,6 +120,8 @@ class TrendBatch:
     industries: np.ndarray  # T × I bool: trend t belongs to industry i
     # T bool: a bare hashtag or title of at most THIN_TEXT_WORDS words (None: none is).
     thin: np.ndarray | None = None
+    # T: what the trend's volume counts (VOLUME_KINDS of its biggest source); None: one scale.
+    kinds: np.ndarray | None = None
 
 
 @dataclass
@@ -239,10 +247,27 @@ def volume_normalised(volumes: np.ndarray) -> np.ndarray:
     return (percentile + log_share) / 2.0
 
 
-def opportunity_vector(volumes: np.ndarray, momenta: np.ndarray, sentiments: list[str]) -> np.ndarray:
+def volume_normalised_by_kind(volumes: np.ndarray, kinds: Sequence[str] | None) -> np.ndarray:
+    """`volume_normalised` within each kind of count (articles, X posts, Reddit votes, Mastodon
+    uses): three outlets carrying a story is a big story for news, 3 tweets is nothing on X."""
+    if kinds is None:
+        return volume_normalised(volumes)
+    v = np.asarray(volumes, dtype=np.float64)
+    kinds = np.asarray(kinds)
+    result = np.zeros(v.size)
+    for kind in np.unique(kinds):
+        rows = kinds == kind
+        result[rows] = volume_normalised(v[rows])
+    return result
+
+
+def opportunity_vector(
+    volumes: np.ndarray, momenta: np.ndarray, sentiments: list[str], kinds: Sequence[str] | None = None
+) -> np.ndarray:
     multiplier = np.array([SENTIMENT_MULTIPLIER.get(s, 0.9) for s in sentiments], dtype=np.float64)
     momentum_share = (np.clip(np.asarray(momenta, dtype=np.float64), -1, 1) + 1) / 2
-    return np.clip((0.6 * volume_normalised(volumes) + 0.4 * momentum_share) * multiplier, 0, 1)
+    volume = volume_normalised_by_kind(volumes, kinds)
+    return np.clip((0.6 * volume + 0.4 * momentum_share) * multiplier, 0, 1)
 
 
 def relevance_from_cosine(cosine: np.ndarray) -> np.ndarray:
@@ -347,7 +372,7 @@ def score(trends: TrendBatch, brands: BrandBatch, *, opportunity: np.ndarray | N
     parts = relevance_parts(trends, brands, industry_matrix(trends, brands))
     relevance = parts.relevance
     if opportunity is None:
-        opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments)
+        opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments, trends.kinds)
     opportunity = opportunity.astype(np.float32)
     fit, best_format = format_fit_matrix(trends.categories, brands.platforms)
     if brands.past is not None:
@@ -391,6 +416,7 @@ def trend_batch_slice(trends: TrendBatch, rows: slice) -> TrendBatch:
         categories=trends.categories[rows],
         industries=trends.industries[rows],
         thin=None if trends.thin is None else trends.thin[rows],
+        kinds=None if trends.kinds is None else trends.kinds[rows],
     )
 
 
@@ -400,7 +426,7 @@ def score_in_slices(
     """The same scores as `score`, computed `rows` trends at a time, calling `progress(done,
     total)` after each slice (a brand's first scoring shows how far it is)."""
     total = len(trends.volumes)
-    opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments)
+    opportunity = opportunity_vector(trends.volumes, trends.momenta, trends.sentiments, trends.kinds)
     parts = []
     for start in range(0, total, rows):
         part = slice(start, start + rows)

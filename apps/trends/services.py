@@ -34,6 +34,7 @@ from .models import (
     RunStatus,
     Trend,
     TrendDismissal,
+    TrendMention,
     TrendRefreshRun,
     vector_from_bytes,
     vector_to_bytes,
@@ -52,6 +53,8 @@ from .scoring import (
     CATEGORY_INDEX,
     RECOMMEND,
     SKIP,
+    VOLUME_KINDS,
+    VOLUME_KINDS_DEFAULT,
     BrandBatch,
     BrandVectors,
     TrendBatch,
@@ -393,7 +396,18 @@ def trend_batch_build(trends: Sequence[Trend], industry_slugs: Sequence[str]) ->
         categories=np.array([CATEGORY_INDEX.get(t.category, 0) for t in trends], dtype=np.int64),
         industries=industries,
         thin=np.array([is_thin_text(t.title, t.summary) for t in trends], dtype=bool),
+        kinds=np.array(trend_volume_kinds([t.pk for t in trends])),
     )
+
+
+def trend_volume_kinds(trend_ids: Sequence[int]) -> list[str]:
+    """What each trend's volume counts: the VOLUME_KINDS of its biggest source (by mentions)."""
+    totals: dict[int, dict[str, int]] = {pk: {} for pk in trend_ids}
+    rows = TrendMention.objects.filter(trend_id__in=trend_ids).values_list("trend_id", "source", "volume")
+    for trend_id, source, volume in rows:
+        kind = VOLUME_KINDS.get(source, VOLUME_KINDS_DEFAULT)
+        totals[trend_id][kind] = totals[trend_id].get(kind, 0) + max(volume, 1)
+    return [max(kinds, key=kinds.get) if kinds else VOLUME_KINDS_DEFAULT for kinds in totals.values()]
 
 
 def brand_batch_build(

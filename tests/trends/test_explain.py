@@ -217,9 +217,10 @@ def test_the_page_query_count_stays_bounded_with_the_explanation(
         TrendDismissal.objects.create(brand=payroll, trend=old, dismissed_by=brand_user)
     second = MembershipFactory(user=brand_user).brand  # the session's brand is not the page's
     assert second.pk != payroll.pk
-    # The page's own 9, and 7 for the explanation: the brand's vectors, industries, platforms, past
-    # rewards, dismissals (the scorer's and the titled look-alikes) and the brand's industry.
-    with django_assert_max_num_queries(16):
+    # The page's own 9, and 8 for the explanation: the brand's vectors, industries, platforms, past
+    # rewards, dismissals (the scorer's and the titled look-alikes), the brand's industry and the
+    # trend's mentions (what its volume counts).
+    with django_assert_max_num_queries(17):
         page_for(owner_client, trend, payroll)
 
 

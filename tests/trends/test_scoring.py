@@ -201,3 +201,18 @@ def test_scoring_is_one_matrix_operation_over_all_pairs():
     i, j = 7, 123
     expected = 0.35 * s.relevance[i, j] + 0.35 * s.opportunity[i] + 0.2 * s.format_fit[i, j] + 0.1 * 0.5
     assert s.final[i, j] == pytest.approx(expected, abs=1e-6)
+
+
+def test_volume_is_ranked_among_trends_that_count_the_same_thing():
+    from apps.trends.scoring import opportunity_vector, volume_normalised_by_kind
+
+    # A story in 2 outlets is the biggest of the articles; 30,000 posts is the smallest on X.
+    volumes = np.array([2, 1, 30_000, 90_000])
+    kinds = ["articles", "articles", "x", "x"]
+    by_kind = volume_normalised_by_kind(volumes, kinds)
+    assert by_kind[0] == pytest.approx(1.0) and by_kind[2] < by_kind[3] == pytest.approx(1.0)
+    assert by_kind[1] == pytest.approx(volume_normalised(np.array([2, 1]))[1])
+    one_scale = volume_normalised(volumes)
+    assert one_scale[0] < 0.4  # on one scale the 2-outlet story looked like nothing
+    flat = opportunity_vector(volumes, np.zeros(4), ["neutral"] * 4, kinds)
+    assert flat[0] > 0.3 >= opportunity_vector(volumes, np.zeros(4), ["neutral"] * 4)[0]

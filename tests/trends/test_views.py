@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.trends import services
 from apps.trends.models import (
     Decision,
     RunStatus,
@@ -133,7 +134,10 @@ def test_dashboard_query_count_is_bounded(brand_client, scored, django_assert_ma
 # Committed for real, as in production: the cached list is invalidated on commit, before the
 # view re-renders the section (in a test transaction on_commit would wait until the test ends).
 @pytest.mark.django_db(transaction=True)
-def test_not_for_us_hides_the_trend_and_undo_brings_it_back(brand_client, onboarded, scored):
+def test_not_for_us_hides_the_trend_and_undo_brings_it_back(brand_client, onboarded, scored, monkeypatch):
+    # The hand-made scores stand: the rescore a dismissal queues (tests/trends/test_relevance.py)
+    # would replace them with real ones.
+    monkeypatch.setattr(services, "_rescore_after_feedback", lambda brand: None)
     trend = scored[0][0]
     dashboard(brand_client)  # the list is cached now
     response = brand_client.post(
