@@ -10,7 +10,8 @@
     field word ("fitness", "Cyber Security") sits close to every pillar of its field without being
     a story the brand could post about;
   - a trend near one of the brand's negative or banned topics loses
-    NEGATIVE_WEIGHT · (cos − NEGATIVE_COSINE) when that cosine is above NEGATIVE_COSINE;
+    NEGATIVE_WEIGHT · (cos − max(NEGATIVE_COSINE, its best pillar cosine)) when that is positive:
+    it is held back only when it is more about the negative topic than about any pillar;
   - a trend near one the brand dismissed ("Not for us") loses DISMISSED_WEIGHT · (cos −
     DISMISSED_COSINE) likewise;
   - a trend in the brand's industry (a source's query for it, or close to its description or the
@@ -300,7 +301,9 @@ def relevance_parts(trends: TrendBatch, brands: BrandBatch, in_industry: np.ndar
     if trends.thin is not None:
         cosine = cosine - THIN_TEXT_DISCOUNT * np.asarray(trends.thin, dtype=np.float32)[:, None]
     negative_best, _ = grouped_best(trends.vectors, brands.negatives, n_brands)
-    negative = NEGATIVE_WEIGHT * np.clip(negative_best - NEGATIVE_COSINE, 0, None)
+    # Only what is more about a negative topic than about any pillar: "payroll week" stays a
+    # payroll brand's even though "sports team payrolls" shares its word.
+    negative = NEGATIVE_WEIGHT * np.clip(negative_best - np.maximum(NEGATIVE_COSINE, pillar_best), 0, None)
     dismissed_best, _ = grouped_best(trends.vectors, brands.dismissed, n_brands)
     dismissed = DISMISSED_WEIGHT * np.clip(dismissed_best - DISMISSED_COSINE, 0, None)
     cosine = cosine - negative - dismissed + INDUSTRY_PRIOR * in_industry

@@ -95,19 +95,21 @@ def test_the_matched_pillar_is_the_closest_one():
     assert s.pillar[:, 0].tolist() == [2, 1]
 
 
-def test_a_negative_topic_pushes_a_lookalike_down_by_how_close_it_is():
+def test_a_negative_topic_pushes_down_what_is_more_about_it_than_about_any_pillar():
     pillars = np.vstack([E[0]])
     negatives = np.vstack([E[5]])
     payroll = mix((0, 0.6))
-    sports_payroll = mix((0, 0.6), (5, 0.7))  # as close to the pillar, but about the negative topic
-    s = score(trends(payroll, sports_payroll), brand(E[0], pillars, negatives))
-    assert s.negative[:, 0].tolist() == pytest.approx([0.0, 0.7 - NEGATIVE_COSINE], abs=1e-6)
-    assert s.cosine[0, 0] - s.cosine[1, 0] == pytest.approx(0.7 - NEGATIVE_COSINE, abs=1e-5)
-    assert s.decision[0, 0] == RECOMMEND
+    sports_payroll = mix((0, 0.45), (5, 0.7))  # more about the negative topic than the pillar
+    payroll_week = mix((0, 0.6), (5, 0.5))  # shares the negative topic's words, but is on the pillar
+    s = score(trends(payroll, sports_payroll, payroll_week), brand(E[0], pillars, negatives))
+    assert s.negative[:, 0].tolist() == pytest.approx([0.0, 0.7 - max(NEGATIVE_COSINE, 0.45), 0.0], abs=1e-6)
+    assert s.decision[0, 0] == RECOMMEND and s.decision[2, 0] == RECOMMEND
     assert s.decision[1, 0] != RECOMMEND
-    # A trend merely near the negative topic (below NEGATIVE_COSINE) loses nothing.
-    near = score(trends(mix((0, 0.6), (5, NEGATIVE_COSINE - 0.05))), brand(E[0], pillars, negatives))
-    assert near.negative[0, 0] == 0
+    without = score(trends(sports_payroll), brand(E[0], pillars))
+    assert s.cosine[1, 0] == pytest.approx(without.cosine[0, 0] - (0.7 - 0.45), abs=1e-5)
+    # Closer to the negative topic than the pillar, but not close to it at all: nothing lost.
+    faint = score(trends(mix((0, 0.2), (5, NEGATIVE_COSINE - 0.05))), brand(E[0], pillars, negatives))
+    assert faint.negative[0, 0] == 0
 
 
 def test_dismissed_trends_push_their_lookalikes_down_and_nothing_else():
