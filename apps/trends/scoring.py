@@ -175,14 +175,24 @@ class BrandVectors:
         return cls(vectors=np.vstack(rows), brands=np.concatenate(columns))
 
 
-def grouped_best(trend_vectors: np.ndarray, group: BrandVectors | None, n_brands: int) -> tuple:
+# Two trends this close are one story (deduplication merges far less alike ones): a dismissed
+# trend is not its own look-alike, so its score stays as it was and "Undo" brings it straight back.
+SAME_TREND_COSINE = 0.999
+
+
+def grouped_best(
+    trend_vectors: np.ndarray, group: BrandVectors | None, n_brands: int, *, skip_same: bool = False
+) -> tuple:
     """T × B best cosine of each trend with each brand's vectors, and the index of the best one
-    within the brand's own list; -1 cosine and index where the brand has none."""
+    within the brand's own list; -1 cosine and index where the brand has none. `skip_same`
+    ignores vectors that are the trend itself (cosine ≥ SAME_TREND_COSINE)."""
     best = np.full((trend_vectors.shape[0], n_brands), -1.0, dtype=np.float32)
     index = np.full(best.shape, -1, dtype=np.int64)
     if group is None or trend_vectors.shape[0] == 0:
         return best, index
     similarity = trend_vectors.astype(np.float32) @ group.vectors.T  # T × N
+    if skip_same:
+        similarity[similarity >= SAME_TREND_COSINE] = -1.0
     brands, starts = np.unique(group.brands, return_index=True)
     best[:, brands] = np.maximum.reduceat(similarity, starts, axis=1)
     # The argmax within each group: where a column equals its group's best, first one wins.
@@ -304,7 +314,7 @@ def relevance_parts(trends: TrendBatch, brands: BrandBatch, in_industry: np.ndar
     # Only what is more about a negative topic than about any pillar: "payroll week" stays a
     # payroll brand's even though "sports team payrolls" shares its word.
     negative = NEGATIVE_WEIGHT * np.clip(negative_best - np.maximum(NEGATIVE_COSINE, pillar_best), 0, None)
-    dismissed_best, _ = grouped_best(trends.vectors, brands.dismissed, n_brands)
+    dismissed_best, _ = grouped_best(trends.vectors, brands.dismissed, n_brands, skip_same=True)
     dismissed = DISMISSED_WEIGHT * np.clip(dismissed_best - DISMISSED_COSINE, 0, None)
     cosine = cosine - negative - dismissed + INDUSTRY_PRIOR * in_industry
     return Relevance(

@@ -127,6 +127,14 @@ def test_dismissed_trends_push_their_lookalikes_down_and_nothing_else():
     assert before.decision[0, 0] == RECOMMEND and after.decision[0, 0] != RECOMMEND
 
 
+def test_a_dismissed_trend_is_not_its_own_lookalike():
+    pillars = np.vstack([E[0]])
+    dismissed = mix((0, 0.5), (7, 0.8))
+    s = score(trends(dismissed), brand(E[0], pillars, dismissed=np.vstack([dismissed])))
+    assert s.dismissed[0, 0] == 0  # its score stays, so "Undo" brings it straight back
+    assert s.decision[0, 0] == RECOMMEND
+
+
 def test_a_bare_hashtag_is_discounted():
     s = score(trends(mix((0, 0.5)), mix((0, 0.5)), thin=[False, True]), brand(E[0], np.vstack([E[0]])))
     assert s.cosine[0, 0] - s.cosine[1, 0] == pytest.approx(THIN_TEXT_DISCOUNT, abs=1e-6)
