@@ -3,7 +3,8 @@
     python -m bench.trends
 
 - score_500x10000_s: score 500 trends for 10,000 brands (apps.trends.scoring.score, the exact
-  function the job runs), synthetic unit vectors. Goal < 5 s.
+  function the job runs), synthetic unit vectors, each brand with 3-5 pillars, 0-3 negative topics
+  and 0-20 dismissed trends as the relevance of issue 18 uses them. Goal < 5 s.
 - embed_500_s: embed 500 trend texts with all-MiniLM-L6-v2 on the CPU, model already loaded
   (the load is reported separately as embed_model_load_s). Goal < 10 s.
 - web_rss_mb: RSS of a started web process (daphne) after serving the brand dashboard with
@@ -26,7 +27,7 @@ TRENDS, BRANDS, DIM = 500, 10_000, 384
 
 
 def bench_score() -> float:
-    from apps.trends.scoring import BrandBatch, TrendBatch, platform_mask, score
+    from apps.trends.scoring import BrandBatch, BrandVectors, TrendBatch, platform_mask, score
 
     rng = np.random.default_rng(5)
 
@@ -41,6 +42,8 @@ def bench_score() -> float:
         sentiments=list(rng.choice(["positive", "neutral", "negative"], TRENDS)),
         categories=rng.integers(0, 10, TRENDS),
         industries=rng.random((TRENDS, 3)) < 0.4,
+        thin=rng.random(TRENDS) < 0.2,
+        kinds=rng.choice(["articles", "x", "reddit", "other"], TRENDS),
     )
     masks = [platform_mask(s) for s in ({"x"}, {"linkedin"}, {"x", "linkedin"}, set())]
     brands = BrandBatch(
@@ -48,6 +51,10 @@ def bench_score() -> float:
         industries=rng.integers(-1, 3, BRANDS),
         platforms=np.vstack([masks[i] for i in rng.integers(0, 4, BRANDS)]),
         rewards=rng.random((BRANDS, 10)).astype(np.float32),
+        # As the job scores them (issue 18): 3-5 pillars, 0-3 negative topics, 0-20 dismissals each.
+        pillars=BrandVectors.from_lists([unit_rows(int(k)) for k in rng.integers(3, 6, BRANDS)]),
+        negatives=BrandVectors.from_lists([unit_rows(int(k)) for k in rng.integers(0, 4, BRANDS)]),
+        dismissed=BrandVectors.from_lists([unit_rows(int(k)) for k in rng.integers(0, 21, BRANDS)]),
     )
     score(trends, brands)  # warm-up (allocations, BLAS threads)
     runs = []
