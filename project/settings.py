@@ -477,6 +477,27 @@ GRAPHICS_GENERATOR = env(
     else "apps.integrations.images.layouts.TemplateGenerator",
 )
 
+# --- Payments: collaboration fees (SPEC section 8, apps/integrations/payments) ------------------
+
+# Manual payments (the brand marks the fee paid, the influencer confirms receipt) unless a Stripe
+# secret key is set; then Stripe Connect (PaymentIntents and Transfers to connected accounts).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com").rstrip("/")
+if TESTING and urlparse(STRIPE_API_BASE).hostname != "127.0.0.1":
+    # The test suite never calls the real Stripe: only the local fake (tests/fakes/stripe.py).
+    STRIPE_API_BASE, STRIPE_SECRET_KEY = "https://api.stripe.com", ""
+STRIPE_API_VERSION = env("STRIPE_API_VERSION", default="2024-06-20")  # the Stripe-Version header
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")  # whsec_…: verifies Stripe-Signature
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=30.0)  # seconds per attempt
+STRIPE_MAX_RETRIES = env.int("STRIPE_MAX_RETRIES", default=2)  # same idempotency key each time
+STRIPE_MAX_RETRY_WAIT = env.float("STRIPE_MAX_RETRY_WAIT", default=20.0)  # cap on honouring Retry-After
+PAYMENT_PROVIDER = env(
+    "PAYMENT_PROVIDER",
+    default="apps.integrations.payments.stripe.StripeProvider"
+    if STRIPE_SECRET_KEY
+    else "apps.integrations.payments.manual.ManualProvider",
+)
+
 # --- Moderation: offensive words in post copy and meme captions (apps/integrations/moderation) ---
 
 MODERATOR = env("MODERATOR", default="apps.integrations.moderation.wordlist.WordListModerator")
