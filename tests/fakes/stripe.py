@@ -13,7 +13,8 @@ declined answers 402 card_error (Stripe's test cards pm_card_chargeDeclined…, 
 saved (declines too) and a repeat with the same parameters gets it again with `Idempotent-Replayed:
 true`; a repeat with other parameters, or on another endpoint, gets 400 idempotency_error. Scripted
 failures (`fail()`: 429 with Retry-After, 500, …) happen before the request runs, so nothing is
-saved for them and a retry with the same key runs for real.
+saved for them and a retry with the same key runs for real (Stripe also saves a 500 that happens
+once the endpoint has begun; the fake never fails there).
 
 `requests` records every request; `charges` counts money actually taken (succeeded PaymentIntents),
 `transfers` the transfers made. `event()` builds a webhook delivery signed with the webhook secret.

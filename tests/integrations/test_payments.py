@@ -9,6 +9,7 @@ import time
 import pytest
 
 from apps.integrations.http import ServiceError
+from apps.integrations.models import ApiCall
 from apps.integrations.payments import Money, PaymentError, payment_provider
 from apps.integrations.payments.manual import ManualProvider
 from apps.integrations.payments.stripe import StripeProvider, encode_form
@@ -25,6 +26,8 @@ from tests.fakes.stripe import FAKE_CONNECTED_ACCOUNT, FAKE_STRIPE_SECRET_KEY, F
 fake_stripe_server = fakes.fake_stripe_server
 fake_stripe = fakes.fake_stripe
 stripe_waits = fakes.stripe_waits
+
+pytestmark = pytest.mark.django_db  # each Stripe attempt is logged as an ApiCall row
 
 FEE = Money(25000, "EUR")  # EUR 250.00
 
@@ -254,6 +257,30 @@ def test_a_429_is_retried_once_after_the_retry_after_it_asks_for(fake_stripe, st
     assert first.idempotency_key == second.idempotency_key == "collab-42-charge"
     assert first.form == second.form
     assert len(fake_stripe.charges) == 1
+
+
+def test_every_stripe_attempt_is_an_api_call_row(fake_stripe, stripe_waits):
+    fake_stripe.fail(429, retry_after=1)
+    payment = pay(payment_provider())
+    payment_provider().get_payment(payment.id)
+
+    rows = list(
+        ApiCall.objects.order_by("created_at", "pk").values_list(
+            "provider", "endpoint", "status", "http_status", "attempt"
+        )
+    )
+    assert rows == [
+        ("stripe", "POST payment_intents", "error", 429, 1),
+        ("stripe", "POST payment_intents", "ok", 200, 2),
+        ("stripe", "GET payment_intents/{id}", "ok", 200, 1),
+    ]
+
+
+def test_a_200_that_is_no_stripe_object_is_an_error_not_a_payment(fake_stripe, stripe_waits):
+    fake_stripe.fail(200, body={"status": "ok"})
+    with pytest.raises(PaymentError, match="no Stripe object"):
+        pay(payment_provider())
+    assert stripe_waits == []
 
 
 def test_a_500_is_retried_with_backoff_and_gives_up_with_a_transient_error(fake_stripe, stripe_waits):

@@ -27,11 +27,13 @@ import httpx
 from django.conf import settings
 
 from apps.integrations.http import retry_after_seconds, send
+from apps.integrations.models import ApiCall
 
 from .base import Money, Payment, PaymentError, PaymentProvider, PaymentStatus, Transfer
 
 logger = logging.getLogger(__name__)
 
+PROVIDER = "stripe"  # ApiCall.provider
 BACKOFF_BASE_SECONDS = 0.5
 MAX_IDEMPOTENCY_KEY_LENGTH = 255  # Stripe's limit
 RETRYABLE_STATUSES = frozenset({409, 429})  # and every 5xx; 409 is Stripe's lock_timeout
@@ -179,7 +181,7 @@ class StripeProvider(PaymentProvider):
         return self._payment(body, idempotency_key)
 
     def get_payment(self, payment_id: str) -> Payment:
-        body = self._request("GET", f"/v1/payment_intents/{payment_id}")
+        body = self._request("GET", f"/v1/payment_intents/{payment_id}", endpoint="payment_intents/{id}")
         return self._payment(body, "")
 
     def create_transfer(
@@ -250,8 +252,16 @@ class StripeProvider(PaymentProvider):
         return headers
 
     def _request(
-        self, method: str, path: str, params: Mapping[str, Any] | None = None, *, idempotency_key: str = ""
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        idempotency_key: str = "",
+        endpoint: str = "",
     ) -> dict:
+        """One API call, retried as the module docstring says; every attempt is an ApiCall row
+        (provider "stripe", `endpoint` such as "POST payment_intents") for the operations page."""
         if not self.secret_key:
             raise PaymentError("STRIPE_SECRET_KEY is not set", user_message=USER_MESSAGES["authentication"])
         if method == "POST":
@@ -268,8 +278,10 @@ class StripeProvider(PaymentProvider):
             kwargs["content"] = urlencode(form)
         elif form:
             kwargs["params"] = form
+        endpoint = f"{method} {endpoint or path.removeprefix('/v1/')}"
         attempts = self.max_retries + 1
         for attempt in range(1, attempts + 1):
+            started = time.monotonic()
             # The same headers, key included, on every attempt: a retry is a replay, never a second charge.
             try:
                 response = send(
@@ -285,10 +297,25 @@ class StripeProvider(PaymentProvider):
                 exc.user_message = USER_MESSAGES["unavailable"]
                 error, should_retry = exc, None
             else:
-                if response.status_code < 400:
-                    return response.json()
-                error = stripe_error(response, what)
                 should_retry = response.headers.get("stripe-should-retry")
+                if response.status_code < 400:
+                    try:
+                        body = response.json()
+                    except ValueError:
+                        body = None
+                    if isinstance(body, dict) and body.get("id"):
+                        self._record(endpoint, attempt, started, status=response.status_code)
+                        return body
+                    error = PaymentError(
+                        f"{what} answered {response.status_code} with no Stripe object: {response.text[:200]!r}",
+                        user_message=USER_MESSAGES["unavailable"],
+                        status=response.status_code,
+                        body=response.text[:2000],
+                    )
+                    self._record(endpoint, attempt, started, status=response.status_code, error=error)
+                    raise error
+                error = stripe_error(response, what)
+            self._record(endpoint, attempt, started, status=error.status, error=error)
             retry = self._retryable(error, should_retry)
             if not retry or attempt == attempts:
                 if attempt > 1:
@@ -300,6 +327,25 @@ class StripeProvider(PaymentProvider):
             )
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _record(
+        self,
+        endpoint: str,
+        attempt: int,
+        started: float,
+        *,
+        status: int | None,
+        error: PaymentError | None = None,
+    ) -> None:
+        ApiCall.record(
+            provider=PROVIDER,
+            endpoint=endpoint[:200],
+            status=ApiCall.Status.ERROR if error else ApiCall.Status.OK,
+            http_status=status,
+            attempt=attempt,
+            latency_ms=round((time.monotonic() - started) * 1000),
+            error=str(error)[:2000] if error else "",
+        )
 
     @staticmethod
     def _retryable(error: PaymentError, should_retry: str | None) -> bool:
