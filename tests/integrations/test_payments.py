@@ -12,7 +12,7 @@ from apps.integrations.http import ServiceError
 from apps.integrations.models import ApiCall
 from apps.integrations.payments import Money, PaymentError, payment_provider
 from apps.integrations.payments.manual import ManualProvider
-from apps.integrations.payments.stripe import StripeProvider, encode_form
+from apps.integrations.payments.stripe import StripeProvider, encode_form, payment_from_intent
 from apps.integrations.payments.webhooks import (
     WebhookSignatureError,
     construct_event,
@@ -386,6 +386,23 @@ def test_a_signed_webhook_is_verified_and_parsed(fake_stripe):
     assert event.data_object["id"] == "pi_123"
     assert event.account == FAKE_CONNECTED_ACCOUNT
     assert event.id.startswith("evt_") and not event.livemode
+
+
+def test_a_webhooks_payment_intent_reads_as_a_payment(fake_stripe):
+    with pytest.raises(PaymentError):
+        pay(payment_provider(), payment_method="pm_card_chargeDeclined")
+    (intent,) = fake_stripe.payment_intents.values()
+    payload, header = fake_stripe.event("payment_intent.payment_failed", intent)
+
+    payment = payment_from_intent(construct_event(payload, header).data_object)
+
+    assert (payment.id, payment.status, payment.amount, payment.payee) == (
+        intent["id"],
+        "failed",
+        FEE,
+        FAKE_CONNECTED_ACCOUNT,
+    )
+    assert payment.metadata == {"collaboration": "42"}
 
 
 def test_a_tampered_webhook_is_refused(fake_stripe):

@@ -118,6 +118,26 @@ def stripe_error(response: httpx.Response, what: str) -> PaymentError:
     )
 
 
+def payment_from_intent(intent: Mapping[str, Any], idempotency_key: str = "") -> Payment:
+    """A PaymentIntent object (from an answer, or a webhook event's data.object) as our Payment."""
+    provider_status = str(intent.get("status") or "")
+    status = PAYMENT_STATUSES.get(provider_status, "pending")
+    if provider_status == "requires_payment_method" and intent.get("last_payment_error"):
+        status = "failed"  # declined: the payer has to try another card
+    transfer_data = intent.get("transfer_data") or {}
+    return Payment(
+        id=str(intent["id"]),
+        provider=StripeProvider.name,
+        amount=Money(int(intent["amount"]), str(intent["currency"])),
+        status=status,
+        idempotency_key=idempotency_key,
+        payee=str(transfer_data.get("destination") or ""),
+        provider_status=provider_status,
+        client_secret=str(intent.get("client_secret") or ""),
+        metadata=dict(intent.get("metadata") or {}),
+    )
+
+
 class StripeProvider(PaymentProvider):
     name = "stripe"
     # How the client waits between attempts; tests pass their own to record the waits.
@@ -178,11 +198,11 @@ class StripeProvider(PaymentProvider):
             params.update(payment_method=payment_method, confirm=True, off_session=True)
             params["automatic_payment_methods"] = {"enabled": True, "allow_redirects": "never"}
         body = self._request("POST", "/v1/payment_intents", params, idempotency_key=idempotency_key)
-        return self._payment(body, idempotency_key)
+        return payment_from_intent(body, idempotency_key)
 
     def get_payment(self, payment_id: str) -> Payment:
         body = self._request("GET", f"/v1/payment_intents/{payment_id}", endpoint="payment_intents/{id}")
-        return self._payment(body, "")
+        return payment_from_intent(body)
 
     def create_transfer(
         self,
@@ -218,24 +238,6 @@ class StripeProvider(PaymentProvider):
         )
 
     # --- requests -------------------------------------------------------------------------------
-
-    def _payment(self, body: dict, idempotency_key: str) -> Payment:
-        provider_status = str(body.get("status") or "")
-        status = PAYMENT_STATUSES.get(provider_status, "pending")
-        if provider_status == "requires_payment_method" and body.get("last_payment_error"):
-            status = "failed"
-        transfer_data = body.get("transfer_data") or {}
-        return Payment(
-            id=body["id"],
-            provider=self.name,
-            amount=Money(int(body["amount"]), str(body["currency"])),
-            status=status,
-            idempotency_key=idempotency_key,
-            payee=str(transfer_data.get("destination") or ""),
-            provider_status=provider_status,
-            client_secret=str(body.get("client_secret") or ""),
-            metadata=dict(body.get("metadata") or {}),
-        )
 
     def _headers(self, method: str, idempotency_key: str) -> dict[str, str]:
         headers = {
