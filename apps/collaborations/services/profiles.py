@@ -19,7 +19,7 @@ from apps.core.images import image_field_replace, image_upload_clean
 from apps.core.text import tags_clean
 from apps.core.vocabulary import NETWORKS
 
-from .models import InfluencerHandle, InfluencerProfile
+from ..models import InfluencerHandle, InfluencerProfile
 
 # Where influencers have audiences: the networks the product publishes to, and three more.
 PLATFORMS = (*NETWORKS, "instagram", "tiktok", "youtube")

@@ -15,8 +15,8 @@ from PIL import Image
 from apps.accounts.models import User
 from apps.core.vocabulary import NETWORKS, platform_label
 
-from .models import InfluencerProfile
-from .services import PLATFORMS
+from ..models import InfluencerProfile
+from ..services.profiles import PLATFORMS
 
 # The networks the product publishes to are named as everywhere else; the rest only influencers use.
 PLATFORM_LABELS = {
