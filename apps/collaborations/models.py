@@ -1,4 +1,4 @@
-"""Influencer profiles (and, later, offers and collaborations)."""
+"""Influencer profiles, and the marketplace: offers, open calls, collaborations and the ledger."""
 
 from django.conf import settings
 from django.db import models
@@ -60,3 +60,270 @@ class InfluencerHandle(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"@{self.slug} → profile {self.profile_id}"
+
+
+# --- The marketplace: offers, open calls, collaborations, the ledger ---------------------------
+
+
+class OfferKind(models.TextChoices):
+    DIRECT = "direct", "Direct offer"
+    OPEN_CALL = "open_call", "Open call"
+
+
+class OfferStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    COUNTERED = "countered", "Counter-offer"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+    FILLED = "filled", "All slots filled"
+
+
+# An offer in one of these can still be answered (accepted, declined, countered, applied to).
+OFFER_OPEN = (OfferStatus.SENT, OfferStatus.COUNTERED)
+
+
+class Offer(TimeStampedModel):
+    """A brand's proposal to repost one of its published posts for a fee: to one influencer
+    (direct) or to every influencer matching `criteria`, up to `slots` of them (open call)."""
+
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="offers")
+    post = models.ForeignKey("posts.Post", on_delete=models.PROTECT, related_name="offers")
+    kind = models.CharField(max_length=10, choices=OfferKind.choices, default=OfferKind.DIRECT)
+    influencer = models.ForeignKey(
+        InfluencerProfile, on_delete=models.CASCADE, null=True, blank=True, related_name="offers"
+    )
+    criteria = models.JSONField(
+        default=dict, blank=True, help_text="Open call: roles, industries, geographies, min_followers."
+    )
+    slots = models.PositiveSmallIntegerField(default=1)
+    fee_minor = models.BigIntegerField(help_text="In the currency's minor unit (cents).")
+    currency = models.CharField(max_length=3, help_text="ISO 4217.")
+    deadline = models.DateTimeField(help_text="The offer expires then.")
+    platform = models.CharField(max_length=16)
+    tag_brand = models.BooleanField(default=True, help_text="The repost must tag the brand.")
+    keep_link = models.BooleanField(default=True, help_text="The repost must keep the post's link.")
+    message = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.SENT)
+    counter_fee_minor = models.BigIntegerField(null=True, blank=True)
+    countered_at = models.DateTimeField(null=True, blank=True)
+    counter_declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True, max_length=1000)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="offer_due"),
+            models.Index(fields=["brand", "-created_at"], name="offer_brand"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(fee_minor__gt=0), name="offer_fee_positive"),
+            models.CheckConstraint(
+                condition=models.Q(counter_fee_minor__isnull=True) | models.Q(counter_fee_minor__gt=0),
+                name="offer_counter_fee_positive",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="direct") & models.Q(influencer__isnull=False))
+                | (models.Q(kind="open_call") & models.Q(influencer__isnull=True)),
+                name="offer_direct_has_influencer",
+            ),
+            models.CheckConstraint(condition=models.Q(slots__gte=1), name="offer_slots_positive"),
+            # One live direct offer per influencer per post.
+            models.UniqueConstraint(
+                fields=["post", "influencer"],
+                condition=models.Q(kind="direct", status__in=["sent", "countered", "accepted"]),
+                name="offer_one_live_per_influencer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = f"@{self.influencer.slug}" if self.influencer_id else f"open call ({self.slots} slots)"
+        return f"{self.get_kind_display()} from {self.brand} to {who} ({self.status})"
+
+    @property
+    def is_open_call(self) -> bool:
+        return self.kind == OfferKind.OPEN_CALL
+
+
+class ApplicationStatus(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    PICKED = "picked", "Picked"
+    NOT_PICKED = "not_picked", "Not picked"
+
+
+class Application(TimeStampedModel):
+    """An influencer's answer to an open call; the brand picks among them, one per slot."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="applications")
+    influencer = models.ForeignKey(InfluencerProfile, on_delete=models.CASCADE, related_name="applications")
+    message = models.TextField(blank=True, max_length=1000)
+    status = models.CharField(
+        max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.APPLIED
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "influencer"], name="application_once_per_call")
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.influencer.slug} → offer {self.offer_id} ({self.status})"
+
+
+class CollaborationStatus(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    REPOSTED = "reposted", "Reposted"
+    VERIFIED = "verified", "Verified"
+    MEASURED = "measured", "Measured"
+    COMPLETED = "completed", "Completed"
+    PAID = "paid", "Paid"
+    MISSED = "missed", "Missed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# The steps in order; missed and cancelled end a collaboration before it is completed.
+COLLABORATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    CollaborationStatus.ACCEPTED: frozenset(
+        {CollaborationStatus.REPOSTED, CollaborationStatus.MISSED, CollaborationStatus.CANCELLED}
+    ),
+    CollaborationStatus.REPOSTED: frozenset(
+        {CollaborationStatus.VERIFIED, CollaborationStatus.MISSED, CollaborationStatus.CANCELLED}
+    ),
+    CollaborationStatus.VERIFIED: frozenset({CollaborationStatus.MEASURED, CollaborationStatus.CANCELLED}),
+    CollaborationStatus.MEASURED: frozenset({CollaborationStatus.COMPLETED, CollaborationStatus.CANCELLED}),
+    CollaborationStatus.COMPLETED: frozenset({CollaborationStatus.PAID}),
+    CollaborationStatus.PAID: frozenset(),
+    CollaborationStatus.MISSED: frozenset(),
+    CollaborationStatus.CANCELLED: frozenset(),
+}
+
+
+class Collaboration(TimeStampedModel):
+    """An accepted offer: one influencer reposting one brand post for an agreed fee."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="collaborations")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="collaboration"
+    )
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="collaborations")
+    influencer = models.ForeignKey(InfluencerProfile, on_delete=models.CASCADE, related_name="collaborations")
+    fee_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    platform = models.CharField(max_length=16)
+    status = models.CharField(
+        max_length=10, choices=CollaborationStatus.choices, default=CollaborationStatus.ACCEPTED
+    )
+    repost_due_at = models.DateTimeField(help_text="The repost is missed if not made by then.")
+    measure_due_at = models.DateTimeField(help_text="When the repost's numbers are final.")
+    accepted_at = models.DateTimeField()
+    reposted_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    measured_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    receipt_confirmed_at = models.DateTimeField(null=True, blank=True)
+    missed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(fee_minor__gt=0), name="collaboration_fee_positive"),
+            models.UniqueConstraint(fields=["offer", "influencer"], name="collaboration_once_per_offer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} × @{self.influencer.slug} ({self.status})"
+
+
+class CollaborationMessage(models.Model):
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(max_length=4000)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on collaboration {self.collaboration_id}"
+
+
+class LedgerParty(models.TextChoices):
+    BRAND = "brand", "Brand"
+    INFLUENCER = "influencer", "Influencer"
+
+
+class LedgerStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PAID = "paid", "Paid"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUNDED = "refunded", "Refunded"
+
+
+class AppendOnlyError(Exception):
+    """A ledger entry was about to be changed or deleted."""
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Ledger entries are never changed: write a reversal entry.")
+
+    def delete(self):
+        raise AppendOnlyError("Ledger entries are never deleted: write a reversal entry.")
+
+
+class LedgerEntry(models.Model):
+    """One money movement on one party's account, never changed once written. A payment, a
+    cancellation or a refund is a new entry that `reverses` the one it settles (at most once: the
+    one-to-one makes a second settlement of the same entry fail in the database).
+
+    Amounts are signed from the party's side: the brand's entries are negative (money out), the
+    influencer's positive (money in). A balance is the sum of the entries of one status that no
+    later entry reverses."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.PROTECT, related_name="ledger_entries")
+    party = models.CharField(max_length=10, choices=LedgerParty.choices)
+    brand = models.ForeignKey("brands.Brand", on_delete=models.PROTECT, related_name="ledger_entries")
+    influencer = models.ForeignKey(InfluencerProfile, on_delete=models.PROTECT, related_name="ledger_entries")
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=LedgerStatus.choices)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount_minor=0), name="ledger_amount_nonzero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.amount_minor} {self.currency} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("Ledger entries are never changed: write a reversal entry.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Ledger entries are never deleted: write a reversal entry.")

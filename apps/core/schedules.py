@@ -65,6 +65,12 @@ PERIODIC_TASKS: list[dict] = [
         "no training run since (Q-learning from 10 rewarded posts, else the bandit and a logged skip).",
     },
     {
+        "name": "collaborations: expire offers past their deadline",
+        "task": "collaborations.expire_offers",
+        "every_seconds": 5 * 60,
+        "description": "Offers and open calls still open at their deadline become expired.",
+    },
+    {
         "name": "memes: prune unused stored renders",
         "task": "memes.prune_renders",
         "crontab": "40 3 * * *",

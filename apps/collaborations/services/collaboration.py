@@ -1,0 +1,182 @@
+"""A collaboration's life after acceptance: its steps, its message thread, and its payment
+(the manual provider: the brand marks it paid, the influencer confirms receipt)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.brands.models import BrandMembership
+from apps.notifications.services import notification_create
+
+from ..models import (
+    COLLABORATION_TRANSITIONS,
+    Collaboration,
+    CollaborationMessage,
+    CollaborationStatus,
+    LedgerParty,
+    LedgerStatus,
+)
+from ..money import money_format
+from .ledger import ledger_settle
+from .offers import brand_member_users
+
+MAX_MESSAGE = 4000
+# The timestamp each step sets.
+STEP_FIELDS = {
+    CollaborationStatus.REPOSTED: "reposted_at",
+    CollaborationStatus.VERIFIED: "verified_at",
+    CollaborationStatus.MEASURED: "measured_at",
+    CollaborationStatus.COMPLETED: "completed_at",
+    CollaborationStatus.PAID: "paid_at",
+    CollaborationStatus.MISSED: "missed_at",
+    CollaborationStatus.CANCELLED: "cancelled_at",
+}
+
+
+def _is_member(user: User, brand_id: int) -> bool:
+    return BrandMembership.objects.filter(user=user, brand_id=brand_id).exists()
+
+
+def _is_influencer(user: User, collaboration: Collaboration) -> bool:
+    return collaboration.influencer.user_id == user.pk
+
+
+def _locked(collaboration: Collaboration) -> Collaboration:
+    return (
+        Collaboration.objects.select_for_update(of=("self",))
+        .select_related("brand", "influencer__user")
+        .get(pk=collaboration.pk)
+    )
+
+
+def collaboration_transition(*, collaboration: Collaboration, to: str) -> Collaboration:
+    """Move to the next step if the steps allow it; stamps the step's time. Callers lock the row."""
+    allowed = COLLABORATION_TRANSITIONS[collaboration.status]
+    if to not in allowed:
+        raise ValidationError(
+            f"A collaboration that is {collaboration.get_status_display().lower()} cannot become "
+            f"{CollaborationStatus(to).label.lower()}."
+        )
+    collaboration.status = to
+    field = STEP_FIELDS[to]
+    setattr(collaboration, field, timezone.now())
+    collaboration.save(update_fields=["status", field, "updated_at"])
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_advance(*, collaboration: Collaboration, to: str) -> Collaboration:
+    """A step the product itself takes (the repost verified, measured, completed, missed). A
+    collaboration that ends unpaid (missed) cancels the pending fee on both sides."""
+    if to in (CollaborationStatus.PAID, CollaborationStatus.CANCELLED):
+        raise ValidationError("Paying and cancelling have services of their own.")
+    collaboration = collaboration_transition(collaboration=_locked(collaboration), to=to)
+    if to == CollaborationStatus.MISSED:
+        _fee_cancel(collaboration, user=None, note="Repost missed")
+    return collaboration
+
+
+def _fee_cancel(collaboration: Collaboration, *, user: User | None, note: str) -> None:
+    for party in (LedgerParty.BRAND, LedgerParty.INFLUENCER):
+        ledger_settle(
+            collaboration=collaboration,
+            party=party,
+            from_status=LedgerStatus.PENDING,
+            to_status=LedgerStatus.CANCELLED,
+            user=user,
+            note=note,
+        )
+
+
+@transaction.atomic
+def collaboration_cancel(*, collaboration: Collaboration, user: User) -> Collaboration:
+    """The brand calls it off before it is completed: the pending fee is cancelled on both sides."""
+    if not _is_member(user, collaboration.brand_id):
+        raise PermissionDenied("Only the brand can cancel a collaboration.")
+    collaboration = collaboration_transition(
+        collaboration=_locked(collaboration), to=CollaborationStatus.CANCELLED
+    )
+    _fee_cancel(collaboration, user=user, note="Collaboration cancelled")
+    notification_create(
+        user=collaboration.influencer.user, title=f"{collaboration.brand.name} cancelled the collaboration"
+    )
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_mark_paid(*, collaboration: Collaboration, user: User) -> Collaboration:
+    """The brand says it paid (manual provider): its pending entry is settled as paid."""
+    if not _is_member(user, collaboration.brand_id):
+        raise PermissionDenied("Only the brand marks a collaboration paid.")
+    collaboration = _locked(collaboration)
+    if collaboration.status == CollaborationStatus.PAID:
+        raise ValidationError("This collaboration is already marked paid.")
+    if collaboration.status != CollaborationStatus.COMPLETED:
+        raise ValidationError("A collaboration is paid once it is completed.")
+    ledger_settle(
+        collaboration=collaboration,
+        party=LedgerParty.BRAND,
+        from_status=LedgerStatus.PENDING,
+        to_status=LedgerStatus.PAID,
+        user=user,
+        note="Marked paid by the brand",
+    )
+    collaboration_transition(collaboration=collaboration, to=CollaborationStatus.PAID)
+    notification_create(
+        user=collaboration.influencer.user,
+        title=f"{collaboration.brand.name} marked your fee paid",
+        body=f"{money_format(collaboration.fee_minor, collaboration.currency)}: confirm when you receive it.",
+    )
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_confirm_receipt(*, collaboration: Collaboration, user: User) -> Collaboration:
+    """The influencer confirms the money arrived: their pending entry is settled as paid."""
+    if not _is_influencer(user, collaboration):
+        raise PermissionDenied("Only the influencer confirms receipt.")
+    collaboration = _locked(collaboration)
+    if collaboration.receipt_confirmed_at is not None:
+        raise ValidationError("You have already confirmed receipt.")
+    if collaboration.status != CollaborationStatus.PAID:
+        raise ValidationError("The brand has not marked this collaboration paid yet.")
+    ledger_settle(
+        collaboration=collaboration,
+        party=LedgerParty.INFLUENCER,
+        from_status=LedgerStatus.PENDING,
+        to_status=LedgerStatus.PAID,
+        user=user,
+        note="Receipt confirmed by the influencer",
+    )
+    collaboration.receipt_confirmed_at = timezone.now()
+    collaboration.save(update_fields=["receipt_confirmed_at", "updated_at"])
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_message_post(
+    *, collaboration: Collaboration, user: User, body: str
+) -> CollaborationMessage:
+    """A message in the collaboration's thread, from a brand member or the influencer; the other
+    side is notified."""
+    from_influencer = _is_influencer(user, collaboration)
+    if not from_influencer and not _is_member(user, collaboration.brand_id):
+        raise PermissionDenied("Only the brand and the influencer write in this thread.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write a message first."})
+    if len(body) > MAX_MESSAGE:
+        raise ValidationError({"body": f"Keep a message to {MAX_MESSAGE:,} characters."})
+    message = CollaborationMessage.objects.create(collaboration=collaboration, author=user, body=body)
+    recipients = (
+        brand_member_users(brand_id=collaboration.brand_id)
+        if from_influencer
+        else [collaboration.influencer.user]
+    )
+    for recipient in recipients:
+        if recipient.pk != user.pk:
+            notification_create(user=recipient, title="New message on a collaboration", body=body[:200])
+    return message

@@ -1,0 +1,522 @@
+"""Offers and open calls: a brand proposes a repost of one of its published posts for a fee; the
+influencer accepts, declines or counters once; an open call takes applications and the brand picks
+one per slot. Every service checks everything before it writes, so a refused action changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.brands.models import Brand, BrandMembership
+from apps.core import vocabulary
+from apps.core.text import tags_clean
+from apps.notifications.services import notification_create
+from apps.posts.models import Post
+from apps.publishing.models import Publication, PublicationStatus
+
+from ..models import (
+    OFFER_OPEN,
+    Application,
+    ApplicationStatus,
+    Collaboration,
+    InfluencerProfile,
+    Offer,
+    OfferKind,
+    OfferStatus,
+)
+from ..money import MAX_AMOUNT_MINOR, currency_clean, money_format
+from .ledger import ledger_collaboration_open
+
+INBOX_URL = "/influencer/offers/"
+MAX_SLOTS = 100
+MAX_MESSAGE = 2000
+# After acceptance the influencer has this long to repost; the numbers are final a week later.
+REPOST_WINDOW = timedelta(days=3)
+MEASURE_WINDOW = timedelta(days=7)
+CRITERIA_LISTS = ("roles", "industries", "geographies")
+
+
+# --- Checks shared by the services ------------------------------------------------------------
+
+
+def _member_check(*, user: User, brand_id: int) -> None:
+    if not BrandMembership.objects.filter(user=user, brand_id=brand_id).exists():
+        raise PermissionDenied("Only the brand's members can do this.")
+
+
+def brand_member_users(*, brand_id: int) -> list[User]:
+    return [m.user for m in BrandMembership.objects.filter(brand_id=brand_id).select_related("user")]
+
+
+def _notify_brand(*, brand_id: int, title: str, body: str = "") -> None:
+    for user in brand_member_users(brand_id=brand_id):
+        notification_create(user=user, title=title, body=body)
+
+
+def _fee_clean(fee_minor, *, field: str = "fee_minor") -> int:
+    if isinstance(fee_minor, bool) or not isinstance(fee_minor, int):
+        raise ValidationError({field: "Give the fee as a whole number of the currency's minor unit (cents)."})
+    if fee_minor <= 0:
+        raise ValidationError({field: "The fee must be more than zero."})
+    if fee_minor > MAX_AMOUNT_MINOR:
+        raise ValidationError({field: "The fee is too large."})
+    return fee_minor
+
+
+def _terms_clean(*, brand: Brand, post: Post, fee_minor, currency, deadline, platform, message) -> dict:
+    """Every term of an offer, or a ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    try:
+        clean["fee_minor"] = _fee_clean(fee_minor)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    try:
+        clean["currency"] = currency_clean(currency)
+    except ValueError as exc:
+        errors["currency"] = str(exc)
+    if not isinstance(deadline, datetime) or timezone.is_naive(deadline):
+        errors["deadline"] = "Give the deadline as a date and time with its time zone."
+    elif deadline <= timezone.now():
+        errors["deadline"] = "The deadline has passed: choose a time in the future."
+    if platform not in vocabulary.PLATFORMS:
+        errors["platform"] = "Choose X, LinkedIn or Sandbox."
+    if len(message or "") > MAX_MESSAGE:
+        errors["message"] = f"Keep the message to {MAX_MESSAGE:,} characters."
+    if post.brand_id != brand.pk:
+        errors["post"] = "That post is not one of this brand's."
+    elif not Publication.objects.filter(post=post, status=PublicationStatus.PUBLISHED).exists():
+        errors["post"] = "Only a published post can be offered for reposting."
+    if errors:
+        raise ValidationError(errors)
+    return {**clean, "deadline": deadline, "platform": platform, "message": (message or "").strip()}
+
+
+def criteria_clean(criteria: dict | None) -> dict:
+    """Open-call criteria: lists of roles, industries, geographies (any one matches) and a
+    minimum follower count on the offer's platform."""
+    criteria = dict(criteria or {})
+    unknown = set(criteria) - {*CRITERIA_LISTS, "min_followers"}
+    if unknown:
+        raise ValidationError({"criteria": f"Unknown criteria: {', '.join(sorted(unknown))}."})
+    clean: dict = {}
+    for key in CRITERIA_LISTS:
+        try:
+            clean[key] = tags_clean(criteria.get(key) or [])
+        except ValidationError as exc:
+            raise ValidationError({"criteria": exc.messages}) from None
+    minimum = criteria.get("min_followers") or 0
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
+        raise ValidationError({"criteria": "The minimum follower count is a whole number, 0 or more."})
+    clean["min_followers"] = minimum
+    return clean
+
+
+def open_call_matches(*, offer: Offer, profile: InfluencerProfile) -> bool:
+    """The influencer's audience meets every criterion the open call sets."""
+    criteria = offer.criteria or {}
+    theirs = {
+        "roles": profile.audience_roles,
+        "industries": profile.audience_industries,
+        "geographies": profile.audience_geographies,
+    }
+    for key in CRITERIA_LISTS:
+        wanted = {v.lower() for v in criteria.get(key) or []}
+        if wanted and not wanted & {v.lower() for v in theirs[key] or []}:
+            return False
+    minimum = criteria.get("min_followers") or 0
+    if minimum:
+        # The sandbox publishes the X copy, so X followers count for it.
+        platform = "x" if offer.platform == "sandbox" else offer.platform
+        count = int((profile.follower_counts.get(platform) or {}).get("count") or 0)
+        if count < minimum:
+            return False
+    return True
+
+
+def _locked_offer(offer: Offer) -> Offer:
+    return (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("brand", "influencer__user")
+        .get(pk=offer.pk)
+    )
+
+
+def _answerable_check(offer: Offer, *, now: datetime) -> None:
+    """The offer can still be answered: a clear reason why not otherwise."""
+    if offer.status == OfferStatus.ACCEPTED:
+        raise ValidationError("This offer is already accepted.")
+    if offer.status == OfferStatus.WITHDRAWN:
+        raise ValidationError("The brand withdrew this offer.")
+    if offer.status == OfferStatus.FILLED:
+        raise ValidationError("Every slot of this open call is taken.")
+    if offer.status == OfferStatus.DECLINED:
+        raise ValidationError("This offer was declined.")
+    if offer.status == OfferStatus.EXPIRED or offer.deadline <= now:
+        raise ValidationError("This offer's deadline has passed.")
+
+
+def _own_offer_check(offer: Offer, influencer: InfluencerProfile) -> None:
+    if offer.kind != OfferKind.DIRECT or offer.influencer_id != influencer.pk:
+        raise PermissionDenied("This offer is not yours.")
+
+
+def _collaboration_open(
+    *,
+    offer: Offer,
+    influencer: InfluencerProfile,
+    fee_minor: int,
+    now: datetime,
+    user: User | None,
+    application: Application | None = None,
+) -> Collaboration:
+    collaboration = Collaboration.objects.create(
+        offer=offer,
+        application=application,
+        brand_id=offer.brand_id,
+        influencer=influencer,
+        fee_minor=fee_minor,
+        currency=offer.currency,
+        platform=offer.platform,
+        accepted_at=now,
+        repost_due_at=now + REPOST_WINDOW,
+        measure_due_at=now + REPOST_WINDOW + MEASURE_WINDOW,
+    )
+    ledger_collaboration_open(collaboration=collaboration, user=user)
+    return collaboration
+
+
+# --- Direct offers ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_send(
+    *,
+    brand: Brand,
+    user: User,
+    post: Post,
+    influencers: Iterable[InfluencerProfile],
+    fee_minor: int,
+    currency: str,
+    deadline: datetime,
+    platform: str,
+    tag_brand: bool = True,
+    keep_link: bool = True,
+    message: str = "",
+) -> list[Offer]:
+    """One direct offer to each chosen influencer (all or none); each is notified."""
+    _member_check(user=user, brand_id=brand.pk)
+    terms = _terms_clean(
+        brand=brand,
+        post=post,
+        fee_minor=fee_minor,
+        currency=currency,
+        deadline=deadline,
+        platform=platform,
+        message=message,
+    )
+    chosen = list({p.pk: p for p in influencers}.values())
+    if not chosen:
+        raise ValidationError({"influencers": "Choose at least one influencer."})
+    live = set(
+        Offer.objects.filter(
+            post=post,
+            influencer__in=chosen,
+            kind=OfferKind.DIRECT,
+            status__in=[*OFFER_OPEN, OfferStatus.ACCEPTED],
+        ).values_list("influencer__slug", flat=True)
+    )
+    if live:
+        names = ", ".join(f"@{slug}" for slug in sorted(live))
+        raise ValidationError({"influencers": f"{names} already has an offer for this post."})
+    offers = []
+    try:
+        with transaction.atomic():
+            for profile in chosen:
+                offers.append(
+                    Offer.objects.create(
+                        brand=brand,
+                        post=post,
+                        kind=OfferKind.DIRECT,
+                        influencer=profile,
+                        tag_brand=tag_brand,
+                        keep_link=keep_link,
+                        created_by=user,
+                        **terms,
+                    )
+                )
+    except IntegrityError:  # another member sent the same offer a moment ago
+        raise ValidationError({"influencers": "One of them already has an offer for this post."}) from None
+    for offer in offers:
+        notification_create(
+            user=offer.influencer.user,
+            title=f"New offer from {brand.name}",
+            body=f"{money_format(offer.fee_minor, offer.currency)} to repost on "
+            f"{vocabulary.platform_label(offer.platform)}; answer by {offer.deadline:%d %b %Y %H:%M} UTC.",
+            url=INBOX_URL,
+        )
+    return offers
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, user: User) -> Offer:
+    """The brand takes back an offer or open call that no one has accepted yet."""
+    _member_check(user=user, brand_id=offer.brand_id)
+    offer = _locked_offer(offer)
+    if offer.status == OfferStatus.ACCEPTED or offer.status == OfferStatus.FILLED:
+        raise ValidationError("This offer is accepted: it can no longer be withdrawn.")
+    if offer.status not in OFFER_OPEN:
+        raise ValidationError(f"This offer is {offer.get_status_display().lower()}: nothing to withdraw.")
+    offer.status, offer.withdrawn_at = OfferStatus.WITHDRAWN, timezone.now()
+    offer.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    if offer.kind == OfferKind.OPEN_CALL:
+        offer.applications.filter(status=ApplicationStatus.APPLIED).update(
+            status=ApplicationStatus.NOT_PICKED, decided_at=offer.withdrawn_at
+        )
+    return offer
+
+
+@transaction.atomic
+def offer_accept(*, offer: Offer, influencer: InfluencerProfile) -> Collaboration:
+    """The influencer takes a direct offer at its fee: the collaboration starts."""
+    offer = _locked_offer(offer)
+    _own_offer_check(offer, influencer)
+    now = timezone.now()
+    _answerable_check(offer, now=now)
+    if offer.status == OfferStatus.COUNTERED:
+        raise ValidationError("Your counter-offer waits for the brand's answer.")
+    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
+    offer.save(update_fields=["status", "responded_at", "updated_at"])
+    collaboration = _collaboration_open(
+        offer=offer, influencer=influencer, fee_minor=offer.fee_minor, now=now, user=influencer.user
+    )
+    _notify_brand(
+        brand_id=offer.brand_id,
+        title=f"@{influencer.slug} accepted your offer",
+        body=f"{money_format(offer.fee_minor, offer.currency)}; the repost is due by "
+        f"{collaboration.repost_due_at:%d %b %Y}.",
+    )
+    return collaboration
+
+
+@transaction.atomic
+def offer_decline(*, offer: Offer, influencer: InfluencerProfile, reason: str) -> Offer:
+    offer = _locked_offer(offer)
+    _own_offer_check(offer, influencer)
+    _answerable_check(offer, now=timezone.now())
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say in a few words why, so the brand can do better."})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "Keep the reason to 1,000 characters."})
+    offer.status, offer.decline_reason, offer.responded_at = OfferStatus.DECLINED, reason, timezone.now()
+    offer.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+    _notify_brand(brand_id=offer.brand_id, title=f"@{influencer.slug} declined your offer", body=reason)
+    return offer
+
+
+@transaction.atomic
+def offer_counter(*, offer: Offer, influencer: InfluencerProfile, fee_minor: int) -> Offer:
+    """Propose another fee, once per offer; the brand accepts or declines it."""
+    offer = _locked_offer(offer)
+    _own_offer_check(offer, influencer)
+    _answerable_check(offer, now=timezone.now())
+    if offer.counter_fee_minor is not None:
+        raise ValidationError({"fee_minor": "You have made your counter-offer: one round per offer."})
+    fee_minor = _fee_clean(fee_minor)
+    if fee_minor == offer.fee_minor:
+        raise ValidationError({"fee_minor": "That is the offered fee: accept the offer instead."})
+    offer.status, offer.counter_fee_minor, offer.countered_at = (
+        OfferStatus.COUNTERED,
+        fee_minor,
+        timezone.now(),
+    )
+    offer.save(update_fields=["status", "counter_fee_minor", "countered_at", "updated_at"])
+    _notify_brand(
+        brand_id=offer.brand_id,
+        title=f"@{influencer.slug} proposed another fee",
+        body=f"{money_format(fee_minor, offer.currency)} instead of "
+        f"{money_format(offer.fee_minor, offer.currency)}.",
+    )
+    return offer
+
+
+def _countered_locked(offer: Offer, user: User) -> Offer:
+    _member_check(user=user, brand_id=offer.brand_id)
+    offer = _locked_offer(offer)
+    _answerable_check(offer, now=timezone.now())
+    if offer.status != OfferStatus.COUNTERED:
+        raise ValidationError("There is no counter-offer waiting for an answer.")
+    return offer
+
+
+@transaction.atomic
+def counter_accept(*, offer: Offer, user: User) -> Collaboration:
+    """The brand takes the influencer's fee: the collaboration starts at it."""
+    offer = _countered_locked(offer, user)
+    now = timezone.now()
+    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
+    offer.save(update_fields=["status", "responded_at", "updated_at"])
+    collaboration = _collaboration_open(
+        offer=offer, influencer=offer.influencer, fee_minor=offer.counter_fee_minor, now=now, user=user
+    )
+    notification_create(
+        user=offer.influencer.user,
+        title=f"{offer.brand.name} accepted your fee",
+        body=f"{money_format(offer.counter_fee_minor, offer.currency)}; the repost is due by "
+        f"{collaboration.repost_due_at:%d %b %Y}.",
+        url=INBOX_URL,
+    )
+    return collaboration
+
+
+@transaction.atomic
+def counter_decline(*, offer: Offer, user: User) -> Offer:
+    """The brand keeps its fee: the offer stands as first sent, with no further counter-offer."""
+    offer = _countered_locked(offer, user)
+    offer.status, offer.counter_declined_at = OfferStatus.SENT, timezone.now()
+    offer.save(update_fields=["status", "counter_declined_at", "updated_at"])
+    notification_create(
+        user=offer.influencer.user,
+        title=f"{offer.brand.name} kept its fee",
+        body=f"The offer stands at {money_format(offer.fee_minor, offer.currency)}: accept or decline it.",
+        url=INBOX_URL,
+    )
+    return offer
+
+
+# --- Open calls -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_call_create(
+    *,
+    brand: Brand,
+    user: User,
+    post: Post,
+    criteria: dict | None,
+    slots: int,
+    fee_minor: int,
+    currency: str,
+    deadline: datetime,
+    platform: str,
+    tag_brand: bool = True,
+    keep_link: bool = True,
+    message: str = "",
+) -> Offer:
+    _member_check(user=user, brand_id=brand.pk)
+    terms = _terms_clean(
+        brand=brand,
+        post=post,
+        fee_minor=fee_minor,
+        currency=currency,
+        deadline=deadline,
+        platform=platform,
+        message=message,
+    )
+    if isinstance(slots, bool) or not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
+        raise ValidationError({"slots": f"Open between 1 and {MAX_SLOTS} slots."})
+    return Offer.objects.create(
+        brand=brand,
+        post=post,
+        kind=OfferKind.OPEN_CALL,
+        criteria=criteria_clean(criteria),
+        slots=slots,
+        tag_brand=tag_brand,
+        keep_link=keep_link,
+        created_by=user,
+        **terms,
+    )
+
+
+@transaction.atomic
+def open_call_apply(*, offer: Offer, influencer: InfluencerProfile, message: str = "") -> Application:
+    offer = _locked_offer(offer)
+    if offer.kind != OfferKind.OPEN_CALL:
+        raise ValidationError("This is not an open call.")
+    _answerable_check(offer, now=timezone.now())
+    if not open_call_matches(offer=offer, profile=influencer):
+        raise ValidationError("Your audience does not meet this open call's criteria.")
+    if len(message or "") > 1000:
+        raise ValidationError({"message": "Keep the message to 1,000 characters."})
+    if Application.objects.filter(offer=offer, influencer=influencer).exists():
+        raise ValidationError("You have already applied to this open call.")
+    application = Application.objects.create(
+        offer=offer, influencer=influencer, message=(message or "").strip()
+    )
+    _notify_brand(brand_id=offer.brand_id, title=f"@{influencer.slug} applied to your open call")
+    return application
+
+
+@transaction.atomic
+def open_call_pick(*, application: Application, user: User) -> Collaboration:
+    """The brand picks an applicant: a collaboration, if a slot is left. The open call's row lock
+    makes two picks of the last slot at once take turns: the second finds it filled."""
+    offer = _locked_offer(application.offer)
+    _member_check(user=user, brand_id=offer.brand_id)
+    now = timezone.now()
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("influencer__user")
+        .get(pk=application.pk)
+    )
+    if application.status == ApplicationStatus.PICKED:
+        raise ValidationError("This applicant is already picked.")
+    _answerable_check(offer, now=now)
+    taken = Collaboration.objects.filter(offer=offer).count()
+    if taken >= offer.slots:
+        raise ValidationError("Every slot of this open call is taken.")
+    application.status, application.decided_at = ApplicationStatus.PICKED, now
+    application.save(update_fields=["status", "decided_at", "updated_at"])
+    collaboration = _collaboration_open(
+        offer=offer,
+        influencer=application.influencer,
+        fee_minor=offer.fee_minor,
+        now=now,
+        user=user,
+        application=application,
+    )
+    if taken + 1 >= offer.slots:
+        offer.status, offer.responded_at = OfferStatus.FILLED, now
+        offer.save(update_fields=["status", "responded_at", "updated_at"])
+        offer.applications.filter(status=ApplicationStatus.APPLIED).update(
+            status=ApplicationStatus.NOT_PICKED, decided_at=now
+        )
+    notification_create(
+        user=application.influencer.user,
+        title=f"{offer.brand.name} picked you for its open call",
+        body=f"{money_format(offer.fee_minor, offer.currency)}; the repost is due by "
+        f"{collaboration.repost_due_at:%d %b %Y}.",
+        url=INBOX_URL,
+    )
+    return collaboration
+
+
+# --- Expiry -----------------------------------------------------------------------------------
+
+
+def offers_expire(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Offers and open calls past their deadline and still open become expired (the periodic job).
+    Rows another transaction holds are skipped; the next run takes them."""
+    now = now or timezone.now()
+    expired = 0
+    with transaction.atomic():
+        due = list(
+            Offer.objects.select_for_update(skip_locked=True)
+            .filter(status__in=OFFER_OPEN, deadline__lte=now)
+            .order_by("deadline")[:batch]
+        )
+        for offer in due:
+            offer.status = OfferStatus.EXPIRED
+            offer.save(update_fields=["status", "updated_at"])
+            if offer.kind == OfferKind.OPEN_CALL:
+                offer.applications.filter(status=ApplicationStatus.APPLIED).update(
+                    status=ApplicationStatus.NOT_PICKED, decided_at=now
+                )
+            expired += 1
+    return expired
