@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from .models import (
     Application,
@@ -9,6 +10,7 @@ from .models import (
     LedgerEntry,
     Offer,
 )
+from .services.ledger import ledger_entry_reverse
 
 
 class InfluencerHandleInline(admin.TabularInline):
@@ -105,6 +107,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     list_filter = ["party", "status", "currency"]
     search_fields = ["brand__name", "influencer__slug", "note"]
     list_select_related = ["brand", "influencer"]
+    actions = ["reverse_entries"]
 
     def has_add_permission(self, request):
         return False
@@ -114,3 +117,15 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.action(description="Reverse the selected entries (cancel pending, refund paid)")
+    def reverse_entries(self, request, queryset):
+        reversed_count = 0
+        for entry in queryset:
+            try:
+                ledger_entry_reverse(entry=entry, user=request.user)
+                reversed_count += 1
+            except ValidationError as exc:
+                self.message_user(request, f"Entry {entry.pk}: {exc.messages[0]}", messages.WARNING)
+        if reversed_count:
+            self.message_user(request, f"{reversed_count} reversal entries written.", messages.SUCCESS)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.collaborations import money
@@ -41,6 +42,7 @@ from apps.collaborations.services import (
     collaboration_message_post,
     counter_accept,
     counter_decline,
+    ledger_entry_reverse,
     offer_accept,
     offer_counter,
     offer_decline,
@@ -60,6 +62,7 @@ from tests.factories import (
     MembershipFactory,
     PostFactory,
     PublishedPostFactory,
+    StaffFactory,
 )
 
 FEE = 12_500  # 125.00 EUR
@@ -655,3 +658,62 @@ def test_the_inbox_holds_waiting_offers_in_a_fixed_number_of_queries(
         assert len(inbox.direct) == 3
         assert [o.applied for o in inbox.open_calls] == [False]
         assert all(o.brand.name and o.post.pk for o in inbox.direct + inbox.open_calls)
+
+
+def test_staff_reverse_an_entry_once_and_never_a_reversal(collaboration, owner):
+    staff = StaffFactory()
+    pending = collaboration.ledger_entries.get(party="influencer")
+    with pytest.raises(PermissionDenied):
+        ledger_entry_reverse(entry=pending, user=owner)
+    reversal = ledger_entry_reverse(entry=pending, user=staff)
+    assert (reversal.status, reversal.amount_minor, reversal.reverses) == (
+        LedgerStatus.CANCELLED,
+        FEE,
+        pending,
+    )
+    with pytest.raises(ValidationError, match="already settled"):
+        ledger_entry_reverse(entry=pending, user=staff)
+    with pytest.raises(ValidationError, match="itself a reversal"):
+        ledger_entry_reverse(entry=reversal, user=staff)
+    assert collaboration.ledger_entries.count() == 3
+
+
+def test_a_paid_entry_is_refunded(collaboration, owner, creator):
+    collaboration = _advance_to_completed(collaboration)
+    collaboration_mark_paid(collaboration=collaboration, user=owner)
+    collaboration_confirm_receipt(collaboration=collaboration, user=creator.user)
+    paid = collaboration.ledger_entries.get(party="influencer", status=LedgerStatus.PAID)
+    assert ledger_entry_reverse(entry=paid, user=StaffFactory()).status == LedgerStatus.REFUNDED
+    [mine] = ledger_balances_for_influencer(profile=creator)
+    assert (mine.pending_minor, mine.paid_minor) == (0, 0)
+
+
+# --- Admin --------------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_offers_collaborations_and_a_read_only_ledger(client, collaboration):
+    client.force_login(StaffFactory())
+    entry = collaboration.ledger_entries.first()
+    for name, obj in (
+        ("offer", collaboration.offer),
+        ("collaboration", collaboration),
+        ("ledgerentry", entry),
+    ):
+        assert client.get(reverse(f"admin:collaborations_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:collaborations_{name}_change", args=[obj.pk])).status_code == 200
+    assert client.get(reverse("admin:collaborations_ledgerentry_add")).status_code == 403
+    before = entry.amount_minor
+    client.post(reverse("admin:collaborations_ledgerentry_change", args=[entry.pk]), {"amount_minor": 1})
+    entry.refresh_from_db()
+    assert entry.amount_minor == before
+
+
+def test_the_admin_reverses_selected_entries(client, collaboration):
+    client.force_login(StaffFactory())
+    ids = list(collaboration.ledger_entries.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:collaborations_ledgerentry_changelist"),
+        {"action": "reverse_entries", "_selected_action": ids},
+    )
+    assert response.status_code == 302
+    assert collaboration.ledger_entries.filter(status=LedgerStatus.CANCELLED).count() == 2

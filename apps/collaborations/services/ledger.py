@@ -4,7 +4,7 @@ services (the brand pays, the influencer confirms receipt)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
@@ -72,3 +72,37 @@ def ledger_settle(
     except IntegrityError:  # settled a moment ago by another request
         raise ValidationError(f"This amount is already marked {to_status}.") from None
     return written
+
+
+# Which status a reversal of an entry takes: an owed amount is cancelled, a paid one refunded.
+REVERSALS = {LedgerStatus.PENDING: LedgerStatus.CANCELLED, LedgerStatus.PAID: LedgerStatus.REFUNDED}
+
+
+@transaction.atomic
+def ledger_entry_reverse(*, entry: LedgerEntry, user: User, note: str = "") -> LedgerEntry:
+    """Correct one entry by a new one that reverses it (staff, from the admin): a pending amount is
+    cancelled, a paid one refunded. An entry already settled, or itself a reversal, is refused."""
+    if not user.is_staff:
+        raise PermissionDenied("Only staff correct the ledger.")
+    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    to_status = REVERSALS.get(entry.status)
+    if to_status is None:
+        raise ValidationError(f"A {entry.status} entry is itself a reversal: it cannot be reversed.")
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError("This entry is already settled or reversed.")
+    try:
+        with transaction.atomic():
+            return LedgerEntry.objects.create(
+                collaboration_id=entry.collaboration_id,
+                party=entry.party,
+                brand_id=entry.brand_id,
+                influencer_id=entry.influencer_id,
+                amount_minor=entry.amount_minor,
+                currency=entry.currency,
+                status=to_status,
+                reverses=entry,
+                created_by=user,
+                note=(note or f"Reversal of entry {entry.pk}")[:200],
+            )
+    except IntegrityError:
+        raise ValidationError("This entry is already settled or reversed.") from None
