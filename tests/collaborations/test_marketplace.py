@@ -2,6 +2,7 @@
 slot, expiry, a collaboration's steps and payment, the append-only ledger and who sees what."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -53,6 +54,7 @@ from apps.collaborations.services import (
     open_call_create,
     open_call_pick,
 )
+from apps.collaborations.services import offers as offers_services
 from apps.collaborations.tasks import offers_expire_task
 from apps.core.schedules import PERIODIC_TASKS
 from apps.notifications.models import Notification
@@ -402,8 +404,26 @@ def test_picking_fills_the_slots_then_refuses(open_call, owner):
     assert Notification.objects.filter(user=applicants[0].user, title__contains="picked you").exists()
 
 
+def _waiting_on_a_lock(timeout: float = 10.0) -> bool:
+    """Another session of this database waits for a row lock (polled, for the race test)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_two_picks_of_the_last_slot_at_once_one_wins_one_is_told():
+def test_two_picks_of_the_last_slot_at_once_one_wins_one_is_told(monkeypatch):
+    """The first pick holds its transaction open until the second is seen waiting for the open
+    call's row lock; without the lock both would find the slot free and both would win."""
     membership = MembershipFactory()
     call = open_call_create(
         brand=membership.brand,
@@ -414,29 +434,42 @@ def test_two_picks_of_the_last_slot_at_once_one_wins_one_is_told():
         **terms(),
     )
     applications = [open_call_apply(offer=call, influencer=InfluencerProfileFactory()) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    outcomes: list = []
+    first_inside, release = threading.Event(), threading.Event()
+    open_ledger = offers_services.ledger_collaboration_open
+
+    def held_open(**kwargs):
+        if not first_inside.is_set():
+            first_inside.set()
+            release.wait(timeout=15)
+        return open_ledger(**kwargs)
+
+    monkeypatch.setattr(offers_services, "ledger_collaboration_open", held_open)
+    outcomes: dict = {}
 
     def pick(application):
         try:
-            barrier.wait(timeout=10)
-            outcomes.append(open_call_pick(application=application, user=membership.user))
-        except ValidationError as exc:
-            outcomes.append(exc)
+            outcomes[application.pk] = open_call_pick(application=application, user=membership.user)
+        except Exception as exc:  # any failure is kept for the assertion to show
+            outcomes[application.pk] = exc
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=pick, args=(a,)) for a in applications]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    won = [o for o in outcomes if isinstance(o, Collaboration)]
-    told = [o for o in outcomes if isinstance(o, ValidationError)]
-    assert len(won) == 1 and len(told) == 1, outcomes
-    assert "Every slot of this open call is taken" in told[0].messages[0]
+    first = threading.Thread(target=pick, args=(applications[0],))
+    second = threading.Thread(target=pick, args=(applications[1],))
+    first.start()
+    assert first_inside.wait(timeout=15)
+    second.start()
+    second_waited = _waiting_on_a_lock()
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert second_waited, "the second pick did not wait for the first"
+    assert isinstance(outcomes[applications[0].pk], Collaboration)
+    told = outcomes[applications[1].pk]
+    assert isinstance(told, ValidationError), told
+    assert "Every slot of this open call is taken" in told.messages[0]
     assert Collaboration.objects.filter(offer=call).count() == 1
-    assert LedgerEntry.objects.count() == 2  # the loser wrote nothing
+    assert LedgerEntry.objects.count() == 2  # the one told wrote nothing
 
 
 # --- Expiry -------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ class Inbox:
 
 def influencer_inbox(*, profile: InfluencerProfile) -> Inbox:
     """Direct offers waiting for the influencer's answer, and the open calls whose criteria their
-    audience meets (three queries, whatever the number of offers)."""
+    audience meets (two queries, whatever the number of offers)."""
     now = timezone.now()
     direct = list(
         Offer.objects.filter(
