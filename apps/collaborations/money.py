@@ -6,25 +6,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-# Active ISO 4217 codes with their minor-unit exponent (digits after the decimal point).
-_ZERO = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
-_THREE = "BHD IQD JOD KWD LYD OMR TND"
-_FOUR = "CLF UYW"
-_TWO = (
-    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN "
-    "BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP "
-    "GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP "
-    "LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR "
-    "NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN "
-    "SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED VES WST XCD XCG YER ZAR "
-    "ZMW ZWG"
-)
-CURRENCY_EXPONENTS: dict[str, int] = {
-    **{code: 0 for code in _ZERO.split()},
-    **{code: 2 for code in _TWO.split()},
-    **{code: 3 for code in _THREE.split()},
-    **{code: 4 for code in _FOUR.split()},
-}
+from apps.core.money import CURRENCY_EXPONENTS
+
 CURRENCIES: tuple[str, ...] = tuple(sorted(CURRENCY_EXPONENTS))
 MAX_AMOUNT_MINOR = 10**15  # far above any fee, far below BigInteger's limit
 

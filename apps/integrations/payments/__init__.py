@@ -1,8 +1,8 @@
 """Collaboration fees: a manual provider by default, Stripe Connect when STRIPE_SECRET_KEY is set."""
 
+from apps.core.money import CURRENCY_EXPONENTS, ZERO_DECIMAL_CURRENCIES
+
 from .base import (
-    CURRENCY_EXPONENTS,
-    ZERO_DECIMAL_CURRENCIES,
     Money,
     Payment,
     PaymentError,
