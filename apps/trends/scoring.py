@@ -25,7 +25,9 @@
   volume normalised against the batch's trends whose volume counts the same thing (VOLUME_KINDS:
   articles from NewsAPI and RSS, X posts, Reddit votes and comments, Mastodon uses; a trend counts
   as the kind of its biggest source): the mean of its percentile rank among them and
-  log(1 + volume) / log(1 + their largest volume). The sources count on very different scales (a
+  log(1 + volume) / log(1 + their largest volume); the percentile is the share of those
+  trends whose volume is at most its own, so a tie (every story carried by one outlet) ranks with
+  the trends it equals rather than at the middle of the tie. The sources count on very different scales (a
   hashtag's 80,000 posts, a story in three outlets), and ranked on one scale every trade story
   carried by a single outlet fell under the opportunity skip (issue 18).
   Sentiment multiplier: positive 1.0, neutral 0.9, negative 0.75 (brands join bad news less).
@@ -241,18 +243,16 @@ class Scores:
 
 
 def volume_normalised(volumes: np.ndarray) -> np.ndarray:
-    """Each volume against the batch, in [0, 1]: mean of percentile rank and log share of the largest."""
+    """Each volume against the batch, in [0, 1]: mean of its percentile (the share of the batch
+    whose volume is at most its own) and its log share of the largest."""
     v = np.asarray(volumes, dtype=np.float64)
     n = v.size
     if n == 0:
         return v
-    if n == 1:
-        return np.ones(1)
-    # Percentile rank with ties sharing their average rank.
-    _, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    average_rank = starts + (counts - 1) / 2.0
-    percentile = average_rank[inverse] / (n - 1)
+    # The share at or below it, so a tie counts as big as the trends it equals: most stories are
+    # carried by one or two outlets, and one that is, is a usual story, not a below-average one
+    # (ranked at the middle of its tie, every single-outlet story fell under the opportunity skip).
+    percentile = np.searchsorted(np.sort(v), v, side="right") / n
     largest = np.log1p(v.max())
     log_share = np.log1p(v) / largest if largest > 0 else np.zeros(n)
     return (percentile + log_share) / 2.0

@@ -52,11 +52,15 @@ def trend_batch(cosines, volumes, momenta, sentiments, categories, industries=No
 
 def test_volume_is_normalised_against_the_batch_by_rank_and_log_share():
     v = volume_normalised(np.array([100, 10, 1]))
-    # percentile ranks 1, 0.5, 0; log shares 1, log(11)/log(101), log(2)/log(101)
+    # percentiles (share at or below) 1, 2/3, 1/3; log shares 1, log(11)/log(101), log(2)/log(101)
     assert v == pytest.approx(
-        [1.0, (0.5 + math.log(11) / math.log(101)) / 2, (0 + math.log(2) / math.log(101)) / 2]
+        [1.0, (2 / 3 + math.log(11) / math.log(101)) / 2, (1 / 3 + math.log(2) / math.log(101)) / 2]
     )
-    assert volume_normalised(np.array([5, 5])) == pytest.approx([0.75, 0.75])  # ties share a rank
+    assert volume_normalised(np.array([5, 5])) == pytest.approx([1.0, 1.0])  # ties: as big as each other
+    # Three single-outlet stories and one in five outlets: a single outlet is the usual story,
+    # ranked with the three it equals (3/4), not at the middle of the tie.
+    usual = volume_normalised(np.array([1, 1, 1, 5]))
+    assert usual[:3] == pytest.approx([(0.75 + math.log(2) / math.log(6)) / 2] * 3)
     assert volume_normalised(np.array([7])) == pytest.approx([1.0])
 
 
@@ -69,7 +73,7 @@ def test_final_score_matches_hand_computed_numbers():
     trends = trend_batch(
         cosines=[0.48, 0.33, 0.5],
         volumes=[100, 10, 1],
-        momenta=[0.5, -0.2, 0.0],
+        momenta=[0.5, -0.2, -0.2],
         sentiments=["positive", "negative", "neutral"],
         categories=["research", "opinion", "breaking"],
     )
@@ -82,16 +86,17 @@ def test_final_score_matches_hand_computed_numbers():
     assert s.reward[0, 0] == 0.5
     assert s.final[0, 0] == pytest.approx(0.35 * rel(0.48) + 0.35 * 0.9 + 0.2 * 0.95 + 0.1 * 0.5)  # 0.8117
     assert s.decision[0, 0] == RECOMMEND
-    # Trend 2: relevance 0.4 (below the gate); volume (0.5 + log 11/log 101)/2 = 0.509785,
-    # momentum share 0.4, negative ×0.75 → opportunity 0.349403; opinion → LinkedIn post 0.9;
-    # final 0.492291.
+    # Trend 2: relevance 0.4 (below the gate); volume (2/3 + log 11/log 101)/2 = 0.593120,
+    # momentum share 0.4, negative ×0.75 → opportunity 0.386904; opinion → LinkedIn post 0.9;
+    # final 0.505416 (> 0.5, but below the gate: watchlist).
     assert s.relevance[1, 0] == pytest.approx(0.4)
-    assert s.opportunity[1] == pytest.approx(0.349403, abs=1e-5)
+    assert s.opportunity[1] == pytest.approx(0.386904, abs=1e-5)
     assert s.format_fit[1, 0] == pytest.approx(0.9)
-    assert s.final[1, 0] == pytest.approx(0.492291, abs=1e-5)
+    assert s.final[1, 0] == pytest.approx(0.505416, abs=1e-5)
     assert s.decision[1, 0] == WATCHLIST
-    # Trend 3: one mention, flat, neutral → opportunity (0.6·0.075095 + 0.2)·0.9 = 0.220551 → skipped.
-    assert s.opportunity[2] == pytest.approx(0.220551, abs=1e-5)
+    # Trend 3: one mention, the smallest, falling, neutral → volume (1/3 + log 2/log 101)/2 =
+    # 0.241762, opportunity (0.6·0.241762 + 0.4·0.4)·0.9 = 0.274551 → skipped.
+    assert s.opportunity[2] == pytest.approx(0.274551, abs=1e-5)
     assert s.decision[2, 0] == SKIP
 
 
@@ -110,9 +115,9 @@ def test_relevance_at_or_below_0_3_is_skipped():
 def test_opportunity_at_or_below_0_3_is_skipped():
     # volume share 1.0, momentum -1 → 0.6·1 + 0 = 0.6 × negative 0.75 = 0.45: kept
     assert _one(momentum=-1.0, sentiment="negative").decision[0, 0] != SKIP
-    # the smaller trend: volume share ~0.26, flat, neutral → (0.156 + 0.2)·0.9 = 0.32: kept, watchlist at most
+    # the smaller of two trends: percentile 1/2, volume share ~0.51, flat, neutral → (0.306 + 0.2)·0.9 = 0.46
     s = _one()
-    assert s.opportunity[1] == pytest.approx((0.6 * (0 + math.log(11) / math.log(101)) / 2 + 0.2) * 0.9)
+    assert s.opportunity[1] == pytest.approx((0.6 * (0.5 + math.log(11) / math.log(101)) / 2 + 0.2) * 0.9)
     trends = trend_batch(
         [0.48, 0.48], [100, 1], [0.0, -1.0], ["neutral", "negative"], ["research", "research"]
     )
@@ -148,7 +153,7 @@ def test_only_trends_past_the_relevance_gate_are_recommended_and_final_orders_th
     assert s.decision[0, 0] == WATCHLIST
     assert s.decision[1, 0] == RECOMMEND
     # On-topic but with final ≤ 0.5 (culture on LinkedIn only, little volume): the watchlist.
-    culture = trend_batch([0.45, 0.45, 0.2], [10, 10, 1000], [0.0] * 3, ["neutral"] * 3, ["culture"] * 3)
+    culture = trend_batch([0.45, 0.45, 0.2], [10, 20, 1000], [0.0] * 3, ["neutral"] * 3, ["culture"] * 3)
     s = score(culture, brand_batch(platforms=[platform_mask({"linkedin"})]))
     assert s.relevance[0, 0] >= 0.55 and s.opportunity[0] > 0.3 and s.final[0, 0] <= 0.5
     assert s.decision[0, 0] == WATCHLIST
@@ -207,12 +212,12 @@ def test_volume_is_ranked_among_trends_that_count_the_same_thing():
     from apps.trends.scoring import opportunity_vector, volume_normalised_by_kind
 
     # A story in 2 outlets is the biggest of the articles; 30,000 posts is the smallest on X.
-    volumes = np.array([2, 1, 30_000, 90_000])
-    kinds = ["articles", "articles", "x", "x"]
+    volumes = np.array([2, 1, 30_000, 90_000, 40_000, 50_000])
+    kinds = ["articles", "articles", "x", "x", "x", "x"]
     by_kind = volume_normalised_by_kind(volumes, kinds)
     assert by_kind[0] == pytest.approx(1.0) and by_kind[2] < by_kind[3] == pytest.approx(1.0)
     assert by_kind[1] == pytest.approx(volume_normalised(np.array([2, 1]))[1])
     one_scale = volume_normalised(volumes)
     assert one_scale[0] < 0.4  # on one scale the 2-outlet story looked like nothing
-    flat = opportunity_vector(volumes, np.zeros(4), ["neutral"] * 4, kinds)
-    assert flat[0] > 0.3 >= opportunity_vector(volumes, np.zeros(4), ["neutral"] * 4)[0]
+    flat = opportunity_vector(volumes, np.zeros(6), ["neutral"] * 6, kinds)
+    assert flat[0] > 0.3 >= opportunity_vector(volumes, np.zeros(6), ["neutral"] * 6)[0]
