@@ -1,4 +1,5 @@
-"""Forms of the influencer profile editor: the whole profile, and one follower count at a time."""
+"""Forms of the influencer portal: the profile editor, one follower count, answers to offers and
+the collaboration thread."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from apps.core.forms import TagsField, TagsWidget
 from apps.core.images import image_clean_upload
 
 from .models import InfluencerProfile
+from .money import to_minor
 from .selectors import PLATFORM_LABELS
 from .services import (
     FOLLOWER_FORMATS,
@@ -184,3 +186,63 @@ class FollowerCountForm(forms.Form):
     @property
     def count(self) -> int:
         return self.cleaned_data[f"followers_{self.platform}"]
+
+
+# --- The influencer's answers to offers, and the collaboration thread ---------------------------
+
+
+class AcceptForm(forms.Form):
+    """No fields: it carries what the service says against accepting, shown above the answers."""
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why not?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The brand sees this, so it can send better offers.",
+        error_messages={"required": "Say in a few words why, so the brand can do better."},
+    )
+
+
+class CounterForm(forms.Form):
+    """Another fee, typed as people type money ("120.50"); stored in the currency's minor unit."""
+
+    fee = forms.CharField(
+        label="Your fee",
+        max_length=30,
+        error_messages={"required": "Type the fee you would take, like 120.50."},
+    )
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.fields[
+            "fee"
+        ].help_text = f"In {currency}. One counter-offer per offer: the brand accepts or declines it."
+        self.fields["fee"].widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def clean_fee(self) -> int:
+        try:
+            return to_minor(self.cleaned_data["fee"], self.currency)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class ApplyForm(forms.Form):
+    message = forms.CharField(
+        label="Message to the brand",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why your audience fits this post (optional).",
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a message first."},
+    )

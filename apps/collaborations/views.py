@@ -1,13 +1,21 @@
-"""Influencer portal pages: home, profile editor, public profile page and its photo."""
+"""Influencer portal pages: home, profile editor, public profile page and its photo; the offers
+inbox, an offer and the answers to it; collaborations (shared with the brand's members)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import influencer_required
@@ -15,8 +23,24 @@ from apps.core.files import stored_file_response
 from apps.notifications.selectors import notification_list
 
 from . import selectors, services
-from .forms import FollowerCountForm, InfluencerProfileForm
-from .models import InfluencerProfile
+from .forms import (
+    AcceptForm,
+    ApplyForm,
+    CounterForm,
+    DeclineForm,
+    FollowerCountForm,
+    InfluencerProfileForm,
+    MessageForm,
+)
+from .models import (
+    OFFER_OPEN,
+    Collaboration,
+    CollaborationStatus,
+    InfluencerProfile,
+    Offer,
+    OfferKind,
+    OfferStatus,
+)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -210,3 +234,309 @@ def profile_photo(request, slug: str):
     return stored_file_response(
         profile.photo, public=profile.is_public, max_age=86400 if profile.is_public else 300
     )
+
+
+# --- Offers: the inbox, one offer, the answers to it ------------------------------------------
+
+
+def _service_errors(form, exc: ValidationError, *, fields: dict[str, str] | None = None) -> None:
+    """A service's ValidationError next to the form's field (renamed by `fields`), else on top."""
+    fields = fields or {}
+    if not hasattr(exc, "error_dict"):
+        for error in exc.messages:
+            form.add_error(None, error)
+        return
+    for field, errors in exc.message_dict.items():
+        target = fields.get(field, field)
+        for error in errors:
+            form.add_error(target if target in form.fields else None, error)
+
+
+@dataclass(frozen=True)
+class PostPreview:
+    """The brand's post as its audience saw it on the offer's platform."""
+
+    text: str
+    graphic: object | None  # a PostGraphic with a thumbnail, or None
+
+
+def _post_preview(offer: Offer) -> PostPreview:
+    """From prefetched copies and graphics. The sandbox publishes the X copy."""
+    platform = "x" if offer.platform == "sandbox" else offer.platform
+    copies = list(offer.post.copies.all())
+    copy = next((c for c in copies if c.platform == platform), copies[0] if copies else None)
+    text = ""
+    if copy is not None:
+        text = "\n\n".join(str(part) for part in copy.parts or []) or copy.caption
+    graphic = next((g for g in offer.post.graphics.all() if g.thumbnail), None)
+    return PostPreview(text=text, graphic=graphic)
+
+
+def _with_previews(offers: list[Offer]) -> list[Offer]:
+    # The inbox selector reads the offers with their brand and post; the post's copies and
+    # graphics come in two more queries, whatever the number of offers.
+    prefetch_related_objects(offers, "post__copies", "post__graphics")
+    for offer in offers:
+        offer.preview = _post_preview(offer)
+    return offers
+
+
+def _offer_or_404(profile: InfluencerProfile, offer_id: int) -> Offer:
+    try:
+        return selectors.offer_get_for_influencer(profile=profile, offer_id=offer_id)
+    except Offer.DoesNotExist:
+        raise Http404("No such offer.") from None
+
+
+@influencer_required
+@require_GET
+def offer_inbox(request):
+    profile = services.influencer_profile_get_or_create(user=request.user)
+    inbox = selectors.influencer_inbox(profile=profile)
+    direct = _with_previews(inbox.direct)
+    open_calls = _with_previews(inbox.open_calls)
+    context = {"direct": direct, "open_calls": open_calls, "profile": profile, "active": "offers"}
+    if not direct and not open_calls:
+        accounts = selectors.influencer_connected_accounts(user=request.user)
+        context["completeness"] = selectors.influencer_profile_completeness(
+            profile=profile, accounts=accounts
+        )
+    context["offer_count"] = len(direct) + sum(1 for o in open_calls if not o.applied)
+    return render(request, "collaborations/offer_inbox.html", context)
+
+
+def _offer_context(offer: Offer, profile: InfluencerProfile, **forms) -> dict:
+    applied = None
+    if offer.kind == OfferKind.OPEN_CALL:
+        applied = next((a for a in offer.applications.all() if a.influencer_id == profile.pk), None)
+    answerable = offer.status in OFFER_OPEN and offer.deadline > timezone.now()
+    return {
+        "offer": _with_previews([offer])[0],
+        "profile": profile,
+        "application": applied,
+        "answerable": answerable,
+        "can_accept": answerable and offer.kind == OfferKind.DIRECT and offer.status == OfferStatus.SENT,
+        "can_counter": answerable and offer.kind == OfferKind.DIRECT and offer.counter_fee_minor is None,
+        "can_apply": answerable and offer.kind == OfferKind.OPEN_CALL and applied is None,
+        "collaboration": next((c for c in offer.collaborations.all() if c.influencer_id == profile.pk), None),
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "counter_form": forms.get("counter_form") or CounterForm(currency=offer.currency),
+        "apply_form": forms.get("apply_form") or ApplyForm(),
+        "error_form": forms.get("error_form"),
+        "active": "offers",
+    }
+
+
+@influencer_required
+def offer_detail(request, offer_id: int):
+    """The offer and the influencer's answers: accept, decline with a reason, counter once, or
+    apply to an open call. A refused answer shows the form again, as typed, with its error."""
+    profile = services.influencer_profile_get_or_create(user=request.user)
+    offer = _offer_or_404(profile, offer_id)
+    if request.method != "POST":
+        return render(request, "collaborations/offer_detail.html", _offer_context(offer, profile))
+    action = request.POST.get("action")
+    forms = {}
+    try:
+        if action == "accept":
+            form = forms["error_form"] = AcceptForm(request.POST)
+            form.is_valid()
+            collaboration = services.offer_accept(offer=offer, influencer=profile)
+            messages.success(request, "Accepted: here is your collaboration.")
+            return redirect("collaborations:collaboration_detail", collaboration.pk)
+        if action == "decline":
+            form = forms["decline_form"] = DeclineForm(request.POST)
+            if form.is_valid():
+                services.offer_decline(offer=offer, influencer=profile, reason=form.cleaned_data["reason"])
+                messages.success(request, "Declined. The brand sees your reason.")
+                return redirect("collaborations:offer_detail", offer.pk)
+        elif action == "counter":
+            form = forms["counter_form"] = CounterForm(request.POST, currency=offer.currency)
+            if form.is_valid():
+                services.offer_counter(offer=offer, influencer=profile, fee_minor=form.cleaned_data["fee"])
+                messages.success(request, "Your fee is sent. The brand accepts or declines it.")
+                return redirect("collaborations:offer_detail", offer.pk)
+        elif action == "apply":
+            form = forms["apply_form"] = ApplyForm(request.POST)
+            if form.is_valid():
+                services.open_call_apply(
+                    offer=offer, influencer=profile, message=form.cleaned_data["message"]
+                )
+                messages.success(request, "Applied. The brand picks among the applicants.")
+                return redirect("collaborations:offer_detail", offer.pk)
+        else:
+            raise Http404("Unknown answer.")
+    except PermissionDenied:
+        raise Http404("No such offer.") from None
+    except ValidationError as exc:
+        _service_errors(form, exc, fields={"fee_minor": "fee"})
+    offer = _offer_or_404(profile, offer_id)  # as it is now, whatever was refused
+    return render(
+        request, "collaborations/offer_detail.html", _offer_context(offer, profile, **forms), status=422
+    )
+
+
+@influencer_required
+@require_GET
+def offer_graphic(request, offer_id: int, graphic_id: int):
+    """The offered post's thumbnail, for whoever may see the offer (post graphics are not public)."""
+    profile = services.influencer_profile_get_or_create(user=request.user)
+    offer = _offer_or_404(profile, offer_id)
+    graphic = offer.post.graphics.filter(pk=graphic_id).exclude(thumbnail="").first()
+    if graphic is None:
+        raise Http404("No such graphic.")
+    try:
+        stored = default_storage.open(graphic.thumbnail, "rb")
+    except OSError:
+        raise Http404("No file.") from None
+    return stored_file_response(stored)
+
+
+# --- Collaborations: shared by the influencer and the brand's members --------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    status: str
+    label: str
+    done_at: datetime | None
+    due_at: datetime | None
+    state: str  # done, current, todo, ended
+
+
+STEP_ORDER = [
+    (CollaborationStatus.ACCEPTED, "accepted_at", None),
+    (CollaborationStatus.REPOSTED, "reposted_at", "repost_due_at"),
+    (CollaborationStatus.VERIFIED, "verified_at", None),
+    (CollaborationStatus.MEASURED, "measured_at", "measure_due_at"),
+    (CollaborationStatus.COMPLETED, "completed_at", None),
+    (CollaborationStatus.PAID, "paid_at", None),
+]
+
+
+def _steps(collaboration: Collaboration) -> list[Step]:
+    """The path to paid, each step with its time or due date; a collaboration that ended early
+    (missed, cancelled) shows that end after the last step it reached."""
+    steps = []
+    ended = collaboration.status in (CollaborationStatus.MISSED, CollaborationStatus.CANCELLED)
+    current_found = False
+    for status, done_field, due_field in STEP_ORDER:
+        done_at = getattr(collaboration, done_field)
+        due_at = getattr(collaboration, due_field) if due_field else None
+        if done_at is not None:
+            state = "done"
+        elif ended:
+            state = "ended"
+        elif not current_found:
+            state, current_found = "current", True
+        else:
+            state = "todo"
+        steps.append(Step(status, CollaborationStatus(status).label, done_at, due_at, state))
+    if ended:
+        end = CollaborationStatus(collaboration.status)
+        at = collaboration.missed_at or collaboration.cancelled_at
+        reached = sum(1 for s in steps if s.state == "done")
+        steps.insert(reached, Step(end, end.label, at, None, "stopped"))
+        steps = steps[: reached + 1]
+    return steps
+
+
+def _collaboration_or_404(request, collaboration_id: int) -> Collaboration:
+    try:
+        return selectors.collaboration_get_for_user(user=request.user, collaboration_id=collaboration_id)
+    except Collaboration.DoesNotExist:
+        raise Http404("No such collaboration.") from None
+
+
+@login_required
+@require_GET
+def collaboration_list(request):
+    collaborations = list(selectors.collaboration_list_for_user(user=request.user))
+    return render(
+        request,
+        "collaborations/collaboration_list.html",
+        {"collaborations": collaborations, "active": "collaborations"},
+    )
+
+
+def _collaboration_context(request, collaboration: Collaboration, *, message_form=None, action_error=""):
+    is_influencer = collaboration.influencer.user_id == request.user.pk
+    return {
+        "collaboration": collaboration,
+        "offer": collaboration.offer,
+        "steps": _steps(collaboration),
+        "ledger": list(collaboration.ledger_entries.select_related("created_by")),
+        "thread": list(selectors.collaboration_messages(collaboration=collaboration)),
+        "message_form": message_form or MessageForm(),
+        "is_influencer": is_influencer,
+        "can_mark_paid": not is_influencer and collaboration.status == CollaborationStatus.COMPLETED,
+        "can_confirm_receipt": is_influencer
+        and collaboration.status == CollaborationStatus.PAID
+        and collaboration.receipt_confirmed_at is None,
+        "action_error": action_error,
+        "active": "collaborations",
+    }
+
+
+@login_required
+def collaboration_detail(request, collaboration_id: int):
+    """The steps, the fee and its ledger entries, the thread; the brand marks it paid and the
+    influencer confirms receipt (the manual payment provider)."""
+    collaboration = _collaboration_or_404(request, collaboration_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        pay = {
+            "mark_paid": (services.collaboration_mark_paid, "Marked paid. The influencer confirms receipt."),
+            "confirm_receipt": (services.collaboration_confirm_receipt, "Receipt confirmed. Thank you."),
+        }
+        if action not in pay:
+            raise Http404("Unknown action.")
+        service, done = pay[action]
+        try:
+            service(collaboration=collaboration, user=request.user)
+        except PermissionDenied as exc:
+            error = str(exc)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, done)
+            return redirect("collaborations:collaboration_detail", collaboration.pk)
+        collaboration = _collaboration_or_404(request, collaboration_id)
+        context = _collaboration_context(request, collaboration, action_error=error)
+        return render(request, "collaborations/collaboration_detail.html", context, status=422)
+    return render(
+        request, "collaborations/collaboration_detail.html", _collaboration_context(request, collaboration)
+    )
+
+
+@login_required
+@require_POST
+def collaboration_message(request, collaboration_id: int):
+    """Post to the thread: htmx gets the new message to append and a fresh form; a plain POST
+    goes back to the page. Live delivery to the other side (WebSocket) comes with the consumer."""
+    collaboration = _collaboration_or_404(request, collaboration_id)
+    form = MessageForm(request.POST)
+    message = None
+    if form.is_valid():
+        try:
+            message = services.collaboration_message_post(
+                collaboration=collaboration, user=request.user, body=form.cleaned_data["body"]
+            )
+        except PermissionDenied:
+            raise Http404("No such collaboration.") from None
+        except ValidationError as exc:
+            _service_errors(form, exc)
+    if request.htmx:
+        return render(
+            request,
+            "collaborations/partials/message_posted.html",
+            {
+                "collaboration": collaboration,
+                "message": message,
+                "message_form": MessageForm() if message else form,
+            },
+        )
+    if message is None:
+        context = _collaboration_context(request, collaboration, message_form=form)
+        return render(request, "collaborations/collaboration_detail.html", context, status=422)
+    return redirect(reverse("collaborations:collaboration_detail", args=[collaboration.pk]) + "#thread")
