@@ -327,3 +327,26 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Ledger entries are never deleted: write a reversal entry.")
+
+
+class ShortlistEntry(models.Model):
+    """An influencer a brand put aside while searching, to send offers to later."""
+
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="shortlist")
+    influencer = models.ForeignKey(
+        InfluencerProfile, on_delete=models.CASCADE, related_name="shortlist_entries"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "shortlist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "influencer"], name="shortlist_once_per_brand")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand_id} shortlisted @{self.influencer_id}"

@@ -1,0 +1,246 @@
+"""The brand's side of the marketplace: find influencers and shortlist them, send an offer or an
+open call for a published post, and follow its offers (withdraw, answer a counter-offer, pick an
+open call's applicants). Members of the brand only: another brand's pages and objects are a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.access import brand_user_required
+from apps.brands.selectors import brand_get_for_user
+
+from .forms_brand import InfluencerSearchForm, OfferForm
+from .models import Application, InfluencerProfile, Offer
+from .money import money_format
+from .selectors.brand import (
+    brand_usual_currency,
+    influencer_search,
+    offer_influencer_choices,
+    offer_list_for_brand_page,
+    offerable_posts,
+)
+from .services.offers import (
+    counter_accept,
+    counter_decline,
+    offer_send,
+    offer_withdraw,
+    open_call_create,
+    open_call_pick,
+)
+from .services.shortlist import shortlist_toggle
+
+PER_PAGE = 24
+OFFERS_PER_PAGE = 30
+# The shared collaboration page lives in the influencer portal (both sides open it there).
+COLLABORATION_URL = "/influencer/collaborations/{}/"
+
+
+def _page(request, items, per_page: int):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+@brand_user_required
+@require_GET
+def influencers_current(request):
+    """The nav's "Influencers": the search of the brand this session works on."""
+    if not request.brand:
+        return redirect("brands:dashboard")
+    return redirect("collaborations_brand:influencers", brand_id=request.brand.pk)
+
+
+@brand_user_required
+@require_GET
+def influencers(request, brand_id: int):
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    form = InfluencerSearchForm(request.GET or None)
+    query = form.query() if request.GET else InfluencerSearchForm().query()
+    page = _page(request, influencer_search(brand=brand, query=query), PER_PAGE)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "brand": brand,
+        "form": form,
+        "page": page,
+        "profiles": list(page.object_list),
+        "filter_query": params.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "active": "influencers",
+    }
+    return render(request, "collaborations/brand/influencers.html", context)
+
+
+@brand_user_required
+@require_POST
+def shortlist_toggle_view(request, brand_id: int, profile_id: int):
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    profile = get_object_or_404(InfluencerProfile, pk=profile_id, is_public=True)
+    try:
+        on_list = shortlist_toggle(brand=brand, user=request.user, influencer=profile)
+    except PermissionDenied:
+        raise Http404("No such brand.") from None
+    if request.htmx:
+        return render(
+            request,
+            "collaborations/brand/partials/shortlist_button.html",
+            {"brand": brand, "profile": profile, "shortlisted": on_list},
+        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("collaborations_brand:influencers", args=[brand.pk])
+    return redirect(back)
+
+
+def _requested_ids(request) -> list[int]:
+    values = request.POST.getlist("influencers") if request.method == "POST" else request.GET.getlist("to")
+    return [int(v) for v in values if str(v).isdigit()][:200]
+
+
+@brand_user_required
+@require_http_methods(["GET", "POST"])
+def offer_new(request, brand_id: int):
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    posts = offerable_posts(brand=brand)
+    requested = _requested_ids(request)
+    choices = offer_influencer_choices(brand=brand, requested=requested)
+    form_kwargs = {"brand": brand, "posts": posts, "influencers": choices}
+    if request.method == "POST":
+        form = OfferForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            terms = {
+                "brand": brand,
+                "user": request.user,
+                "post": data["post"],
+                "fee_minor": data["fee_minor"],
+                "currency": data["currency"],
+                "deadline": data["deadline"],
+                "platform": data["platform"],
+                "tag_brand": data["tag_brand"],
+                "keep_link": data["keep_link"],
+                "message": data["message"],
+            }
+            try:
+                if data["kind"] == OfferForm.OPEN_CALL:
+                    open_call_create(criteria=form.criteria(), slots=data["slots"], **terms)
+                    messages.success(request, "Open call sent: matching influencers see it in their inbox.")
+                else:
+                    sent = offer_send(influencers=data["influencers"], **terms)
+                    messages.success(
+                        request, f"Offer sent to {len(sent)} influencer{'s' * (len(sent) != 1)}."
+                    )
+            except PermissionDenied:
+                raise Http404("No such brand.") from None
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                return redirect("collaborations_brand:offers", brand_id=brand.pk)
+    else:
+        first_post = request.GET.get("post")
+        form = OfferForm(
+            initial={
+                "currency": brand_usual_currency(brand=brand),
+                "influencers": requested,
+                "post": int(first_post) if first_post and first_post.isdigit() else None,
+                "tag_brand": True,
+                "keep_link": True,
+                "slots": 1,
+                "platform": "x",
+            },
+            **form_kwargs,
+        )
+    context = {
+        "brand": brand,
+        "form": form,
+        "posts": list(posts),
+        "active": "influencers",
+    }
+    return render(request, "collaborations/brand/offer_new.html", context, status=200)
+
+
+@brand_user_required
+@require_GET
+def offers(request, brand_id: int):
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    page = _page(request, offer_list_for_brand_page(brand=brand), OFFERS_PER_PAGE)
+    rows = []
+    for offer in page.object_list:
+        rows.append(
+            {
+                "offer": offer,
+                "fee": money_format(offer.fee_minor, offer.currency),
+                "counter_fee": money_format(offer.counter_fee_minor, offer.currency)
+                if offer.counter_fee_minor
+                else "",
+                "collaborations": [(c, COLLABORATION_URL.format(c.pk)) for c in offer.collaborations.all()],
+                "applications": list(offer.applications.all()),
+            }
+        )
+    context = {"brand": brand, "page": page, "rows": rows, "active": "influencers"}
+    return render(request, "collaborations/brand/offers.html", context)
+
+
+def _brand_offer(brand, offer_id: int) -> Offer:
+    return get_object_or_404(
+        Offer.objects.select_related("brand", "influencer__user"), pk=offer_id, brand=brand
+    )
+
+
+def _offer_action(request, brand_id: int, offer_id: int, action, done: str):
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    offer = _brand_offer(brand, offer_id)
+    try:
+        action(offer=offer, user=request.user)
+    except PermissionDenied:
+        raise Http404("No such offer.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(f"{reverse('collaborations_brand:offers', args=[brand.pk])}#offer-{offer.pk}")
+
+
+@brand_user_required
+@require_POST
+def offer_withdraw_view(request, brand_id: int, offer_id: int):
+    return _offer_action(request, brand_id, offer_id, offer_withdraw, "Offer withdrawn.")
+
+
+@brand_user_required
+@require_POST
+def counter_accept_view(request, brand_id: int, offer_id: int):
+    return _offer_action(
+        request, brand_id, offer_id, counter_accept, "Counter-offer accepted: the collaboration starts."
+    )
+
+
+@brand_user_required
+@require_POST
+def counter_decline_view(request, brand_id: int, offer_id: int):
+    return _offer_action(
+        request, brand_id, offer_id, counter_decline, "Counter-offer declined: the offer stands at its fee."
+    )
+
+
+@brand_user_required
+@require_POST
+def application_pick_view(request, brand_id: int, application_id: int):
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    application = get_object_or_404(
+        Application.objects.select_related("offer", "influencer"), pk=application_id, offer__brand=brand
+    )
+    try:
+        open_call_pick(application=application, user=request.user)
+    except PermissionDenied:
+        raise Http404("No such application.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"@{application.influencer.slug} picked: the collaboration starts.")
+    return redirect(f"{reverse('collaborations_brand:offers', args=[brand.pk])}#offer-{application.offer_id}")
