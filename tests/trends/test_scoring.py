@@ -65,20 +65,20 @@ def test_volume_is_normalised_against_the_batch_by_rank_and_log_share():
 
 
 def rel(cos: float) -> float:
-    """The calibrated mapping: clip((cos − 0.15) / 0.45, 0, 1)."""
-    return min(max((cos - 0.15) / 0.45, 0.0), 1.0)
+    """The calibrated mapping: clip((cos − 0.2) / 0.4, 0, 1)."""
+    return min(max((cos - 0.2) / 0.4, 0.0), 1.0)
 
 
 def test_final_score_matches_hand_computed_numbers():
     trends = trend_batch(
-        cosines=[0.48, 0.33, 0.5],
+        cosines=[0.48, 0.36, 0.5],
         volumes=[100, 10, 1],
         momenta=[0.5, -0.2, -0.2],
         sentiments=["positive", "negative", "neutral"],
         categories=["research", "opinion", "breaking"],
     )
     s = score(trends, brand_batch())
-    # Trend 1: relevance (0.48 − 0.15)/0.45 = 0.7333, above the gate; opportunity
+    # Trend 1: relevance (0.48 − 0.2)/0.4 = 0.7, above the gate; opportunity
     # (0.6·1 + 0.4·0.75)·1.0 = 0.9; research on every platform: LinkedIn carousel 0.95; reward 0.5.
     assert s.relevance[0, 0] == pytest.approx(rel(0.48))
     assert s.opportunity[0] == pytest.approx(0.9)
@@ -108,8 +108,8 @@ def _one(cos=0.48, industries=None, brand_industries=None, momentum=0.5, sentime
 
 
 def test_relevance_at_or_below_0_3_is_skipped():
-    assert _one(cos=0.28).decision[0, 0] == SKIP  # relevance 0.289
-    assert _one(cos=0.29).decision[0, 0] != SKIP  # relevance 0.311
+    assert _one(cos=0.31).decision[0, 0] == SKIP  # relevance 0.275
+    assert _one(cos=0.33).decision[0, 0] != SKIP  # relevance 0.325
 
 
 def test_opportunity_at_or_below_0_3_is_skipped():
@@ -141,7 +141,7 @@ def test_only_trends_past_the_relevance_gate_are_recommended_and_final_orders_th
     # A loosely related trend with a big volume: final above 0.5, but relevance 0.5 is under the
     # gate (0.55), so it stays on the watchlist; an on-topic one with a smaller volume is recommended.
     trends = trend_batch(
-        [0.375, 0.45, 0.45],
+        [0.4, 0.45, 0.45],
         [100_000, 50, 1],
         [1.0, 0.0, 0.0],
         ["positive"] * 3,
