@@ -25,9 +25,17 @@ def _tags(text: str) -> list[str]:
 
 
 class InfluencerSearchForm(forms.Form):
-    roles = forms.CharField(required=False, label="Audience roles", help_text="Comma-separated")
-    industries = forms.CharField(required=False, label="Industries")
-    geographies = forms.CharField(required=False, label="Geographies")
+    roles = forms.CharField(
+        required=False,
+        label="Audience roles",
+        widget=forms.TextInput(attrs={"placeholder": "Founders, CTOs"}),
+    )
+    industries = forms.CharField(
+        required=False, label="Industries", widget=forms.TextInput(attrs={"placeholder": "Fintech"})
+    )
+    geographies = forms.CharField(
+        required=False, label="Geographies", widget=forms.TextInput(attrs={"placeholder": "UK, Germany"})
+    )
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *PLATFORM_CHOICES])
     min_followers = forms.IntegerField(required=False, min_value=0, label="Followers at least")
     min_reputation = forms.DecimalField(
@@ -79,9 +87,17 @@ class OfferForm(forms.Form):
     tag_brand = forms.BooleanField(required=False, initial=True, label="The repost tags the brand")
     keep_link = forms.BooleanField(required=False, initial=True, label="The repost keeps the post's link")
     message = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    roles = forms.CharField(required=False, label="Audience roles", help_text="Comma-separated")
-    industries = forms.CharField(required=False, label="Industries")
-    geographies = forms.CharField(required=False, label="Geographies")
+    roles = forms.CharField(
+        required=False,
+        label="Audience roles",
+        widget=forms.TextInput(attrs={"placeholder": "Founders, CTOs"}),
+    )
+    industries = forms.CharField(
+        required=False, label="Industries", widget=forms.TextInput(attrs={"placeholder": "Fintech"})
+    )
+    geographies = forms.CharField(
+        required=False, label="Geographies", widget=forms.TextInput(attrs={"placeholder": "UK, Germany"})
+    )
     min_followers = forms.IntegerField(required=False, min_value=0, label="Followers at least")
     slots = forms.IntegerField(required=False, min_value=1, max_value=100, initial=1, label="Slots")
 

@@ -88,6 +88,8 @@ def test_the_nav_link_leads_to_the_current_brands_search(member, brand):
     response = member.get(_url("current"))
     assert response.status_code == 302
     assert response["Location"] == _url("influencers", brand.pk)
+    page = member.get(response["Location"])
+    assert b'aria-current="page">Influencers</a>' in page.content
 
 
 def test_search_shows_cards_with_followers_and_new_for_no_reputation(member, brand, creator):

@@ -107,7 +107,7 @@ def brand_usual_currency(*, brand: Brand, default: str = "EUR") -> str:
 
 def offerable_posts(*, brand: Brand, limit: int = 30) -> QuerySet[Post]:
     """The brand's published posts, newest first, each with `live`: its published publications
-    carrying their latest metrics (two queries)."""
+    carrying their latest metrics, and its copies (four queries)."""
     live = Publication.objects.filter(status=PublicationStatus.PUBLISHED).order_by("published_at")
     ids = (
         Post.objects.filter(brand=brand, publications__status=PublicationStatus.PUBLISHED)
@@ -118,7 +118,7 @@ def offerable_posts(*, brand: Brand, limit: int = 30) -> QuerySet[Post]:
     return (
         Post.objects.filter(pk__in=list(dict.fromkeys(ids))[:limit])
         .order_by("-published_at", "-pk")
-        .prefetch_related(Prefetch("publications", queryset=live, to_attr="live"))
+        .prefetch_related(Prefetch("publications", queryset=live, to_attr="live"), "copies")
     )
 
 
