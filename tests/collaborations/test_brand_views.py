@@ -138,10 +138,10 @@ def test_search_pages_hold_24_and_cost_the_same_few_queries(member, brand, djang
         profile = InfluencerProfileFactory(slug=f"p{i:02d}", follower_counts={"x": {"count": 1000 + i}})
         if i % 3 == 0:
             ShortlistEntry.objects.create(brand=brand, influencer=profile)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         first = member.get(_url("influencers", brand.pk))
     assert len(first.context["profiles"]) == 24
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         second = member.get(_url("influencers", brand.pk), {"page": 2})
     assert len(second.context["profiles"]) == 6
     assert "Page 2 of 2" in second.content.decode()
@@ -193,6 +193,19 @@ def test_offer_form_lists_published_posts_with_metrics_and_the_chosen(member, br
     html = response.content.decode()
     assert "impressions" in html and "Ada Lovelace" in html
     assert response.context["form"]["currency"].value() == "EUR"
+
+
+def test_offer_form_costs_the_same_few_queries_for_many_posts_and_shortlisted(
+    member, brand, django_assert_max_num_queries
+):
+    for _ in range(15):
+        PublishedPostFactory(brand=brand)
+    for _ in range(15):
+        ShortlistEntry.objects.create(brand=brand, influencer=InfluencerProfileFactory())
+    with django_assert_max_num_queries(12):
+        response = member.get(_url("offer_new", brand.pk))
+    assert len(response.context["posts"]) == 15
+    assert response.content.decode().count('name="influencers"') == 15
 
 
 def test_direct_offer_is_sent_in_minor_units_in_the_brands_time_zone(member, brand, post, creator):
@@ -306,7 +319,7 @@ def test_offers_page_costs_the_same_few_queries_for_many_offers(
         for profile in creators[:4]:
             open_call_apply(offer=call, influencer=profile)
         open_call_pick(application=call.applications.first(), user=brand_user)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = member.get(_url("offers", brand.pk))
     assert len(response.context["rows"]) == 15
 
