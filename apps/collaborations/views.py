@@ -455,7 +455,7 @@ def collaboration_list(request):
     return render(
         request,
         "collaborations/collaboration_list.html",
-        {"collaborations": collaborations, "active": "collaborations"},
+        {"collaborations": collaborations, "active": "offers"},
     )
 
 
@@ -474,7 +474,7 @@ def _collaboration_context(request, collaboration: Collaboration, *, message_for
         and collaboration.status == CollaborationStatus.PAID
         and collaboration.receipt_confirmed_at is None,
         "action_error": action_error,
-        "active": "collaborations",
+        "active": "offers",
     }
 
 
