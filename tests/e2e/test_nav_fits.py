@@ -73,7 +73,16 @@ def test_a_brand_owners_nav_fits_at_laptop_widths(page, brand_owner):
         page.set_viewport_size({"width": width, "height": 860})
         page.goto("/brand/")
         links = assert_nav_fits(page, "brand owner", width)
-        assert links == ["Dashboard", "Posts", "Calendar", "Learning", "Analytics", "Memes", "Make a meme"]
+        assert links == [
+            "Dashboard",
+            "Posts",
+            "Calendar",
+            "Learning",
+            "Analytics",
+            "Influencers",
+            "Memes",
+            "Make a meme",
+        ]
         screenshot(page, f"nav-brand-{width}")
 
 
