@@ -28,8 +28,8 @@ second refresh and the other seeds, each text on its own so that a brand's figur
 depend on the brands before it; --no-remember embeds in the job's batches every time).
 A stored trend's grade is the highest grade among the items merged into it (its mentions, by
 URL). The ranking is the brand's dashboard: apps.trends.selectors.brand_recommendations, the
-recommended trends first, then the watchlist, each by final score; fewer than 5 count as grade
-0. The baseline ranks every trend of the second refresh by the plain cosine of its embedding
+recommended trends first by final score, then the watchlist by relevance (then final score);
+fewer than 5 count as grade 0. The baseline ranks every trend of the second refresh by the plain cosine of its embedding
 with the brand's profile embedding (BrandEmbedding.vector), in the same run.
 
 Figures (per brand and seed as they come, the last line as JSON, also in

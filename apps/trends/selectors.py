@@ -123,7 +123,7 @@ def _card(score: BrandTrendScore) -> dict:
     }
 
 
-def _scores(brand: Brand, decision: str, limit: int) -> list[dict]:
+def _scores(brand: Brand, decision: str, limit: int, order: tuple[str, ...] = ("-final",)) -> list[dict]:
     now = timezone.now()
     rows = (
         BrandTrendScore.objects.filter(brand=brand, decision=decision, trend__expires_at__gt=now)
@@ -141,19 +141,21 @@ def _scores(brand: Brand, decision: str, limit: int) -> list[dict]:
                 to_attr="all_mentions",
             ),
         )
-        .order_by("-final")[:limit]
+        .order_by(*order)[:limit]
     )
     return [_card(row) for row in rows]
 
 
 def brand_recommendations(*, brand: Brand) -> dict:
-    """{"top": the brand's best 5 recommended trends, "watchlist": the next ones}; cached."""
+    """{"top": the brand's best 5 recommended trends by final score, "watchlist": the next ones};
+    cached. The watchlist holds the close calls (below the relevance gate, or on-topic with too low a
+    final score), so the most on-topic come first there: by relevance, then final score."""
     cached = trend_cache.get(brand.pk)
     if cached is not None:
         return cached
     value = {
         "top": _scores(brand, Decision.RECOMMEND, TOP_COUNT),
-        "watchlist": _scores(brand, Decision.WATCHLIST, WATCHLIST_COUNT),
+        "watchlist": _scores(brand, Decision.WATCHLIST, WATCHLIST_COUNT, order=("-relevance", "-final")),
     }
     trend_cache.put(brand.pk, value)
     return value

@@ -142,3 +142,14 @@ def test_api_trend_detail_is_not_for_influencers_and_expired_trends_are_404(clie
     trend.expires_at = timezone.now() - timedelta(minutes=1)
     trend.save()
     assert client.get(f"/api/v1/trends/{trend.pk}").status_code == 404
+
+
+def test_recommendations_go_by_final_score_and_the_watchlist_by_relevance(fintech_brand):
+    """The watchlist holds the close calls: the most on-topic first, not the loudest (issue 18)."""
+    loud = make_score(fintech_brand, make_trend("Loud"), final=0.58, decision="watchlist", relevance=0.4)
+    close = make_score(fintech_brand, make_trend("Close"), final=0.49, decision="watchlist", relevance=0.7)
+    best = make_score(fintech_brand, make_trend("Best"), final=0.8, relevance=0.6)
+    second = make_score(fintech_brand, make_trend("Second"), final=0.7, relevance=0.9)
+    shown = selectors.brand_recommendations(brand=fintech_brand)
+    assert [c["trend_id"] for c in shown["top"]] == [best.trend_id, second.trend_id]
+    assert [c["trend_id"] for c in shown["watchlist"]] == [close.trend_id, loud.trend_id]
