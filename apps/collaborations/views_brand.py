@@ -4,17 +4,21 @@ open call's applicants). Members of the brand only: another brand's pages and ob
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.access import brand_user_required
 from apps.brands.selectors import brand_get_for_user
+from apps.core import zones
 
 from .forms_brand import InfluencerSearchForm, OfferForm
 from .models import Application, InfluencerProfile, Offer
@@ -38,6 +42,7 @@ from .services.shortlist import shortlist_toggle
 
 PER_PAGE = 24
 OFFERS_PER_PAGE = 30
+DEFAULT_DEADLINE = timedelta(days=7)
 # The shared collaboration page lives in the influencer portal (both sides open it there).
 COLLABORATION_URL = "/influencer/collaborations/{}/"
 
@@ -147,11 +152,18 @@ def offer_new(request, brand_id: int):
             initial={
                 "currency": brand_usual_currency(brand=brand),
                 "influencers": requested,
+                "kind": OfferForm.OPEN_CALL
+                if request.GET.get("kind") == OfferForm.OPEN_CALL
+                else OfferForm.DIRECT,
                 "post": int(first_post) if first_post and first_post.isdigit() else None,
                 "tag_brand": True,
                 "keep_link": True,
                 "slots": 1,
                 "platform": "x",
+                # A week from now, on the hour, as the brand's clock reads it.
+                "deadline": (timezone.localtime(timezone=zones.zone(brand.timezone)) + DEFAULT_DEADLINE)
+                .replace(minute=0, second=0, microsecond=0)
+                .replace(tzinfo=None),
             },
             **form_kwargs,
         )

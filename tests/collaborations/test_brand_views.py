@@ -193,6 +193,10 @@ def test_offer_form_lists_published_posts_with_metrics_and_the_chosen(member, br
     html = response.content.decode()
     assert "impressions" in html and "Ada Lovelace" in html
     assert response.context["form"]["currency"].value() == "EUR"
+    assert response.context["form"]["kind"].value() == "direct"
+    assert member.get(_url("offer_new", brand.pk), {"kind": "open_call"}).context["form"]["kind"].value() == (
+        "open_call"
+    )
 
 
 def test_offer_form_costs_the_same_few_queries_for_many_posts_and_shortlisted(

@@ -102,3 +102,20 @@ def test_the_brand_searches_shortlists_and_sends_an_offer(page):
     expect(page.locator(f"#offer-{call.pk}").get_by_role("button", name="Pick")).to_be_visible()
     screenshot(page, "brand-market-offers")
     assert offer.fee_minor == 12050 and offer.currency == "EUR"
+
+
+def test_a_new_brand_sees_what_to_do_on_each_marketplace_page(page):
+    user = BrandUserFactory(email="noor@tidewell.example", display_name="Noor Haddad")
+    brand = BrandFactory(name="Tidewell", created_by=user)
+    MembershipFactory(brand=brand, user=user)
+
+    log_in(page, "noor@tidewell.example")
+    page.goto(f"/brand/{brand.pk}/influencers/")
+    expect(page.locator("#mk-empty")).to_contain_text("No influencers yet")
+    screenshot(page, "brand-market-search-empty")
+    page.goto(f"/brand/{brand.pk}/offers/")
+    expect(page.locator("#mk-no-offers")).to_contain_text("No offers yet")
+    screenshot(page, "brand-market-offers-empty")
+    page.goto(f"/brand/{brand.pk}/offers/new/")
+    expect(page.locator("#mk-no-posts")).to_contain_text("No published post to offer yet")
+    screenshot(page, "brand-market-offer-no-posts")
