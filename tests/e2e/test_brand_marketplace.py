@@ -119,3 +119,25 @@ def test_a_new_brand_sees_what_to_do_on_each_marketplace_page(page):
     page.goto(f"/brand/{brand.pk}/offers/new/")
     expect(page.locator("#mk-no-posts")).to_contain_text("No published post to offer yet")
     screenshot(page, "brand-market-offer-no-posts")
+
+
+def test_the_offer_form_shows_the_open_call_part_when_chosen(page):
+    user = BrandUserFactory(email="ines@lumen.example")
+    brand = BrandFactory(name="Lumen", created_by=user)
+    MembershipFactory(brand=brand, user=user)
+    PublishedPostFactory(brand=brand)
+
+    log_in(page, "ines@lumen.example")
+    page.goto(f"/brand/{brand.pk}/offers/new/")
+    expect(page.get_by_label("Slots")).to_be_hidden()
+    page.get_by_label("Open call").check()
+    expect(page.get_by_label("Slots")).to_be_visible()
+    expect(page.locator("#mk-no-shortlist")).to_be_hidden()
+    page.get_by_label("Fee").fill("75")
+    page.get_by_label("Geographies").fill("UK, Ireland")
+    page.get_by_label("Slots").fill("3")
+    screenshot(page, "brand-market-open-call")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_role("heading", name="Your offers")).to_be_visible()
+    expect(page.locator(".mk-offer").first).to_contain_text("Open call · 3 slots")
+    expect(page.locator(".mk-offer").first).to_contain_text("UK, Ireland")
