@@ -71,6 +71,13 @@ PERIODIC_TASKS: list[dict] = [
         "description": "Offers and open calls still open at their deadline become expired.",
     },
     {
+        "name": "collaborations: deadline reminders and missed reposts",
+        "task": "collaborations.deadlines",
+        "every_seconds": 5 * 60,
+        "description": "Reminds influencers once, 24 hours before an unanswered offer's deadline; "
+        "collaborations whose repost is overdue become missed (fee cancelled, both sides told).",
+    },
+    {
         "name": "memes: prune unused stored renders",
         "task": "memes.prune_renders",
         "crontab": "40 3 * * *",

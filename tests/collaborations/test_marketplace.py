@@ -4,6 +4,7 @@ slot, expiry, a collaboration's steps and payment, the append-only ledger and wh
 import threading
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +42,7 @@ from apps.collaborations.services import (
     collaboration_confirm_receipt,
     collaboration_mark_paid,
     collaboration_message_post,
+    collaborations_miss_overdue,
     counter_accept,
     counter_decline,
     ledger_entry_reverse,
@@ -50,12 +52,13 @@ from apps.collaborations.services import (
     offer_send,
     offer_withdraw,
     offers_expire,
+    offers_remind,
     open_call_apply,
     open_call_create,
     open_call_pick,
 )
 from apps.collaborations.services import offers as offers_services
-from apps.collaborations.tasks import offers_expire_task
+from apps.collaborations.tasks import deadlines_task, offers_expire_task
 from apps.core.schedules import PERIODIC_TASKS
 from apps.notifications.models import Notification
 from tests.factories import (
@@ -497,6 +500,136 @@ def test_offers_past_their_deadline_expire(offer, open_call, brand, owner, post,
 
 def test_the_expiry_job_is_scheduled():
     assert any(t["task"] == "collaborations.expire_offers" for t in PERIODIC_TASKS)
+
+
+# --- Deadlines: the reminder and the missed repost -----------------------------------------------
+
+REMINDER = offers_services.REMIND_TITLE
+
+
+def _deadline(offer, when):
+    Offer.objects.filter(pk=offer.pk).update(deadline=when)
+
+
+def test_the_influencer_is_reminded_once_a_day_before_the_deadline(offer, creator):
+    _deadline(offer, timezone.now() + timedelta(hours=23))
+    assert offers_remind() == 1
+    assert offers_remind() == 0  # once, however often the job runs
+    assert deadlines_task() == {"reminded": 0, "missed": 0}
+    [notice] = Notification.objects.filter(user=creator.user, title=REMINDER)
+    assert notice.url == reverse("collaborations:offer_detail", kwargs={"offer_id": offer.pk})
+
+
+def test_no_reminder_further_out_or_once_answered_or_past(offer, brand, owner, post, creator):
+    _deadline(offer, timezone.now() + timedelta(hours=25))
+    countered = offer_send(
+        brand=brand, user=owner, post=post, influencers=[InfluencerProfileFactory()], **terms()
+    )[0]
+    offer_counter(offer=countered, influencer=countered.influencer, fee_minor=20_000)
+    accepted = offer_send(
+        brand=brand, user=owner, post=post, influencers=[InfluencerProfileFactory()], **terms()
+    )[0]
+    offer_accept(offer=accepted, influencer=accepted.influencer)
+    past = offer_send(
+        brand=brand, user=owner, post=post, influencers=[InfluencerProfileFactory()], **terms()
+    )[0]
+    for o in (countered, accepted):
+        _deadline(o, timezone.now() + timedelta(hours=2))
+    _deadline(past, timezone.now() - timedelta(minutes=1))
+    assert offers_remind() == 0
+    assert not Notification.objects.filter(title=REMINDER).exists()
+
+
+def test_the_reminder_compares_instants_whatever_the_zones(offer, brand, owner, post, creator):
+    """Due checks hold when the deadline was written in one zone and the clock reads in another."""
+    now = timezone.now().astimezone(ZoneInfo("America/Los_Angeles"))
+    later = offer_send(
+        brand=brand, user=owner, post=post, influencers=[InfluencerProfileFactory()], **terms()
+    )[0]
+    # 23 hours from now, written in Auckland's wall time (a day ahead of Los Angeles' calendar).
+    _deadline(offer, (now + timedelta(hours=23)).astimezone(ZoneInfo("Pacific/Auckland")))
+    _deadline(later, (now + timedelta(hours=25)).astimezone(ZoneInfo("Asia/Kolkata")))
+    assert offers_remind(now=now) == 1
+    assert Notification.objects.get(title=REMINDER).user == creator.user
+    assert offers_remind(now=now + timedelta(hours=2)) == 1  # the second one, now within the day
+    assert offers_remind(now=now + timedelta(hours=2)) == 0
+
+
+def _overdue(collaboration, when=None):
+    Collaboration.objects.filter(pk=collaboration.pk).update(
+        repost_due_at=when or timezone.now() - timedelta(minutes=1)
+    )
+
+
+def test_an_overdue_repost_is_missed_with_the_fee_cancelled_and_both_told(
+    collaboration, owner, creator, brand
+):
+    _overdue(collaboration)
+    assert collaborations_miss_overdue() == 1
+    assert collaborations_miss_overdue() == 0  # safe to run twice
+    collaboration.refresh_from_db()
+    assert collaboration.status == CollaborationStatus.MISSED and collaboration.missed_at
+    assert collaboration.ledger_entries.filter(status=LedgerStatus.CANCELLED).count() == 2
+    assert ledger_balances_for_influencer(profile=creator)[0].pending_minor == 0
+    assert ledger_balances_for_brand(brand=brand)[0].pending_minor == 0
+    url = reverse("collaborations:collaboration_detail", kwargs={"collaboration_id": collaboration.pk})
+    assert Notification.objects.get(user=creator.user, title__contains="missed the repost").url == url
+    assert Notification.objects.get(user=owner, title__contains="missed the repost").url == url
+
+
+def test_only_accepted_collaborations_past_due_are_missed(collaboration, brand, owner, post):
+    other = InfluencerProfileFactory()
+    [other_offer] = offer_send(brand=brand, user=owner, post=post, influencers=[other], **terms())
+    reposted = offer_accept(offer=other_offer, influencer=other)
+    collaboration_advance(collaboration=reposted, to="reposted")
+    _overdue(reposted)
+    _overdue(collaboration, timezone.now() + timedelta(minutes=1))
+    assert deadlines_task() == {"reminded": 0, "missed": 0}
+    assert set(Collaboration.objects.values_list("status", flat=True)) == {"accepted", "reposted"}
+
+
+def test_the_missed_check_compares_instants_whatever_the_zones(collaboration):
+    now = timezone.now().astimezone(ZoneInfo("Asia/Tokyo"))
+    _overdue(collaboration, (now + timedelta(minutes=30)).astimezone(ZoneInfo("America/New_York")))
+    assert collaborations_miss_overdue(now=now) == 0
+    assert collaborations_miss_overdue(now=now + timedelta(hours=1)) == 1
+
+
+def test_the_deadline_job_is_scheduled():
+    assert any(t["task"] == "collaborations.deadlines" for t in PERIODIC_TASKS)
+
+
+# --- Links on the brand's notifications ----------------------------------------------------------
+
+
+def _brand_offers_url(brand):
+    return reverse("collaborations_brand:offers", kwargs={"brand_id": brand.pk})
+
+
+def test_an_acceptance_links_the_brand_to_the_collaboration(offer, creator, owner):
+    collaboration = offer_accept(offer=offer, influencer=creator)
+    notice = Notification.objects.get(user=owner, title__contains="accepted your offer")
+    assert notice.url == reverse(
+        "collaborations:collaboration_detail", kwargs={"collaboration_id": collaboration.pk}
+    )
+
+
+def test_a_decline_a_counter_and_an_application_link_the_brand_to_its_offers(
+    offer, open_call, creator, owner, brand
+):
+    offer_counter(offer=offer, influencer=creator, fee_minor=20_000)
+    counter_decline(offer=offer, user=owner)
+    offer_decline(offer=offer, influencer=creator, reason="Not my audience")
+    open_call_apply(offer=open_call, influencer=creator)
+    for words in ("another fee", "declined your offer", "applied to your open call"):
+        assert Notification.objects.get(user=owner, title__contains=words).url == _brand_offers_url(brand)
+
+
+def test_a_message_links_both_sides_to_the_collaboration(collaboration, owner, creator):
+    collaboration_message_post(collaboration=collaboration, user=creator.user, body="Posting tomorrow")
+    collaboration_message_post(collaboration=collaboration, user=owner, body="Great")
+    url = reverse("collaborations:collaboration_detail", kwargs={"collaboration_id": collaboration.pk})
+    assert {n.url for n in Notification.objects.filter(title="New message on a collaboration")} == {url}
 
 
 # --- A collaboration's steps and payment --------------------------------------------------------

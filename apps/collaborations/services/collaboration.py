@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +23,7 @@ from ..models import (
 )
 from ..money import money_format
 from .ledger import ledger_settle
-from .offers import brand_member_users
+from .offers import brand_member_users, collaboration_url
 
 MAX_MESSAGE = 4000
 # The timestamp each step sets.
@@ -75,8 +77,50 @@ def collaboration_advance(*, collaboration: Collaboration, to: str) -> Collabora
         raise ValidationError("Paying and cancelling have services of their own.")
     collaboration = collaboration_transition(collaboration=_locked(collaboration), to=to)
     if to == CollaborationStatus.MISSED:
-        _fee_cancel(collaboration, user=None, note="Repost missed")
+        _missed(collaboration)
     return collaboration
+
+
+def _missed(collaboration: Collaboration) -> None:
+    """After the step to missed: the pending fee is cancelled on both sides (as a cancellation
+    does) and both sides are told."""
+    _fee_cancel(collaboration, user=None, note="Repost missed")
+    url = collaboration_url(collaboration=collaboration)
+    due = collaboration.repost_due_at.astimezone(UTC)
+    notification_create(
+        user=collaboration.influencer.user,
+        title=f"You missed the repost for {collaboration.brand.name}",
+        body=f"It was due by {due:%d %b %Y %H:%M} UTC; the fee is cancelled.",
+        url=url,
+    )
+    for user in brand_member_users(brand_id=collaboration.brand_id):
+        notification_create(
+            user=user,
+            title=f"@{collaboration.influencer.slug} missed the repost",
+            body=f"It was due by {due:%d %b %Y %H:%M} UTC; the fee is cancelled.",
+            url=url,
+        )
+
+
+def collaborations_miss_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Collaborations still waiting for the repost after its due time become missed (the periodic
+    job). Rows another transaction holds are skipped (the next run takes them), and a missed one is
+    no longer accepted, so running twice changes nothing. Times compare as instants, whatever zone
+    they were written in."""
+    now = now or timezone.now()
+    missed = 0
+    with transaction.atomic():
+        overdue = list(
+            Collaboration.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("brand", "influencer__user")
+            .filter(status=CollaborationStatus.ACCEPTED, repost_due_at__lte=now)
+            .order_by("repost_due_at")[:batch]
+        )
+        for collaboration in overdue:
+            collaboration_transition(collaboration=collaboration, to=CollaborationStatus.MISSED)
+            _missed(collaboration)
+            missed += 1
+    return missed
 
 
 def _fee_cancel(collaboration: Collaboration, *, user: User | None, note: str) -> None:
@@ -101,7 +145,9 @@ def collaboration_cancel(*, collaboration: Collaboration, user: User) -> Collabo
     )
     _fee_cancel(collaboration, user=user, note="Collaboration cancelled")
     notification_create(
-        user=collaboration.influencer.user, title=f"{collaboration.brand.name} cancelled the collaboration"
+        user=collaboration.influencer.user,
+        title=f"{collaboration.brand.name} cancelled the collaboration",
+        url=collaboration_url(collaboration=collaboration),
     )
     return collaboration
 
@@ -178,5 +224,10 @@ def collaboration_message_post(
     )
     for recipient in recipients:
         if recipient.pk != user.pk:
-            notification_create(user=recipient, title="New message on a collaboration", body=body[:200])
+            notification_create(
+                user=recipient,
+                title="New message on a collaboration",
+                body=body[:200],
+                url=collaboration_url(collaboration=collaboration),
+            )
     return message

@@ -5,16 +5,18 @@ one per slot. Every service checks everything before it writes, so a refused act
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.brands.models import Brand, BrandMembership
 from apps.core import vocabulary
 from apps.core.text import tags_clean
+from apps.notifications.models import Notification
 from apps.notifications.services import notification_create
 from apps.posts.models import Post
 from apps.publishing.models import Publication, PublicationStatus
@@ -39,6 +41,9 @@ MAX_MESSAGE = 2000
 REPOST_WINDOW = timedelta(days=3)
 MEASURE_WINDOW = timedelta(days=7)
 CRITERIA_LISTS = ("roles", "industries", "geographies")
+# The influencer is reminded once when an unanswered offer's deadline is this close.
+REMIND_BEFORE = timedelta(hours=24)
+REMIND_TITLE = "An offer's deadline is in 24 hours"
 
 
 # --- Checks shared by the services ------------------------------------------------------------
@@ -53,9 +58,18 @@ def brand_member_users(*, brand_id: int) -> list[User]:
     return [m.user for m in BrandMembership.objects.filter(brand_id=brand_id).select_related("user")]
 
 
-def _notify_brand(*, brand_id: int, title: str, body: str = "") -> None:
+def brand_offers_url(*, brand_id: int) -> str:
+    return reverse("collaborations_brand:offers", kwargs={"brand_id": brand_id})
+
+
+def collaboration_url(*, collaboration: Collaboration) -> str:
+    """The page both sides share."""
+    return reverse("collaborations:collaboration_detail", kwargs={"collaboration_id": collaboration.pk})
+
+
+def _notify_brand(*, brand_id: int, title: str, body: str = "", url: str = "") -> None:
     for user in brand_member_users(brand_id=brand_id):
-        notification_create(user=user, title=title, body=body)
+        notification_create(user=user, title=title, body=body, url=url)
 
 
 def _fee_clean(fee_minor, *, field: str = "fee_minor") -> int:
@@ -191,6 +205,16 @@ def _collaboration_open(
     return collaboration
 
 
+def _offer_accepted(
+    offer: Offer, *, influencer: InfluencerProfile, fee_minor: int, now: datetime, user: User
+) -> Collaboration:
+    """A direct offer (locked, answerable) is accepted at `fee_minor`: the influencer took the
+    offered fee or the brand took the counter-offer; either way the collaboration starts."""
+    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
+    offer.save(update_fields=["status", "responded_at", "updated_at"])
+    return _collaboration_open(offer=offer, influencer=influencer, fee_minor=fee_minor, now=now, user=user)
+
+
 # --- Direct offers ----------------------------------------------------------------------------
 
 
@@ -290,16 +314,15 @@ def offer_accept(*, offer: Offer, influencer: InfluencerProfile) -> Collaboratio
     _answerable_check(offer, now=now)
     if offer.status == OfferStatus.COUNTERED:
         raise ValidationError("Your counter-offer waits for the brand's answer.")
-    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
-    offer.save(update_fields=["status", "responded_at", "updated_at"])
-    collaboration = _collaboration_open(
-        offer=offer, influencer=influencer, fee_minor=offer.fee_minor, now=now, user=influencer.user
+    collaboration = _offer_accepted(
+        offer, influencer=influencer, fee_minor=offer.fee_minor, now=now, user=influencer.user
     )
     _notify_brand(
         brand_id=offer.brand_id,
         title=f"@{influencer.slug} accepted your offer",
         body=f"{money_format(offer.fee_minor, offer.currency)}; the repost is due by "
         f"{collaboration.repost_due_at:%d %b %Y}.",
+        url=collaboration_url(collaboration=collaboration),
     )
     return collaboration
 
@@ -316,7 +339,12 @@ def offer_decline(*, offer: Offer, influencer: InfluencerProfile, reason: str) -
         raise ValidationError({"reason": "Keep the reason to 1,000 characters."})
     offer.status, offer.decline_reason, offer.responded_at = OfferStatus.DECLINED, reason, timezone.now()
     offer.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
-    _notify_brand(brand_id=offer.brand_id, title=f"@{influencer.slug} declined your offer", body=reason)
+    _notify_brand(
+        brand_id=offer.brand_id,
+        title=f"@{influencer.slug} declined your offer",
+        body=reason,
+        url=brand_offers_url(brand_id=offer.brand_id),
+    )
     return offer
 
 
@@ -342,6 +370,7 @@ def offer_counter(*, offer: Offer, influencer: InfluencerProfile, fee_minor: int
         title=f"@{influencer.slug} proposed another fee",
         body=f"{money_format(fee_minor, offer.currency)} instead of "
         f"{money_format(offer.fee_minor, offer.currency)}.",
+        url=brand_offers_url(brand_id=offer.brand_id),
     )
     return offer
 
@@ -359,11 +388,8 @@ def _countered_locked(offer: Offer, user: User) -> Offer:
 def counter_accept(*, offer: Offer, user: User) -> Collaboration:
     """The brand takes the influencer's fee: the collaboration starts at it."""
     offer = _countered_locked(offer, user)
-    now = timezone.now()
-    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
-    offer.save(update_fields=["status", "responded_at", "updated_at"])
-    collaboration = _collaboration_open(
-        offer=offer, influencer=offer.influencer, fee_minor=offer.counter_fee_minor, now=now, user=user
+    collaboration = _offer_accepted(
+        offer, influencer=offer.influencer, fee_minor=offer.counter_fee_minor, now=timezone.now(), user=user
     )
     notification_create(
         user=offer.influencer.user,
@@ -449,7 +475,11 @@ def open_call_apply(*, offer: Offer, influencer: InfluencerProfile, message: str
     application = Application.objects.create(
         offer=offer, influencer=influencer, message=(message or "").strip()
     )
-    _notify_brand(brand_id=offer.brand_id, title=f"@{influencer.slug} applied to your open call")
+    _notify_brand(
+        brand_id=offer.brand_id,
+        title=f"@{influencer.slug} applied to your open call",
+        url=brand_offers_url(brand_id=offer.brand_id),
+    )
     return application
 
 
@@ -520,3 +550,39 @@ def offers_expire(*, now: datetime | None = None, batch: int = 500) -> int:
                 )
             expired += 1
     return expired
+
+
+def offers_remind(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Once per offer, the influencer is told that a direct offer they have not answered expires
+    within 24 hours (the periodic job). The notification itself, looked up by the offer's page,
+    marks it done, so a second run or an overlapping one (rows row-locked, skipping those another
+    run holds) tells no one twice. Times are compared as instants, whatever zone they were set in."""
+    now = now or timezone.now()
+    reminded = 0
+    with transaction.atomic():
+        due = list(
+            Offer.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("brand", "influencer__user")
+            .filter(
+                kind=OfferKind.DIRECT,
+                status=OfferStatus.SENT,
+                deadline__gt=now,
+                deadline__lte=now + REMIND_BEFORE,
+            )
+            .order_by("deadline")[:batch]
+        )
+        for offer in due:
+            url = reverse("collaborations:offer_detail", kwargs={"offer_id": offer.pk})
+            user = offer.influencer.user
+            if Notification.objects.filter(user=user, url=url, title=REMIND_TITLE).exists():
+                continue
+            notification_create(
+                user=user,
+                title=REMIND_TITLE,
+                body=f"{offer.brand.name}'s offer of {money_format(offer.fee_minor, offer.currency)} "
+                f"expires at {offer.deadline.astimezone(UTC):%d %b %Y %H:%M} UTC: accept, "
+                "decline or counter it before then.",
+                url=url,
+            )
+            reminded += 1
+    return reminded
