@@ -313,6 +313,8 @@ def test_a_counter_offer_the_brand_accepts_sets_the_fee(offer, creator, owner):
     assert Notification.objects.filter(user=owner, title__contains="another fee").exists()
     collaboration = counter_accept(offer=offer, user=owner)
     assert collaboration.fee_minor == 20_000
+    notice = Notification.objects.get(user=creator.user, title__contains="accepted your fee")
+    assert notice.body.startswith(f"{money.money_format(20_000, 'EUR')}; the repost is due by ")
     assert ledger_balances_for_influencer(profile=creator)[0].pending_minor == 20_000
     assert Notification.objects.filter(user=creator.user, title__contains="accepted your fee").exists()
 
@@ -609,6 +611,10 @@ def _brand_offers_url(brand):
 def test_an_acceptance_links_the_brand_to_the_collaboration(offer, creator, owner):
     collaboration = offer_accept(offer=offer, influencer=creator)
     notice = Notification.objects.get(user=owner, title__contains="accepted your offer")
+    assert (
+        notice.body
+        == f"{money.money_format(FEE, 'EUR')}; the repost is due by {collaboration.repost_due_at:%d %b %Y}."
+    )
     assert notice.url == reverse(
         "collaborations:collaboration_detail", kwargs={"collaboration_id": collaboration.pk}
     )

@@ -205,6 +205,14 @@ def _collaboration_open(
     return collaboration
 
 
+def _started_body(collaboration: Collaboration) -> str:
+    """What both sides are told when a collaboration starts: the agreed fee and the repost's due date."""
+    return (
+        f"{money_format(collaboration.fee_minor, collaboration.currency)}; the repost is due by "
+        f"{collaboration.repost_due_at:%d %b %Y}."
+    )
+
+
 def _offer_accepted(
     offer: Offer, *, influencer: InfluencerProfile, fee_minor: int, now: datetime, user: User
 ) -> Collaboration:
@@ -320,8 +328,7 @@ def offer_accept(*, offer: Offer, influencer: InfluencerProfile) -> Collaboratio
     _notify_brand(
         brand_id=offer.brand_id,
         title=f"@{influencer.slug} accepted your offer",
-        body=f"{money_format(offer.fee_minor, offer.currency)}; the repost is due by "
-        f"{collaboration.repost_due_at:%d %b %Y}.",
+        body=_started_body(collaboration),
         url=collaboration_url(collaboration=collaboration),
     )
     return collaboration
@@ -394,8 +401,7 @@ def counter_accept(*, offer: Offer, user: User) -> Collaboration:
     notification_create(
         user=offer.influencer.user,
         title=f"{offer.brand.name} accepted your fee",
-        body=f"{money_format(offer.counter_fee_minor, offer.currency)}; the repost is due by "
-        f"{collaboration.repost_due_at:%d %b %Y}.",
+        body=_started_body(collaboration),
         url=INBOX_URL,
     )
     return collaboration
@@ -520,8 +526,7 @@ def open_call_pick(*, application: Application, user: User) -> Collaboration:
     notification_create(
         user=application.influencer.user,
         title=f"{offer.brand.name} picked you for its open call",
-        body=f"{money_format(offer.fee_minor, offer.currency)}; the repost is due by "
-        f"{collaboration.repost_due_at:%d %b %Y}.",
+        body=_started_body(collaboration),
         url=INBOX_URL,
     )
     return collaboration
