@@ -14,7 +14,12 @@ def test_seed_demo_is_idempotent():
     counts = (User.objects.count(), Brand.objects.count(), Notification.objects.count())
     call_command("seed_demo")
     assert (User.objects.count(), Brand.objects.count(), Notification.objects.count()) == counts
-    assert counts == (4, 1, 4)  # brand owner, editor, influencer, staff: a welcome each
+    from apps.demo.management.commands.seed_demo import DEMO_INFLUENCERS
+
+    # brand owner, editor, influencer, staff (a welcome each) and the marketplace's dozen influencers,
+    # whose back-dated offers and collaborations leave no notification behind
+    assert len(DEMO_INFLUENCERS) == 12
+    assert counts == (4 + 12, 1, 4)
     brand = Brand.objects.get()
     assert brand.is_onboarded and brand.voice_profile
     assert brand.connections.filter(platform="sandbox").exists()
@@ -51,4 +56,62 @@ def test_seed_demo_is_idempotent():
     assert all(
         row.relevance >= RELEVANCE_GATE
         for row in scores.model.objects.filter(brand=brand, decision="recommend")
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_the_marketplace_through_its_services():
+    from apps.collaborations.models import (
+        Application,
+        Collaboration,
+        CollaborationStatus,
+        InfluencerProfile,
+        LedgerEntry,
+        LedgerStatus,
+        Offer,
+        OfferKind,
+        OfferStatus,
+    )
+    from apps.collaborations.selectors.marketplace import influencer_inbox
+
+    call_command("seed_demo")
+    counts = (Offer.objects.count(), Collaboration.objects.count(), LedgerEntry.objects.count())
+    call_command("seed_demo")
+    assert (Offer.objects.count(), Collaboration.objects.count(), LedgerEntry.objects.count()) == counts
+
+    assert InfluencerProfile.objects.exclude(bio="").count() == 13
+    assert all(p.follower_counts for p in InfluencerProfile.objects.all())
+    demo = InfluencerProfile.objects.get(user__email="influencer@demo.socialmedai.local")
+    inbox = influencer_inbox(profile=demo)
+    assert [o.status for o in inbox.direct] == [OfferStatus.SENT]
+    assert [o.kind for o in inbox.open_calls] == [OfferKind.OPEN_CALL]  # the demo audience matches it
+    assert Offer.objects.filter(status=OfferStatus.COUNTERED, counter_fee_minor__isnull=False).count() == 1
+    call = Offer.objects.get(kind=OfferKind.OPEN_CALL)
+    assert call.status == OfferStatus.SENT and Application.objects.filter(offer=call).count() == 2
+    assert set(Collaboration.objects.values_list("status", flat=True)) == {
+        CollaborationStatus.ACCEPTED,
+        CollaborationStatus.PAID,
+        CollaborationStatus.CANCELLED,
+    }
+
+    # the ledger agrees: what stands (entries no later one reverses) is paid on both sides for the
+    # paid fee, cancelled for the cancelled one, and pending for the one under way
+    def standing(status):
+        entries = Collaboration.objects.get(status=status).ledger_entries.filter(reversed_by__isnull=True)
+        return sorted(entries.values_list("party", "status"))
+
+    assert standing(CollaborationStatus.PAID) == [
+        ("brand", LedgerStatus.PAID),
+        ("influencer", LedgerStatus.PAID),
+    ]
+    assert standing(CollaborationStatus.CANCELLED) == [
+        ("brand", LedgerStatus.CANCELLED),
+        ("influencer", LedgerStatus.CANCELLED),
+    ]
+    assert standing(CollaborationStatus.ACCEPTED) == [
+        ("brand", LedgerStatus.PENDING),
+        ("influencer", LedgerStatus.PENDING),
+    ]
+    assert all(
+        c.offer.post.brand_id == c.brand_id for c in Collaboration.objects.select_related("offer__post")
     )

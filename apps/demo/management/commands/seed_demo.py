@@ -22,10 +22,21 @@ from apps.brands.services import (
     brand_set_voice_samples,
     brand_skip_accounts,
 )
+from apps.collaborations.models import CollaborationStatus, InfluencerProfile, Offer
 from apps.collaborations.services import (
+    brand_member_users,
+    collaboration_advance,
+    collaboration_cancel,
+    collaboration_confirm_receipt,
+    collaboration_mark_paid,
     influencer_profile_get_or_create,
     influencer_profile_update,
     influencer_set_follower_count,
+    offer_accept,
+    offer_counter,
+    offer_send,
+    open_call_apply,
+    open_call_create,
 )
 from apps.integrations.sources import offline  # looked up at call time: tests swap the source
 from apps.learning.policy import learning_state
@@ -338,6 +349,233 @@ def seed_history(stdout, brand: Brand, owner: User) -> None:
     )
 
 
+# A dozen demo influencers for the marketplace: (email local part, name, bio, roles, industries,
+# geographies, {platform: followers}). They sign in with DEMO_PASSWORD like the others.
+DEMO_INFLUENCERS = [
+    (
+        "maya",
+        "Maya Ledger",
+        "Ex-controller writing about the month-end close.",
+        ["CFOs", "Controllers"],
+        ["Fintech", "SaaS"],
+        ["Germany", "Nordics"],
+        {"linkedin": 12800, "x": 4100},
+    ),
+    (
+        "oskar",
+        "Oskar Finance",
+        "Nordic finance ops, automation and audit trails.",
+        ["Controllers", "Finance directors"],
+        ["Fintech"],
+        ["Nordics"],
+        {"linkedin": 8600},
+    ),
+    (
+        "priya",
+        "Priya on FP&A",
+        "FP&A playbooks for scale-ups, one chart at a time.",
+        ["CFOs", "Founders"],
+        ["SaaS"],
+        ["UK"],
+        {"linkedin": 21500, "x": 9800},
+    ),
+    (
+        "lukas",
+        "Lukas Tax",
+        "VAT, e-invoicing and the German Mittelstand.",
+        ["Finance directors"],
+        ["Manufacturing", "Fintech"],
+        ["Germany"],
+        {"linkedin": 5400},
+    ),
+    (
+        "amara",
+        "Amara Payments",
+        "Payments, fraud and treasury for growing teams.",
+        ["CFOs", "Treasurers"],
+        ["Fintech", "E-commerce"],
+        ["UK", "Germany"],
+        {"x": 31200, "linkedin": 7700},
+    ),
+    (
+        "jonas",
+        "Jonas Builds",
+        "Founder notes: raising, runway and the first finance hire.",
+        ["Founders"],
+        ["SaaS"],
+        ["Germany", "UK"],
+        {"x": 14300},
+    ),
+    (
+        "sofia",
+        "Sofia Audit",
+        "Audit readiness without the panic.",
+        ["Controllers", "Auditors"],
+        ["Fintech", "Professional services"],
+        ["UK"],
+        {"linkedin": 9900},
+    ),
+    (
+        "theo",
+        "Theo Spreadsheets",
+        "Spreadsheet jokes that are secretly finance lessons.",
+        ["Finance analysts"],
+        ["SaaS", "Fintech"],
+        ["UK", "Nordics"],
+        {"x": 52000, "linkedin": 3100},
+    ),
+    (
+        "ines",
+        "Ines CFO Diaries",
+        "A CFO's week, every Friday.",
+        ["CFOs"],
+        ["Healthcare", "SaaS"],
+        ["Germany"],
+        {"linkedin": 17400},
+    ),
+    (
+        "noah",
+        "Noah Data",
+        "Finance data stacks: warehouses, dashboards, alerts.",
+        ["Finance analysts", "CFOs"],
+        ["SaaS"],
+        ["Nordics", "Germany"],
+        {"x": 6200, "linkedin": 4800},
+    ),
+    (
+        "elin",
+        "Elin Treasury",
+        "Cash, FX and the treasury desk explained.",
+        ["Treasurers", "CFOs"],
+        ["Fintech"],
+        ["Nordics", "UK"],
+        {"linkedin": 11200},
+    ),
+    (
+        "marco",
+        "Marco Ops",
+        "Finance operations for marketplaces and e-commerce.",
+        ["Finance directors", "Founders"],
+        ["E-commerce"],
+        ["Germany", "UK"],
+        {"x": 8800, "linkedin": 6600},
+    ),
+]
+
+
+def demo_influencer_email(local: str) -> str:
+    return f"{local}@influencers.demo.socialmedai.local"
+
+
+def seed_influencers(stdout) -> list[InfluencerProfile]:
+    """The dozen DEMO_INFLUENCERS with their profiles, audiences and follower counts. Influencers have
+    no Sandbox account of their own in the product (the sandbox publishes as a brand), so none is made."""
+    profiles = []
+    for local, name, bio, roles, industries, geographies, followers in DEMO_INFLUENCERS:
+        user, created = User.objects.get_or_create(
+            email=demo_influencer_email(local),
+            # Made-up addresses: no email is sent to them.
+            defaults={"role": Role.INFLUENCER, "display_name": name, "email_notifications": False},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        profile = influencer_profile_get_or_create(user=user)
+        if not profile.bio:
+            influencer_profile_update(
+                profile=profile,
+                bio=bio,
+                audience_roles=roles,
+                audience_industries=industries,
+                audience_geographies=geographies,
+                is_public=True,
+            )
+            for platform, count in followers.items():
+                influencer_set_follower_count(profile=profile, platform=platform, count=count)
+        profiles.append(profile)
+    stdout.write(f"Demo influencers: {len(profiles)} with audiences and follower counts.")
+    return profiles
+
+
+@transaction.atomic
+def seed_marketplace(stdout, brand: Brand, owner: User, demo: InfluencerProfile, others: list) -> None:
+    """Offers and collaborations for the demo brand, made through the marketplace services so the
+    ledger adds up: a direct offer waiting for the demo influencer, a countered one, an open call
+    with two applicants, and collaborations accepted, paid and cancelled. The services notify
+    each step; that history is not news, so its notifications are removed in the same transaction
+    (their emails and live pushes, scheduled on commit, then find nothing to send)."""
+    if Offer.objects.filter(brand=brand).exists():
+        stdout.write("Demo marketplace: already there.")
+        return
+    posts = [
+        publication.post
+        for publication in Publication.objects.filter(
+            brand=brand, queued_by="time", status=PublicationStatus.PUBLISHED
+        )
+        .select_related("post")
+        .order_by("-published_at")[:6]
+    ]
+    if len(posts) < 6:
+        stdout.write("Demo marketplace: the brand has no published history yet; skipped.")
+        return
+    people = [demo, *others]
+    last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    deadline = timezone.now() + timedelta(days=7)
+    terms = {"currency": "EUR", "deadline": deadline, "user": owner, "brand": brand}
+
+    def direct(post, influencer, fee_minor, platform="linkedin", message=""):
+        (offer,) = offer_send(
+            post=post,
+            influencers=[influencer],
+            fee_minor=fee_minor,
+            platform=platform,
+            message=message,
+            **terms,
+        )
+        return offer
+
+    waiting, countered, open_post, accepted, paid, cancelled = posts
+    direct(waiting, demo, 25000, message="Your CFO audience would love this one. Tag us and keep the link?")
+    direct(waiting, others[0], 30000)
+    offer_counter(
+        offer=direct(countered, others[2], 20000, platform="x"), influencer=others[2], fee_minor=35000
+    )
+    call = open_call_create(
+        post=open_post,
+        criteria={"roles": ["CFOs", "Controllers"], "geographies": ["Germany", "UK"], "min_followers": 1000},
+        slots=2,
+        fee_minor=15000,
+        platform="linkedin",
+        message="Two finance voices to share our month-end close guide.",
+        **terms,
+    )
+    open_call_apply(offer=call, influencer=others[6], message="Audit teams ask me about this weekly.")
+    open_call_apply(offer=call, influencer=others[8])
+    offer_accept(offer=direct(accepted, demo, 18000), influencer=demo)
+    done = offer_accept(offer=direct(paid, demo, 22000), influencer=demo)
+    for step in (
+        CollaborationStatus.REPOSTED,
+        CollaborationStatus.VERIFIED,
+        CollaborationStatus.MEASURED,
+        CollaborationStatus.COMPLETED,
+    ):
+        done = collaboration_advance(collaboration=done, to=step)
+    done = collaboration_mark_paid(collaboration=done, user=owner)
+    collaboration_confirm_receipt(collaboration=done, user=demo.user)
+    called_off = offer_accept(offer=direct(cancelled, others[4], 40000, platform="x"), influencer=others[4])
+    collaboration_cancel(collaboration=called_off, user=owner)
+    Notification.objects.filter(
+        pk__gt=last_notification, user__in=[*brand_member_users(brand_id=brand.pk), *(p.user for p in people)]
+    ).delete()
+    stdout.write(
+        "Demo marketplace: an offer waiting for the demo influencer, a counter-offer, an open call with "
+        "two applicants, and collaborations accepted, paid and cancelled."
+    )
+
+
 # Demo memes: (author email, template slug, captions). Made through the same services as the maker
 # page, so running again finds each one (same user, same pixels) instead of copying it.
 DEMO_MEMES = [
@@ -419,6 +657,7 @@ class Command(BaseCommand):
         users = seed_users(self.stdout)
         seed_brand(self.stdout, users)
         seed_influencer_profile(self.stdout, users)
+        influencers = seed_influencers(self.stdout)
         seed_welcome_notifications(self.stdout, users)
         seed_memes(self.stdout, users)
         if not options["no_trends"]:
@@ -429,6 +668,14 @@ class Command(BaseCommand):
             seed_publishing(self.stdout, brand, users["brand@demo.socialmedai.local"])
             self.stdout.write("Demo history: four weeks of sandbox posts, metrics and training (3/3)…")
             seed_history(self.stdout, brand, users["brand@demo.socialmedai.local"])
+            self.stdout.write("Demo marketplace: influencers' offers and collaborations…")
+            seed_marketplace(
+                self.stdout,
+                brand,
+                users["brand@demo.socialmedai.local"],
+                users["influencer@demo.socialmedai.local"].influencer_profile,
+                influencers,
+            )
             self.stdout.write(self.style.SUCCESS("Demo data ready."))
         else:
             self.stdout.write(
