@@ -91,6 +91,7 @@ def home(request):
         {
             **_owner_context(request, profile, accounts),
             "recent_notifications": notification_list(user=request.user)[:5],
+            "inbox": selectors.influencer_inbox(profile=profile),
             "active": "home",
         },
     )

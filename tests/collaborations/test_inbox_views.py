@@ -430,3 +430,12 @@ def test_the_collaboration_list_shows_the_influencers_collaborations(
         collab_url(collaboration)
         not in client.get(reverse("collaborations:collaboration_list")).content.decode()
     )
+
+
+def test_the_portal_home_points_to_waiting_offers(client, offer, creator):
+    """The influencer's home no longer says "No offers yet" when one is waiting (issue 19)."""
+    client.force_login(creator.user)
+    html = client.get(reverse("collaborations:home")).content.decode()
+    assert "No offers yet" not in html
+    assert "1 offer waiting for your answer" in html
+    assert detail(offer) in html and reverse("collaborations:offer_inbox") in html
