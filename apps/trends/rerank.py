@@ -41,7 +41,7 @@ from apps.integrations.http import ServiceError
 from apps.integrations.llm import LLMNotConfigured, Message, llm_client
 
 from .models import BrandTrendScore, Decision, Trend
-from .scoring import RECOMMEND_ABOVE, WEIGHTS
+from .scoring import RECOMMEND_ABOVE, final_score
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +93,6 @@ def rerank_scores(
     A regraded row carries its grade as `row.llm_grade` (not a stored field)."""
     if not settings.TREND_LLM_RERANK or not rows:
         return rows
-    candidates = rerank_candidates(rows, trends_by_id)
-    if not candidates:
-        return rows
     client = llm_client()
     try:
         client.check_configured()
@@ -103,6 +100,9 @@ def rerank_scores(
         _log_not_configured(str(exc))
         return rows
     if _paused():
+        return rows
+    candidates = rerank_candidates(rows, trends_by_id)
+    if not candidates:
         return rows
     brief = brand_brief(brand)
     digest = grades_digest(profile_digest, brief)
@@ -158,12 +158,7 @@ def rerank_candidates(
 def apply_grade(row: BrandTrendScore, grade: Grade) -> None:
     """Blend the grade into the row's relevance, recompute its final score and decision."""
     row.relevance = (1 - LLM_SHARE) * row.relevance + LLM_SHARE * grade.grade / GRADE_MAX
-    row.final = (
-        WEIGHTS["relevance"] * row.relevance
-        + WEIGHTS["opportunity"] * row.opportunity
-        + WEIGHTS["format_fit"] * row.format_fit
-        + WEIGHTS["reward"] * row.reward
-    )
+    row.final = final_score(row.relevance, row.opportunity, row.format_fit, row.reward)
     recommended = grade.grade >= RECOMMEND_GRADE and row.final > RECOMMEND_ABOVE
     row.decision = Decision.RECOMMEND if recommended else Decision.WATCHLIST
     if grade.pillar:

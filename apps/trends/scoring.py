@@ -187,13 +187,18 @@ SAME_TREND_COSINE = 0.999
 
 
 def grouped_best(
-    trend_vectors: np.ndarray, group: BrandVectors | None, n_brands: int, *, skip_same: bool = False
-) -> tuple:
-    """T × B best cosine of each trend with each brand's vectors, and the index of the best one
-    within the brand's own list; -1 cosine and index where the brand has none. `skip_same`
-    ignores vectors that are the trend itself (cosine ≥ SAME_TREND_COSINE)."""
+    trend_vectors: np.ndarray,
+    group: BrandVectors | None,
+    n_brands: int,
+    *,
+    skip_same: bool = False,
+    with_index: bool = False,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """T × B best cosine of each trend with each brand's vectors (-1 where the brand has none) and,
+    `with_index`, the index of the best one within the brand's own list (-1: none; else None).
+    `skip_same` ignores vectors that are the trend itself (cosine ≥ SAME_TREND_COSINE)."""
     best = np.full((trend_vectors.shape[0], n_brands), -1.0, dtype=np.float32)
-    index = np.full(best.shape, -1, dtype=np.int64)
+    index = np.full(best.shape, -1, dtype=np.int64) if with_index else None
     if group is None or trend_vectors.shape[0] == 0:
         return best, index
     similarity = trend_vectors.astype(np.float32) @ group.vectors.T  # T × N
@@ -201,14 +206,25 @@ def grouped_best(
         similarity[similarity >= SAME_TREND_COSINE] = -1.0
     brands, starts = np.unique(group.brands, return_index=True)
     best[:, brands] = np.maximum.reduceat(similarity, starts, axis=1)
-    # The argmax within each group: where a column equals its group's best, first one wins.
-    ends = np.append(starts[1:], len(group.brands))
-    for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        if end - start == 1:
-            index[:, brands[k]] = 0
-        else:
-            index[:, brands[k]] = similarity[:, start:end].argmax(axis=1)
+    if with_index:
+        # The first column of each brand's group that equals the group's best, as an offset.
+        offset = np.arange(len(group.brands)) - np.repeat(
+            starts, np.diff(np.append(starts, len(group.brands)))
+        )
+        hits = np.where(similarity == best[:, group.brands], offset, len(group.brands))
+        index[:, brands] = np.minimum.reduceat(hits, starts, axis=1)
     return best, index
+
+
+def final_score(relevance, opportunity, format_fit, reward):
+    """SPEC 4: final = 0.35·relevance + 0.35·opportunity + 0.20·format fit + 0.10·learned reward
+    (scalars or arrays that broadcast)."""
+    return (
+        WEIGHTS["relevance"] * relevance
+        + WEIGHTS["opportunity"] * opportunity
+        + WEIGHTS["format_fit"] * format_fit
+        + WEIGHTS["reward"] * reward
+    )
 
 
 @dataclass
@@ -309,7 +325,7 @@ def relevance_parts(trends: TrendBatch, brands: BrandBatch, in_industry: np.ndar
     """Every trend × brand relevance with its parts (module docstring)."""
     n_brands = brands.vectors.shape[0]
     profile = (trends.vectors @ brands.vectors.T).astype(np.float32)
-    pillar_best, pillar = grouped_best(trends.vectors, brands.pillars, n_brands)
+    pillar_best, pillar = grouped_best(trends.vectors, brands.pillars, n_brands, with_index=True)
     has_pillars = pillar_best > -1
     cosine = np.where(has_pillars, PILLAR_WEIGHT * pillar_best + (1 - PILLAR_WEIGHT) * profile, profile)
     if trends.thin is not None:
@@ -398,12 +414,7 @@ def score(trends: TrendBatch, brands: BrandBatch, *, opportunity: np.ndarray | N
         reward = np.full(relevance.shape, NEUTRAL_REWARD, dtype=np.float32)
     else:
         reward = brands.rewards.astype(np.float32)[:, trends.categories].T  # T × B
-    final = (
-        WEIGHTS["relevance"] * relevance
-        + WEIGHTS["opportunity"] * opportunity[:, None]
-        + WEIGHTS["format_fit"] * fit
-        + WEIGHTS["reward"] * reward
-    )
+    final = final_score(relevance, opportunity[:, None], fit, reward)
     skipped = (relevance <= SKIP_RELEVANCE_AT_OR_BELOW) | (
         opportunity[:, None] <= SKIP_OPPORTUNITY_AT_OR_BELOW
     )

@@ -18,7 +18,6 @@ from apps.trends.scoring import (
     RECOMMEND,
     SKIP,
     THIN_TEXT_DISCOUNT,
-    WATCHLIST,
     BrandBatch,
     BrandVectors,
     TrendBatch,
@@ -142,7 +141,7 @@ def test_a_bare_hashtag_is_discounted():
 
 def test_grouped_best_handles_brands_without_vectors():
     group = BrandVectors.from_lists([None, np.vstack([E[0], E[1]]), None, np.vstack([E[2]])])
-    best, index = grouped_best(np.vstack([mix((1, 0.5)), mix((2, 0.9))]), group, 4)
+    best, index = grouped_best(np.vstack([mix((1, 0.5)), mix((2, 0.9))]), group, 4, with_index=True)
     assert best[:, 0].tolist() == [-1, -1] and index[:, 0].tolist() == [-1, -1]
     assert best[:, 1].tolist() == pytest.approx([0.5, 0.0], abs=1e-6)
     assert index[:, 1].tolist() == [1, 0]
@@ -273,7 +272,3 @@ def test_not_for_us_pushes_similar_trends_down_after_the_rescore(settings):
     else:
         assert lookalike not in restored
     assert _scores(brand)[lookalike]["cosine"] == pytest.approx(lookalike_before, abs=1e-5)
-
-
-def test_watchlist_constant_is_between_skip_and_recommend():
-    assert SKIP < WATCHLIST < RECOMMEND
