@@ -31,9 +31,25 @@ class InfluencerProfile(TimeStampedModel):
     reputation_score = models.DecimalField(
         max_digits=5, decimal_places=2, null=True, blank=True, help_text="Empty until collaborations exist."
     )
+    # Search columns, kept in step with the fields above by the profile services.
+    followers_total = models.BigIntegerField(default=0, help_text="Sum of follower_counts.")
+    verified = models.BooleanField(default=False, help_text="At least one follower count is verified.")
+    engagement_rate = models.FloatField(
+        null=True, blank=True, help_text="Average engagement rate of their own posts (0.034 = 3.4%)."
+    )
+    rate_minor = models.BigIntegerField(null=True, blank=True, help_text="Usual fee per repost, minor units.")
+    rate_currency = models.CharField(max_length=3, blank=True)
+    # all-MiniLM-L6-v2 of bio + audience (float32 bytes), written by the worker; the hash says what
+    # text it was made from, so an unchanged profile is not embedded again.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("slug"), name="influencer_slug_ci_unique")]
+        indexes = [
+            models.Index(fields=["-followers_total"], name="influencer_reach"),
+            models.Index(fields=["-reputation_score"], name="influencer_reputation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_name} (@{self.slug})"
@@ -46,6 +62,15 @@ class InfluencerProfile(TimeStampedModel):
     @property
     def total_followers(self) -> int:
         return sum(int(v.get("count") or 0) for v in self.follower_counts.values())
+
+    def save(self, *args, **kwargs):
+        # The search columns follow follower_counts wherever it is written (forms, admin, seeds).
+        self.followers_total = self.total_followers
+        self.verified = any(v.get("verified") for v in self.follower_counts.values())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "follower_counts" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "followers_total", "verified"}
+        super().save(*args, **kwargs)
 
 
 class InfluencerHandle(TimeStampedModel):
@@ -350,3 +375,184 @@ class ShortlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand_id} shortlisted @{self.influencer_id}"
+
+
+# --- Linked accounts, reposts, measurement, fit and reputation ---------------------------------
+
+
+class InfluencerAccountStatus(models.TextChoices):
+    CONNECTED = "connected", "Connected"
+    NEEDS_RECONNECT = "needs_reconnect", "Needs reconnect"
+    DISCONNECTED = "disconnected", "Disconnected"
+
+
+class InfluencerAccount(TimeStampedModel):
+    """An account the influencer reposts from: a linked X or LinkedIn account (through allauth)
+    or their Sandbox account (no OAuth). A repost's ownership is checked against `external_user_id`."""
+
+    profile = models.ForeignKey(InfluencerProfile, on_delete=models.CASCADE, related_name="accounts")
+    platform = models.CharField(max_length=16)
+    social_account = models.ForeignKey(
+        "socialaccount.SocialAccount", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handle = models.CharField(max_length=120)
+    external_user_id = models.CharField(max_length=120, blank=True)
+    status = models.CharField(
+        max_length=20, choices=InfluencerAccountStatus.choices, default=InfluencerAccountStatus.CONNECTED
+    )
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["platform", "handle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "platform"], name="influencer_account_once_per_platform"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} @{self.handle} of influencer {self.profile_id}"
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.platform == "sandbox"
+
+
+class RepostMethod(models.TextChoices):
+    PIPELINE = "pipeline", "Through a linked account"
+    URL = "url", "By link"
+
+
+class RepostStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Publishing"
+    VERIFYING = "verifying", "Being checked"
+    VERIFIED = "verified", "Verified"
+    FAILED = "failed", "Check failed"
+
+
+class Repost(TimeStampedModel):
+    """The influencer's repost for a collaboration: published through their linked account
+    (exactly once, with a claim and reconcile-before-resend like publications) or submitted as
+    the URL of a post they made themselves; either way the worker verifies it through the
+    platform client, then the metrics job measures it like any post."""
+
+    collaboration = models.OneToOneField(Collaboration, on_delete=models.CASCADE, related_name="repost")
+    method = models.CharField(max_length=10, choices=RepostMethod.choices)
+    account = models.ForeignKey(
+        InfluencerAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="reposts"
+    )
+    platform = models.CharField(max_length=16)
+    status = models.CharField(max_length=10, choices=RepostStatus.choices, default=RepostStatus.QUEUED)
+    text = models.TextField(blank=True, max_length=4000, help_text="The influencer's words on the repost.")
+    url = models.URLField(max_length=500, blank=True)
+    external_id = models.CharField(max_length=120, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True, help_text="When the platform says it was made.")
+    # exactly-once bookkeeping for the pipeline method
+    claim_token = models.CharField(max_length=36, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    needs_reconcile = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    failures = models.JSONField(
+        default=list, blank=True, help_text="What the verification found missing, in plain words."
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # the latest numbers (the 4-hour metrics job)
+    impressions = models.PositiveIntegerField(default=0)
+    likes = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    quotes = models.PositiveIntegerField(default=0)
+    engagement_rate = models.FloatField(null=True, blank=True)
+    metrics_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "lease_until"], name="repost_status_lease")]
+
+    def __str__(self) -> str:
+        return f"repost for collaboration {self.collaboration_id} ({self.status})"
+
+    @property
+    def engagements(self) -> int:
+        return self.likes + self.comments + self.shares + self.quotes
+
+
+class CollaborationResult(TimeStampedModel):
+    """What a collaboration delivered, computed when it is measured (and refreshed by the metrics
+    job until it completes): reach multiplier, engagement delivered, ROI and audience reaction."""
+
+    collaboration = models.OneToOneField(Collaboration, on_delete=models.CASCADE, related_name="result")
+    brand_post_reach = models.PositiveIntegerField(default=0)
+    repost_reach = models.PositiveIntegerField(default=0)
+    reach_multiplier = models.FloatField(null=True, blank=True)
+    engagement_delivered = models.PositiveIntegerField(default=0)
+    value_minor = models.BigIntegerField(default=0, help_text="Estimated value, in the fee's currency.")
+    roi = models.FloatField(null=True, blank=True, help_text="value / fee.")
+    audience_reaction = models.FloatField(
+        null=True, blank=True, help_text="Repost engagement rate / the influencer's own average."
+    )
+    final = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"result of collaboration {self.collaboration_id}"
+
+
+class CollaborationSettings(TimeStampedModel):
+    """A brand's prices for valuing delivered reach and engagement (ROI); defaults documented in
+    apps.collaborations.services.measure."""
+
+    brand = models.OneToOneField(
+        "brands.Brand", on_delete=models.CASCADE, related_name="collaboration_settings"
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    cpm_minor = models.BigIntegerField(help_text="Value of 1,000 impressions, in minor units.")
+    cpe_minor = models.BigIntegerField(help_text="Value of one engagement, in minor units.")
+
+    class Meta:
+        verbose_name_plural = "collaboration settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cpm_minor__gte=0), name="collab_cpm_nonnegative"),
+            models.CheckConstraint(condition=models.Q(cpe_minor__gte=0), name="collab_cpe_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"collaboration prices for brand {self.brand_id}"
+
+
+class InfluencerFit(models.Model):
+    """How well an influencer's audience and bio fit a brand's profile and pillars (cosine, computed
+    by the worker from embeddings); search sorts by it."""
+
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="influencer_fits")
+    influencer = models.ForeignKey(InfluencerProfile, on_delete=models.CASCADE, related_name="fits")
+    score = models.FloatField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["brand", "-score"], name="influencer_fit_rank")]
+        constraints = [models.UniqueConstraint(fields=["brand", "influencer"], name="influencer_fit_once")]
+
+    def __str__(self) -> str:
+        return f"fit {self.score:.3f} of @{self.influencer_id} for brand {self.brand_id}"
+
+
+class ReputationEvent(models.Model):
+    """One recomputation of an influencer's reputation (when a collaboration ends): the score and
+    the parts it came from, kept so the profile can chart its history."""
+
+    profile = models.ForeignKey(InfluencerProfile, on_delete=models.CASCADE, related_name="reputation_events")
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.SET_NULL, null=True, blank=True, related_name="reputation_events"
+    )
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    previous = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    components = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"reputation {self.score} for influencer {self.profile_id}"
