@@ -6,6 +6,7 @@ from apps.accounts.api import router as accounts_router
 from apps.accounts.api_auth import API_AUTH
 from apps.analytics.api import router as analytics_router
 from apps.brands.api import router as brands_router
+from apps.collaborations.api import router as collaborations_router
 from apps.core.api import install_error_handlers
 from apps.learning.api import router as learning_router
 from apps.memes.api import router as memes_router
@@ -38,3 +39,4 @@ api.add_router("/", posts_router)
 api.add_router("/", publishing_router)
 api.add_router("/", analytics_router)
 api.add_router("/", learning_router)
+api.add_router("/", collaborations_router)
