@@ -14,7 +14,7 @@ from apps.core.text import tags_normalise
 from apps.posts.models import Post
 
 from .models import InfluencerProfile
-from .money import CURRENCIES, to_minor
+from .money import CURRENCIES, MAX_AMOUNT_MINOR, to_minor
 from .selectors.brand import SORTS, InfluencerQuery
 
 PLATFORM_CHOICES = [(p, vocabulary.platform_label(p)) for p in vocabulary.PLATFORMS]
@@ -38,24 +38,96 @@ class InfluencerSearchForm(forms.Form):
     )
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *PLATFORM_CHOICES])
     min_followers = forms.IntegerField(required=False, min_value=0, label="Followers at least")
+    verified = forms.BooleanField(
+        required=False,
+        label="Verified counts only",
+        help_text="Follower counts read from a linked account, on the chosen platform (any, else).",
+    )
+    min_engagement = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        label="Engagement rate at least (%)",
+        widget=forms.NumberInput(attrs={"placeholder": "2.5", "step": "0.1"}),
+    )
     min_reputation = forms.DecimalField(
         required=False, min_value=0, max_value=100, decimal_places=2, label="Reputation at least"
+    )
+    fee_min = forms.CharField(
+        required=False,
+        max_length=24,
+        label="Usual fee from",
+        widget=forms.TextInput(attrs={"placeholder": "50", "inputmode": "decimal"}),
+    )
+    fee_max = forms.CharField(
+        required=False,
+        max_length=24,
+        label="Usual fee up to",
+        widget=forms.TextInput(attrs={"placeholder": "500", "inputmode": "decimal"}),
     )
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
     shortlisted = forms.BooleanField(required=False, label="Shortlisted only")
 
+    def __init__(self, *args, currency: str = "EUR", default_sort: str = "reach", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.default_sort = default_sort
+        self.fields["sort"].initial = default_sort
+        if self.is_bound and not self.data.get("sort"):
+            self.data = self.data.copy()
+            self.data["sort"] = default_sort
+        self.fields["fee_min"].label = f"Usual fee from ({currency})"
+        self.fields["fee_max"].label = f"Usual fee up to ({currency})"
+        self.fields["fee_max"].help_text = (
+            f"In {currency}, your offers' currency. Fees are not converted: an influencer quoting "
+            "another currency, or no fee, is left out once a fee is set."
+        )
+
+    def _fee(self, name: str) -> int | None:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            return None
+        try:
+            minor = to_minor(value, self.currency)
+        except (ValueError, TypeError) as exc:
+            raise ValidationError(str(exc)) from None
+        if minor < 0:
+            raise ValidationError("A fee cannot be negative.")
+        if minor > MAX_AMOUNT_MINOR:
+            raise ValidationError("That fee is too large.")
+        return minor
+
+    def clean_fee_min(self) -> int | None:
+        return self._fee("fee_min")
+
+    def clean_fee_max(self) -> int | None:
+        return self._fee("fee_max")
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("fee_min"), data.get("fee_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("fee_max", "The upper fee is below the lower one.")
+        return data
+
     def query(self) -> InfluencerQuery:
         """The filters as typed, or none of them where the form is invalid (the errors show)."""
         data = self.cleaned_data if self.is_valid() else {}
-        reputation = data.get("min_reputation")
+        reputation, engagement = data.get("min_reputation"), data.get("min_engagement")
         return InfluencerQuery(
             roles=_tags(data.get("roles", "")),
             industries=_tags(data.get("industries", "")),
             geographies=_tags(data.get("geographies", "")),
             platform=data.get("platform") or "",
             min_followers=data.get("min_followers") or 0,
+            verified_only=bool(data.get("verified")),
+            min_engagement=float(engagement) / 100 if engagement is not None else None,
             min_reputation=float(reputation) if reputation is not None else None,
-            sort=data.get("sort") or "reach",
+            min_fee_minor=data.get("fee_min"),
+            max_fee_minor=data.get("fee_max"),
+            fee_currency=self.currency,
+            sort=data.get("sort") or self.default_sort,
             shortlisted_only=bool(data.get("shortlisted")),
         )
 

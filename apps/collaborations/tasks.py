@@ -1,8 +1,10 @@
 """Celery tasks for the marketplace: thin, the services do the work."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from .services.collaboration import collaborations_miss_overdue
+from .services.fit import brand_influencer_fit_refresh, influencer_embed, influencers_fit_refresh_request
 from .services.offers import offers_expire, offers_remind
 
 
@@ -27,3 +29,76 @@ def deadlines_task() -> dict[str, int]:
     the collaborations whose repost is overdue. Safe to run twice: a reminder is looked up before
     it is sent, and a missed collaboration is no longer due."""
     return {"reminded": offers_remind(), "missed": collaborations_miss_overdue()}
+
+
+# --- Influencer embeddings and fit (apps.collaborations.services.fit) ----------------------------
+
+
+@shared_task(
+    name="collaborations.influencer_embed",
+    acks_late=True,  # re-run if the worker dies mid-embedding: the hash check makes it idempotent
+    reject_on_worker_lost=True,
+    autoretry_for=(
+        OperationalError,
+    ),  # the database went away for a moment; the model's errors are not retried
+    retry_backoff=10,
+    max_retries=3,
+)
+def influencer_embed_task(profile_id: int) -> bool:
+    """Embed a profile whose text changed (the model loads here, in the worker) and refresh its
+    fit with every brand."""
+    return influencer_embed(profile_id=profile_id)
+
+
+@shared_task(
+    name="collaborations.brand_influencer_fit_refresh",
+    acks_late=True,  # a refresh cut short is simply done again: it rewrites the brand's scores whole
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=10,
+    max_retries=3,
+    time_limit=300,  # 100,000 profiles take about a second; far more means something is stuck
+)
+def brand_influencer_fit_refresh_task(brand_id: int) -> int:
+    """Rank every influencer by fit with the brand and store the scores."""
+    return brand_influencer_fit_refresh(brand_id=brand_id)
+
+
+@shared_task(
+    name="collaborations.influencer_fit_daily",
+    ignore_result=True,
+    expires=3600,  # a daily tick that waited an hour behind a backlog is dropped; tomorrow's does it
+)
+def influencer_fit_daily_task() -> int:
+    """Daily: every brand's fits again (profiles change), and embeddings for profiles lacking one."""
+    return influencers_fit_refresh_request()
+
+
+# --- Measuring reposts (apps.collaborations.services.measure) -----------------------------------
+
+
+@shared_task(
+    name="collaborations.measure_reposts",
+    ignore_result=True,
+    expires=3600,  # a 4-hourly tick that waited an hour behind a backlog is dropped; the next one measures
+)
+def reposts_measure_task() -> dict:
+    """Every 4 hours: the numbers of verified reposts, their collaborations' results, and completion
+    of those whose measuring time is over. Safe to run twice: a repost fetched in the last half hour
+    is not fetched again, and a final result never changes."""
+    from .services.measure import reposts_measure  # measure queues repost_measure_task: no cycle at import
+
+    return reposts_measure().as_dict()
+
+
+@shared_task(
+    name="collaborations.measure_repost",
+    acks_late=True,  # re-run if the worker dies: the refetch guard makes a second run harmless
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def repost_measure_task(repost_id: int) -> dict:
+    """The first numbers of a repost that was just verified (queued by repost_measure_soon)."""
+    from .services.measure import reposts_measure
+
+    return reposts_measure(repost_ids=[repost_id]).as_dict()

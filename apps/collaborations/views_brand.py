@@ -24,7 +24,9 @@ from .forms_brand import InfluencerSearchForm, OfferForm
 from .models import Application, InfluencerProfile, Offer
 from .money import money_format
 from .selectors.brand import (
+    brand_has_fits,
     brand_usual_currency,
+    influencer_cards,
     influencer_search,
     offer_influencer_choices,
     offer_list_for_brand_page,
@@ -64,21 +66,61 @@ def influencers_current(request):
 @require_GET
 def influencers(request, brand_id: int):
     brand = brand_get_for_user(user=request.user, brand_id=brand_id)
-    form = InfluencerSearchForm(request.GET or None)
-    query = form.query() if request.GET else InfluencerSearchForm().query()
-    page = _page(request, influencer_search(brand=brand, query=query), PER_PAGE)
+    has_fits = brand_has_fits(brand=brand)
+    form = InfluencerSearchForm(
+        request.GET or None,
+        currency=brand_usual_currency(brand=brand),
+        default_sort="fit" if has_fits else "reach",
+    )
+    query = form.query()
+    page = _page(request, influencer_search(brand=brand, query=query, has_fits=has_fits), PER_PAGE)
+    profiles = list(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "brand": brand,
         "form": form,
         "page": page,
-        "profiles": list(page.object_list),
+        "profiles": profiles,
+        "cards": [_card(c) for c in influencer_cards(profiles)],
+        "has_fits": has_fits,
+        "sort": query.sort,
         "filter_query": params.urlencode(),
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         "active": "influencers",
     }
     return render(request, "collaborations/brand/influencers.html", context)
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 64, 18
+
+
+def _sparkline(scores: list[float]) -> str:
+    """SVG polyline points of reputation scores (0-100, oldest first) in a 64 × 18 box."""
+    if not scores:
+        return ""
+    if len(scores) == 1:
+        scores = scores * 2  # one score: a level line
+    step = SPARK_WIDTH / (len(scores) - 1)
+    return " ".join(
+        f"{i * step:.1f},{SPARK_HEIGHT - 1 - min(max(s, 0), 100) / 100 * (SPARK_HEIGHT - 2):.1f}"
+        for i, s in enumerate(scores)
+    )
+
+
+def _card(card) -> dict:
+    profile = card.profile
+    return {
+        "profile": profile,
+        "sparkline": _sparkline(card.reputation_history),
+        "history": card.reputation_history,
+        "delivered_reach": card.delivered_reach,
+        "fee": money_format(profile.rate_minor, profile.rate_currency)
+        if profile.rate_minor and profile.rate_currency
+        else "",
+        "engagement": f"{profile.engagement_rate * 100:.1f}%" if profile.engagement_rate is not None else "",
+        "fit": round(profile.fit * 100) if profile.fit is not None else None,
+    }
 
 
 @brand_user_required

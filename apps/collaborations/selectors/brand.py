@@ -1,5 +1,6 @@
 """Read side of the brand's marketplace pages: finding influencers (filters on the audience, reach
-per platform and reputation, sorted by reach or reputation), the brand's shortlist, its published
+per platform, verified counts, engagement rate, reputation and usual fee; sorted by fit, reach or
+reputation) with what their cards show, the brand's shortlist, its published
 posts to offer and its offers with their applications. A page costs the same few queries whatever
 the number of rows."""
 
@@ -8,20 +9,42 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from apps.brands.models import Brand
 from apps.core import vocabulary
 from apps.posts.models import Post
 from apps.publishing.models import Publication, PublicationStatus
 
-from ..models import Application, Collaboration, InfluencerProfile, Offer, ShortlistEntry
+from ..models import (
+    Application,
+    Collaboration,
+    CollaborationResult,
+    InfluencerFit,
+    InfluencerProfile,
+    Offer,
+    ReputationEvent,
+    ShortlistEntry,
+)
 
-SORTS = {"reach": "Reach", "reputation": "Reputation"}
+SORTS = {"fit": "Fit with your brand", "reach": "Reach", "reputation": "Reputation"}
 # Platforms whose follower counts a profile holds; the sandbox publishes the X copy.
 COUNTED_PLATFORMS = tuple(p for p in vocabulary.PLATFORMS if p != vocabulary.SANDBOX)
+REPUTATION_HISTORY = 8  # scores on a card's sparkline
 
 
 @dataclass(frozen=True)
@@ -31,8 +54,15 @@ class InfluencerQuery:
     geographies: list[str] = field(default_factory=list)
     platform: str = ""
     min_followers: int = 0
+    verified_only: bool = False
+    min_engagement: float | None = None  # a fraction: 0.02 is 2%
     min_reputation: float | None = None
-    sort: str = "reach"
+    # The usual fee (InfluencerProfile.rate_minor) in `fee_currency`'s minor units; a profile
+    # quoting another currency, or none, is left out once either bound is set.
+    min_fee_minor: int | None = None
+    max_fee_minor: int | None = None
+    fee_currency: str = ""
+    sort: str = ""  # "" = fit when the brand has fit scores, else reach
     shortlisted_only: bool = False
 
 
@@ -44,6 +74,10 @@ def _followers(platform: str):
     )
 
 
+def _verified_on(platform: str) -> Q:
+    return Q(**{f"follower_counts__{platform}__verified": True})
+
+
 def _any_tag(field_name: str, tags: list[str]) -> Q:
     """The JSON list holds one of the tags (any case): matched on its text, which works on
     PostgreSQL and SQLite alike."""
@@ -53,9 +87,17 @@ def _any_tag(field_name: str, tags: list[str]) -> Q:
     return q
 
 
-def influencer_search(*, brand: Brand, query: InfluencerQuery) -> QuerySet[InfluencerProfile]:
+def brand_has_fits(*, brand: Brand) -> bool:
+    return InfluencerFit.objects.filter(brand=brand).exists()
+
+
+def influencer_search(
+    *, brand: Brand, query: InfluencerQuery, has_fits: bool | None = None
+) -> QuerySet[InfluencerProfile]:
     """Public profiles matching every filter (any tag of a list matches), each with `reach` (its
-    followers on the chosen platform, else on all) and `shortlisted` for this brand."""
+    followers on the chosen platform, else on all), `fit` (the brand's fit score, None before the
+    worker computed it) and `shortlisted` for this brand. Sorted by `query.sort`; by default by fit
+    when the brand has fit scores (`has_fits`, looked up when not given), else by reach."""
     profiles = InfluencerProfile.objects.filter(is_public=True)
     for field_name, tags in (
         ("audience_roles", query.roles),
@@ -66,26 +108,85 @@ def influencer_search(*, brand: Brand, query: InfluencerQuery) -> QuerySet[Influ
             profiles = profiles.filter(_any_tag(field_name, tags))
     if query.platform:
         counted = vocabulary.X if query.platform == vocabulary.SANDBOX else query.platform
-        reach = _followers(counted)
+        # The JSON key expression; the any-platform case below uses the indexed column instead.
+        profiles = profiles.annotate(reach=_followers(counted)).filter(reach__gte=max(query.min_followers, 1))
+        if query.verified_only:
+            profiles = profiles.filter(_verified_on(counted))
     else:
-        reach = sum((_followers(p) for p in COUNTED_PLATFORMS[1:]), _followers(COUNTED_PLATFORMS[0]))
-    profiles = profiles.annotate(
-        reach=reach,
-        shortlisted=Exists(ShortlistEntry.objects.filter(brand=brand, influencer=OuterRef("pk"))),
-    )
-    if query.platform:
-        profiles = profiles.filter(reach__gte=max(query.min_followers, 1))
-    elif query.min_followers:
-        profiles = profiles.filter(reach__gte=query.min_followers)
+        profiles = profiles.annotate(reach=F("followers_total"))
+        if query.min_followers:
+            profiles = profiles.filter(followers_total__gte=query.min_followers)
+        if query.verified_only:
+            profiles = profiles.filter(verified=True)
+    if query.min_engagement is not None:
+        profiles = profiles.filter(engagement_rate__gte=query.min_engagement)
     if query.min_reputation is not None:
         profiles = profiles.filter(reputation_score__gte=query.min_reputation)
+    if query.min_fee_minor is not None or query.max_fee_minor is not None:
+        # Fees in another currency are not converted: they are not compared at all.
+        profiles = profiles.filter(rate_currency=query.fee_currency, rate_minor__isnull=False)
+        if query.min_fee_minor is not None:
+            profiles = profiles.filter(rate_minor__gte=query.min_fee_minor)
+        if query.max_fee_minor is not None:
+            profiles = profiles.filter(rate_minor__lte=query.max_fee_minor)
+    profiles = profiles.annotate(
+        fit_row=FilteredRelation("fits", condition=Q(fits__brand=brand)),
+        fit=F("fit_row__score"),
+        shortlisted=Exists(ShortlistEntry.objects.filter(brand=brand, influencer=OuterRef("pk"))),
+    )
     if query.shortlisted_only:
         profiles = profiles.filter(shortlisted=True)
-    if query.sort == "reputation":  # "New" (no score yet) after every scored profile
+    sort = query.sort
+    if sort not in SORTS:
+        sort = "fit" if (has_fits if has_fits is not None else brand_has_fits(brand=brand)) else "reach"
+    if sort == "fit":  # profiles the worker has not scored yet come last, by reach
+        profiles = profiles.order_by(F("fit").desc(nulls_last=True), "-reach", "pk")
+    elif sort == "reputation":  # "New" (no score yet) after every scored profile
         profiles = profiles.order_by(F("reputation_score").desc(nulls_last=True), "-reach", "pk")
     else:
         profiles = profiles.order_by("-reach", "pk")
     return profiles.select_related("user")
+
+
+@dataclass(frozen=True)
+class InfluencerCard:
+    profile: InfluencerProfile
+    reputation_history: list[float]  # oldest first, the last REPUTATION_HISTORY scores
+    delivered_reach: int  # repost reach over the influencer's past collaborations
+
+
+def influencer_cards(profiles: list[InfluencerProfile]) -> list[InfluencerCard]:
+    """What a page of search results shows beyond the profile: each one's recent reputation scores
+    and delivered reach. Two queries for the page, whatever its length."""
+    ids = [p.pk for p in profiles]
+    if not ids:
+        return []
+    ranked = (
+        ReputationEvent.objects.filter(profile_id__in=ids)
+        .annotate(
+            recent=Window(
+                RowNumber(), partition_by=[F("profile_id")], order_by=[F("created_at").desc(), F("pk").desc()]
+            )
+        )
+        .filter(recent__lte=REPUTATION_HISTORY)
+        .order_by("profile_id", "created_at", "pk")
+        .values_list("profile_id", "score")
+    )
+    history: dict[int, list[float]] = {}
+    for profile_id, score in ranked:
+        history.setdefault(profile_id, []).append(float(score))
+    reach = dict(
+        CollaborationResult.objects.filter(collaboration__influencer_id__in=ids)
+        .values("collaboration__influencer_id")
+        .annotate(total=Sum("repost_reach"))
+        .values_list("collaboration__influencer_id", "total")
+    )
+    return [
+        InfluencerCard(
+            profile=p, reputation_history=history.get(p.pk, []), delivered_reach=int(reach.get(p.pk) or 0)
+        )
+        for p in profiles
+    ]
 
 
 def offer_influencer_choices(*, brand: Brand, requested: list[int]) -> QuerySet[InfluencerProfile]:

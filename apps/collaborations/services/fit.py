@@ -1,0 +1,236 @@
+"""Influencer embeddings and their fit with brands (formula in apps.collaborations.fit).
+
+A profile's embedding is made in the worker (`influencer_embed`, queued after a save that changed
+its text); a brand's fits with every profile are ranked in one matrix product and written in bulk
+(`brand_influencer_fit_refresh`, queued when the trends app stores a new BrandEmbedding, and daily).
+The web process only compares text hashes: it never loads the model.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.trends.embeddings import embed_texts
+from apps.trends.models import BrandEmbedding
+from apps.trends.services import embedding_rows
+
+from ..fit import fit_scores, matrix_from_bytes, profile_text, text_hash, vector_bytes
+from ..models import InfluencerFit, InfluencerProfile
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "brand_influencer_fit_refresh",
+    "influencer_embed",
+    "influencer_embed_on_save",
+    "influencer_fit_refresh_on_brand_embedding",
+    "influencers_fit_refresh_request",
+]
+
+# The fields an embedding is made from: a save touching none of them cannot change it.
+TEXT_FIELDS = frozenset({"bio", "audience_roles", "audience_industries", "audience_geographies"})
+TEXT_VALUES = ("bio", "audience_roles", "audience_industries", "audience_geographies")
+
+
+def _text_of(values: dict) -> str:
+    return profile_text(
+        bio=values["bio"],
+        roles=values["audience_roles"],
+        industries=values["audience_industries"],
+        geographies=values["audience_geographies"],
+    )
+
+
+def _digest(text: str) -> str:
+    return text_hash(text) if text else ""
+
+
+# --- An influencer's embedding ------------------------------------------------------------------
+
+
+def influencer_embed_on_save(sender, instance: InfluencerProfile, raw: bool = False, **kwargs) -> None:
+    """post_save of a profile: queue its embedding after commit when its text changed (a hash
+    comparison, no model here)."""
+    update_fields = kwargs.get("update_fields")
+    if raw or (update_fields is not None and not TEXT_FIELDS & set(update_fields)):
+        return
+    text = _text_of({f: getattr(instance, f) for f in TEXT_VALUES})
+    if _digest(text) == instance.embedding_hash:
+        return
+    from ..tasks import influencer_embed_task  # the tasks module imports this one
+
+    profile_id = instance.pk
+    transaction.on_commit(lambda: influencer_embed_task.delay(profile_id))
+
+
+def influencer_embed(*, profile_id: int, attempts: int = 3) -> bool:
+    """Embed the profile's text if it changed since its stored embedding (a profile with no text
+    has none), then refresh its fit with every brand. True when something was written. Safe to run
+    twice, and against a concurrent save: the write only lands on the version that was read."""
+    for _ in range(attempts):
+        values = (
+            InfluencerProfile.objects.filter(pk=profile_id)
+            .values(*TEXT_VALUES, "embedding_hash", "updated_at")
+            .first()
+        )
+        if values is None:
+            return False
+        text = _text_of(values)
+        digest = _digest(text)
+        if digest == values["embedding_hash"]:
+            return False
+        embedding = vector_bytes(embed_texts([text])[0]) if text else None
+        written = InfluencerProfile.objects.filter(pk=profile_id, updated_at=values["updated_at"]).update(
+            embedding=embedding, embedding_hash=digest
+        )
+        if written:
+            influencer_fit_refresh(profile_id=profile_id)
+            return True
+        # Saved again while we embedded: read the new text and go again.
+    return False
+
+
+def influencer_fit_refresh(*, profile_id: int) -> int:
+    """One influencer's fit with every brand that has an embedding (a new or changed profile ranks
+    before the next daily refresh). Returns the number of brands scored."""
+    blob = InfluencerProfile.objects.filter(pk=profile_id).values_list("embedding", flat=True).first()
+    if not blob:
+        InfluencerFit.objects.filter(influencer_id=profile_id).delete()
+        return 0
+    vector = matrix_from_bytes([blob])
+    now = timezone.now()
+    rows = []
+    for brand_id, profile, pillars, names in BrandEmbedding.objects.values_list(
+        "brand_id", "vector", "pillar_vectors", "pillars"
+    ).iterator(chunk_size=500):
+        if not profile:
+            continue
+        brand_vector = np.frombuffer(bytes(profile), dtype=np.float32)
+        score = float(fit_scores(vector, brand_vector, embedding_rows(pillars, len(names or [])))[0])
+        rows.append(InfluencerFit(brand_id=brand_id, influencer_id=profile_id, score=score, computed_at=now))
+    InfluencerFit.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["brand", "influencer"],
+        update_fields=["score", "computed_at"],
+    )
+    return len(rows)
+
+
+# --- A brand's fit with every influencer -----------------------------------------------------------
+
+
+def influencer_fit_refresh_on_brand_embedding(sender, instance: BrandEmbedding, raw: bool = False, **kwargs):
+    """post_save of a BrandEmbedding (the trends app re-embedded a brand): re-rank its influencers."""
+    if raw:
+        return
+    from ..tasks import brand_influencer_fit_refresh_task  # the tasks module imports this one
+
+    brand_id = instance.brand_id
+    transaction.on_commit(lambda: brand_influencer_fit_refresh_task.delay(brand_id))
+
+
+def influencers_fit_refresh_request() -> int:
+    """The daily job: queue a fit refresh for every brand with an embedding, and an embedding for
+    every profile with text and none yet (profiles made before this existed, or by bulk loads)."""
+    from ..tasks import brand_influencer_fit_refresh_task, influencer_embed_task
+
+    brand_ids = list(BrandEmbedding.objects.values_list("brand_id", flat=True))
+    has_text = ~Q(bio="") | ~Q(audience_roles=[]) | ~Q(audience_industries=[]) | ~Q(audience_geographies=[])
+    missing = InfluencerProfile.objects.filter(has_text, embedding_hash="").values_list("pk", flat=True)
+    for profile_id in missing[:5000]:
+        influencer_embed_task.delay(profile_id)
+    for brand_id in brand_ids:
+        brand_influencer_fit_refresh_task.delay(brand_id)
+    return len(brand_ids)
+
+
+def brand_influencer_fit_refresh(*, brand_id: int) -> int:
+    """Rank every embedded profile by fit with the brand and store the scores (one InfluencerFit
+    per profile; a profile that lost its embedding loses its row). No brand embedding: no fits,
+    and search sorts by reach. Returns the number of profiles scored."""
+    brand = BrandEmbedding.objects.filter(brand_id=brand_id).values_list(
+        "vector", "pillar_vectors", "pillars"
+    )
+    brand = brand.first()
+    if brand is None or not brand[0]:
+        InfluencerFit.objects.filter(brand_id=brand_id).delete()
+        return 0
+    profile_vector = np.frombuffer(bytes(brand[0]), dtype=np.float32)
+    pillars = embedding_rows(brand[1], len(brand[2] or []))
+    ids, matrix = _embedded_profiles()
+    scores = fit_scores(matrix, profile_vector, pillars) if len(ids) else np.zeros(0, dtype=np.float32)
+    _fits_write(brand_id=brand_id, ids=ids, scores=scores)
+    return len(ids)
+
+
+def _embedded_profiles() -> tuple[np.ndarray, np.ndarray]:
+    """Every stored profile embedding: ids (N) and one N × 384 matrix, fetched as raw bytes."""
+    rows = InfluencerProfile.objects.filter(embedding__isnull=False).values_list("pk", "embedding")
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 384), dtype=np.float32)
+    ids, blobs = zip(*rows.iterator(chunk_size=20_000), strict=True)
+    return np.fromiter(ids, dtype=np.int64, count=len(ids)), matrix_from_bytes(blobs)
+
+
+def _fits_write(*, brand_id: int, ids: np.ndarray, scores: np.ndarray) -> None:
+    """Store the brand's scores: rows that changed are updated, new ones inserted, others deleted."""
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            InfluencerFit.objects.filter(brand_id=brand_id).exclude(influencer_id__in=ids.tolist()).delete()
+            InfluencerFit.objects.bulk_create(
+                [
+                    InfluencerFit(brand_id=brand_id, influencer_id=int(i), score=float(s), computed_at=now)
+                    for i, s in zip(ids.tolist(), scores.tolist(), strict=True)
+                ],
+                batch_size=2000,
+                update_conflicts=True,
+                unique_fields=["brand", "influencer"],
+                update_fields=["score", "computed_at"],
+            )
+        return
+    # PostgreSQL: COPY the scores into a temporary table, then three set-based statements. An
+    # unchanged score is not rewritten (no dead row, no index churn) and existing rows keep their
+    # ids (an upsert would burn a sequence value per row on every refresh).
+    table, profiles = InfluencerFit._meta.db_table, InfluencerProfile._meta.db_table
+    buffer = io.StringIO()
+    np.savetxt(
+        buffer,
+        np.column_stack([ids, np.round(scores.astype(np.float64), 6)]),
+        fmt=("%d", "%.6f"),
+        delimiter="\t",
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE fit_scores (influencer_id bigint PRIMARY KEY, score double precision) "
+            "ON COMMIT DROP"
+        )
+        with cursor.copy("COPY fit_scores (influencer_id, score) FROM STDIN") as copy:
+            copy.write(buffer.getvalue())
+        cursor.execute("ANALYZE fit_scores")
+        cursor.execute(
+            f"UPDATE {table} f SET score = s.score, computed_at = %s FROM fit_scores s "  # noqa: S608 (our table name)
+            "WHERE f.brand_id = %s AND f.influencer_id = s.influencer_id AND f.score <> s.score",
+            [now, brand_id],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (brand_id, influencer_id, score, computed_at) "  # noqa: S608
+            "SELECT %s, s.influencer_id, s.score, %s FROM fit_scores s WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table} f WHERE f.brand_id = %s AND f.influencer_id = s.influencer_id) "
+            # a profile deleted since its embedding was read gets no row
+            f"AND EXISTS (SELECT 1 FROM {profiles} p WHERE p.id = s.influencer_id)",
+            [brand_id, now, brand_id],
+        )
+        cursor.execute(
+            f"DELETE FROM {table} f WHERE f.brand_id = %s AND NOT EXISTS "  # noqa: S608
+            "(SELECT 1 FROM fit_scores s WHERE s.influencer_id = f.influencer_id)",
+            [brand_id],
+        )
