@@ -73,3 +73,32 @@ def influencer_fit_daily_task() -> int:
     """Daily: every brand's fits again (profiles change), and embeddings for profiles lacking one."""
     return influencers_fit_refresh_request()
 
+
+# --- Measuring reposts (apps.collaborations.services.measure) -----------------------------------
+
+
+@shared_task(
+    name="collaborations.measure_reposts",
+    ignore_result=True,
+    expires=3600,  # a 4-hourly tick that waited an hour behind a backlog is dropped; the next one measures
+)
+def reposts_measure_task() -> dict:
+    """Every 4 hours: the numbers of verified reposts, their collaborations' results, and completion
+    of those whose measuring time is over. Safe to run twice: a repost fetched in the last half hour
+    is not fetched again, and a final result never changes."""
+    from .services.measure import reposts_measure  # measure queues repost_measure_task: no cycle at import
+
+    return reposts_measure().as_dict()
+
+
+@shared_task(
+    name="collaborations.measure_repost",
+    acks_late=True,  # re-run if the worker dies: the refetch guard makes a second run harmless
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def repost_measure_task(repost_id: int) -> dict:
+    """The first numbers of a repost that was just verified (queued by repost_measure_soon)."""
+    from .services.measure import reposts_measure
+
+    return reposts_measure(repost_ids=[repost_id]).as_dict()

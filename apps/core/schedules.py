@@ -85,6 +85,14 @@ PERIODIC_TASKS: list[dict] = [
         "brand's profile and pillars) for every brand with an embedding, and embeds profiles lacking one.",
     },
     {
+        "name": "collaborations: measure reposts every 4 hours",
+        "task": "collaborations.measure_reposts",
+        "crontab": "27 */4 * * *",
+        "description": "Fetches the numbers of verified reposts (X in batches of 100, LinkedIn, the sandbox), "
+        "refreshes each collaboration's reach multiplier, engagement, ROI and audience reaction, and completes "
+        "those whose measuring time is over (final result, reputation recomputed).",
+    },
+    {
         "name": "memes: prune unused stored renders",
         "task": "memes.prune_renders",
         "crontab": "40 3 * * *",

@@ -13,6 +13,7 @@ from apps.accounts.models import User
 from apps.brands.models import BrandMembership
 from apps.notifications.services import notification_create
 
+from .. import events
 from ..models import (
     COLLABORATION_TRANSITIONS,
     Collaboration,
@@ -24,6 +25,7 @@ from ..models import (
 from ..money import money_format
 from .ledger import ledger_settle
 from .offers import brand_member_users, collaboration_url
+from .reputation import ENDING_STEPS, reputation_recompute
 
 MAX_MESSAGE = 4000
 # The timestamp each step sets.
@@ -55,7 +57,9 @@ def _locked(collaboration: Collaboration) -> Collaboration:
 
 
 def collaboration_transition(*, collaboration: Collaboration, to: str) -> Collaboration:
-    """Move to the next step if the steps allow it; stamps the step's time. Callers lock the row."""
+    """Move to the next step if the steps allow it; stamps the step's time. Callers lock the row.
+    A step that ends the collaboration on the influencer's side (completed, missed) recomputes
+    their reputation, in the caller's transaction."""
     allowed = COLLABORATION_TRANSITIONS[collaboration.status]
     if to not in allowed:
         raise ValidationError(
@@ -66,6 +70,8 @@ def collaboration_transition(*, collaboration: Collaboration, to: str) -> Collab
     field = STEP_FIELDS[to]
     setattr(collaboration, field, timezone.now())
     collaboration.save(update_fields=["status", field, "updated_at"])
+    if to in ENDING_STEPS:
+        reputation_recompute(collaboration=collaboration)
     return collaboration
 
 
@@ -217,6 +223,8 @@ def collaboration_message_post(
     if len(body) > MAX_MESSAGE:
         raise ValidationError({"body": f"Keep a message to {MAX_MESSAGE:,} characters."})
     message = CollaborationMessage.objects.create(collaboration=collaboration, author=user, body=body)
+    # Both sides' open threads show it live, once it is committed.
+    transaction.on_commit(lambda: events.collaboration_message_push(message))
     recipients = (
         brand_member_users(brand_id=collaboration.brand_id)
         if from_influencer
