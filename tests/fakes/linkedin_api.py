@@ -1,7 +1,11 @@
 """A local fake of LinkedIn's versioned REST API for member posts, speaking its documented wire
 format, so LinkedInPublisher runs for real against it:
 
-- POST /rest/posts                          201, empty body, the post's URN in `x-restli-id`
+- POST /rest/posts                          201, empty body, the post's URN in `x-restli-id`; with
+                                            "reshareContext": {"parent": <post URN>} a reshare (422 for a
+                                            parent LinkedIn does not have)
+- GET  /rest/posts/<encoded URN>            the post (author, commentary, createdAt, reshareContext…);
+                                            404 NOT_FOUND for one it does not have
 - GET  /rest/posts?author=<encoded URN>&q=author&count=&sortBy=CREATED|LAST_MODIFIED
                                             {"paging", "elements": [{"id", "commentary", "createdAt", …}]}
 - POST /rest/images?action=initializeUpload {"initializeUploadRequest": {"owner"}}
@@ -169,10 +173,21 @@ class FakeLinkedIn(PublishingFake):
         with self.lock:
             self.tokens[access_token].expires_at = 0
 
-    def add_post(self, commentary: str, *, member_id: str = MEMBER_ID, created_at: datetime | None = None):
-        """A post the member already has (commentary in little format, as LinkedIn keeps it)."""
+    def add_post(
+        self,
+        commentary: str,
+        *,
+        member_id: str = MEMBER_ID,
+        created_at: datetime | None = None,
+        reshare_of: str | None = None,
+    ):
+        """A post the member already has (commentary in little format, as LinkedIn keeps it);
+        `reshare_of` makes it a reshare of that post."""
+        body = {"reshareContext": {"parent": reshare_of}} if reshare_of else {}
         with self.lock:
-            return self._create(f"urn:li:person:{member_id}", commentary, {}, created_at or datetime.now(UTC))
+            return self._create(
+                f"urn:li:person:{member_id}", commentary, body, created_at or datetime.now(UTC)
+            )
 
     def set_metrics(self, urn: str, **counts: int) -> None:
         """A post's numbers from now on: reactions=…, comments=…, reshares=…, impressions=…."""
@@ -251,6 +266,8 @@ class FakeLinkedIn(PublishingFake):
         endpoint = f"{request.method} {request.path}"
         if request.path.startswith("/rest/socialActions/"):
             endpoint = f"{request.method} /rest/socialActions"
+        if request.path.startswith("/rest/posts/"):
+            endpoint = f"{request.method} /rest/posts/:urn"
         if not self._rate_window(token.member_id, endpoint)[3]:
             return Answer(429, _throttled())
         if endpoint == "GET /rest/socialActions":
@@ -261,6 +278,8 @@ class FakeLinkedIn(PublishingFake):
             return self._create_post(request, token)
         if endpoint == "GET /rest/posts":
             return self._find(request, token)
+        if endpoint == "GET /rest/posts/:urn":
+            return self._get(request)
         if endpoint == "POST /rest/images":
             return self._initialize(request, token)
         return Answer(404, error(404, f"No virtual resource found for {request.path}", "NOT_FOUND"))
@@ -292,10 +311,17 @@ class FakeLinkedIn(PublishingFake):
             refused = self._check_content(body.get("content"), member)
             if refused:
                 return refused
+            parent = (body.get("reshareContext") or {}).get("parent") if "reshareContext" in body else None
+            if "reshareContext" in body and not any(p.id == parent for p in self.posts):
+                return Answer(
+                    422,
+                    unprocessable("/reshareContext/parent", f"{parent} is not a post that can be reshared"),
+                )
             now = datetime.now(UTC)
             kept = commentary[: read_little(commentary)[1]]
             for post in self._by_text.get((member, kept), []):
-                if now - post.created_at < self.duplicate_window:
+                same_parent = ((post.body.get("reshareContext") or {}).get("parent")) == parent
+                if same_parent and now - post.created_at < self.duplicate_window:
                     return Answer(422, _duplicate(post.id))
             post = self._create(member, commentary, body, now)
         return Answer(201, b"", {"x-restli-id": post.id}, content_type="application/json")
@@ -349,6 +375,17 @@ class FakeLinkedIn(PublishingFake):
                 "elements": [_post_json(p) for p in page],
             },
         )
+
+    def _get(self, request: FakeRequest) -> Answer:
+        raw = request.path[len("/rest/posts/") :]
+        if ":" in raw:  # Rest.li 2.0: a URN in the path must be URL-encoded
+            return Answer(400, error(400, "Invalid key: the URN must be URL-encoded", "ILLEGAL_ARGUMENT"))
+        urn = unquote(raw)
+        with self.lock:
+            post = next((p for p in self.posts if p.id == urn), None)
+        if post is None:
+            return Answer(404, error(404, f"Not Found: {urn}", "NOT_FOUND"))
+        return Answer(200, _post_json(post))
 
     def _own_post(self, urn: str, token: LinkedInToken) -> LinkedInPost | Answer:
         with self.lock:
@@ -484,6 +521,9 @@ def _post_json(post: LinkedInPost) -> dict:
     }
     if post.content:
         data["content"] = post.content
+    if post.body.get("reshareContext"):
+        parent = post.body["reshareContext"].get("parent")
+        data["reshareContext"] = {"parent": parent, "root": parent}
     return data
 
 

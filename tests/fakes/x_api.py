@@ -2,7 +2,13 @@
 and the token refresh run for real against it:
 
 - POST /2/tweets                       {"text", "reply": {"in_reply_to_tweet_id"}, "media":
-                                       {"media_ids"}} -> 201 {"data": {"id", "text", "edit_history_tweet_ids"}}
+                                       {"media_ids"}, "quote_tweet_id"} -> 201 {"data": {"id", "text",
+                                       "edit_history_tweet_ids"}}
+- POST /2/users/:id/retweets           {"tweet_id"} -> 200 {"data": {"retweeted": true}} (the retweet's
+                                       own id is only on the timeline; retweeting twice changes nothing)
+- GET  /2/tweets/:id                   tweet.fields (author_id, created_at, entities, referenced_tweets),
+                                       expansions=author_id -> {"data", "includes": {"users"}}; a post it
+                                       does not have: 200 {"errors": [Not Found Error]}
 - GET  /2/users/:id/tweets             start_time, end_time, max_results (5-100), exclude,
                                        pagination_token, tweet.fields; newest first
 - GET  /2/users/me
@@ -63,6 +69,8 @@ FAILURES = ("429", "401", "500", "503", "timeout_after_create", "reset_before", 
 PROBLEM_INVALID = "https://api.twitter.com/2/problems/invalid-request"
 DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content."
 REPLY_NOT_VISIBLE = "You attempted to reply to a Tweet that is deleted or not visible to you."
+QUOTE_NOT_VISIBLE = "You attempted to quote a Tweet that is deleted or not visible to you."
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,15})")
 TOO_LONG = (
     "Your Tweet text is too long. For more information on how X determines text length see "
     "https://github.com/twitter/twitter-text."
@@ -341,6 +349,8 @@ class Tweet(Record):
     reply_to: str | None = None
     media_ids: list[str] = field(default_factory=list)
     deleted: bool = False
+    quote_of: str | None = None
+    retweet_of: str | None = None
     # public_metrics as X gives them (GET /2/tweets); `set_metrics` changes them
     metrics: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PUBLIC_METRICS, 0))
 
@@ -380,6 +390,7 @@ class FakeX(PublishingFake):
         self.tokens: dict[str, XToken] = {}
         self.refresh_tokens: dict[str, tuple[str, str]] = {}  # token -> (user id, handle); single use
         self.token_requests: list[FakeRequest] = []
+        self.handles: dict[str, str] = {USER_ID: HANDLE}  # user id -> username, for includes.users
         self.duplicate_window: timedelta | None = None  # None: the same text as any earlier post
         self.processing_polls = 0  # STATUS answers saying "in_progress" before an upload succeeds
         self.check_after_secs = 1
@@ -410,11 +421,16 @@ class FakeX(PublishingFake):
         created_at: datetime | None = None,
         age_days: float = 0,
         reply_to: str | None = None,
+        quote_of: str | None = None,
+        retweet_of: str | None = None,
     ) -> Tweet:
-        """A post the account already has (published before, or by hand)."""
+        """A post the account already has (published before, or by hand): `quote_of` makes it a
+        quote post, `retweet_of` a plain repost."""
         created_at = created_at or datetime.now(UTC) - timedelta(days=age_days)
         with self.lock:
-            return self._create(user_id, text, reply_to, [], created_at)
+            tweet = self._create(user_id, text, reply_to, [], created_at)
+            tweet.quote_of, tweet.retweet_of = quote_of, retweet_of
+            return tweet
 
     def revoke_refresh_token(self, refresh_token: str) -> None:
         with self.lock:
@@ -451,6 +467,7 @@ class FakeX(PublishingFake):
     def _new_tokens(self, user_id: str, handle: str, expires_in: int | None) -> tuple[str, str]:
         access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         self.tokens[access] = XToken(user_id, handle, time.time() + (expires_in or self.access_expires_in))
+        self.handles.setdefault(user_id, handle)
         self.refresh_tokens[refresh] = (user_id, handle)
         return access, refresh
 
@@ -516,6 +533,10 @@ class FakeX(PublishingFake):
             return self._timeline(request, path.split("/")[3])
         if endpoint == "GET /2/tweets":
             return self._lookup(request)
+        if endpoint == "GET /2/tweets/:id":
+            return self._single(request, path.split("/")[3])
+        if endpoint == "POST /2/users/:id/retweets":
+            return self._retweet(request, token, path.split("/")[3])
         if endpoint == "GET /2/users/me":
             return Answer(
                 200, {"data": {"id": token.user_id, "name": token.handle, "username": token.handle}}
@@ -592,6 +613,7 @@ class FakeX(PublishingFake):
         text = body.get("text", "")
         media_ids = (body.get("media") or {}).get("media_ids") or []
         reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
+        quote_of = body.get("quote_tweet_id")
         if not isinstance(text, str) or not isinstance(media_ids, list):
             return Answer(400, invalid_request("Request body has fields of the wrong type."))
         if not text and not media_ids:
@@ -618,12 +640,17 @@ class FakeX(PublishingFake):
                 parent = self._by_id.get(str(reply_to))
                 if parent is None or parent.deleted:
                     return Answer(403, problem(403, "Forbidden", REPLY_NOT_VISIBLE))
+            if quote_of is not None:
+                quoted = self._by_id.get(str(quote_of))
+                if quoted is None or quoted.deleted:
+                    return Answer(403, problem(403, "Forbidden", QUOTE_NOT_VISIBLE))
             for tweet in self._by_text.get((token.user_id, text), []):
                 if not tweet.deleted and (
                     self.duplicate_window is None or now - tweet.created_at < self.duplicate_window
                 ):
                     return Answer(403, problem(403, "Forbidden", DUPLICATE_DETAIL))
             tweet = self._create(token.user_id, text, str(reply_to) if reply_to else None, media_ids, now)
+            tweet.quote_of = str(quote_of) if quote_of is not None else None
         data = {"id": tweet.id, "text": tweet.display_text, "edit_history_tweet_ids": [tweet.id]}
         return Answer(201, {"data": data})
 
@@ -663,6 +690,7 @@ class FakeX(PublishingFake):
                 and ("start_time" not in bounds or t.created_at >= bounds["start_time"])
                 and ("end_time" not in bounds or t.created_at < bounds["end_time"])
                 and not ("replies" in excluded and t.reply_to)
+                and not ("retweets" in excluded and t.retweet_of)
             ]
         found.sort(key=lambda t: (t.created_at, int(t.id)), reverse=True)
         offset = (
@@ -675,6 +703,61 @@ class FakeX(PublishingFake):
         if offset + max_results < len(found):
             meta["next_token"] = str(offset + max_results)
         return Answer(200, {"data": [_tweet_json(t, fields) for t in page], "meta": meta})
+
+    def _single(self, request: FakeRequest, tweet_id: str) -> Answer:
+        """GET /2/tweets/:id: the post with the fields and expansions asked for; one X does not
+        have is HTTP 200 with a "Not Found Error", as X answers it."""
+        if not tweet_id.isdigit():
+            return Answer(
+                400,
+                invalid_request(
+                    f"The `id` query parameter value [{tweet_id}] does not match ^[0-9]{{1,19}}$",
+                    {"id": [tweet_id]},
+                ),
+            )
+        fields = set(filter(None, request.query.get("tweet.fields", "").split(",")))
+        expansions = set(filter(None, request.query.get("expansions", "").split(",")))
+        with self.lock:
+            tweet = self._by_id.get(tweet_id)
+            if tweet is None or tweet.deleted:
+                return Answer(200, {"errors": [_not_found(tweet_id, "id")]})
+            body: dict[str, Any] = {"data": _tweet_json(tweet, fields)}
+            if "author_id" in expansions:
+                body["includes"] = {
+                    "users": [
+                        {
+                            "id": tweet.author_id,
+                            "name": self.handles.get(tweet.author_id, ""),
+                            "username": self.handles.get(tweet.author_id, ""),
+                        }
+                    ]
+                }
+        return Answer(200, body)
+
+    def _retweet(self, request: FakeRequest, token: XToken, user_id: str) -> Answer:
+        if user_id != token.user_id:
+            return Answer(
+                403,
+                problem(
+                    403, "Forbidden", "You are not permitted to perform this action on behalf of this user."
+                ),
+            )
+        body = request.json if isinstance(request.json, dict) else {}
+        tweet_id = str(body.get("tweet_id") or "")
+        if not tweet_id.isdigit():
+            return Answer(400, invalid_request("tweet_id is required.", {"tweet_id": [tweet_id]}))
+        with self.lock:
+            original = self._by_id.get(tweet_id)
+            if original is None or original.deleted:
+                return Answer(403, problem(403, "Forbidden", QUOTE_NOT_VISIBLE))
+            already = any(
+                t.retweet_of == tweet_id and not t.deleted for t in self._by_author.get(user_id, [])
+            )
+            if not already:
+                handle = self.handles.get(original.author_id, "")
+                tweet = self._create(user_id, f"RT @{handle}: {original.text}", None, [], datetime.now(UTC))
+                tweet.retweet_of = tweet_id
+        return Answer(200, {"data": {"retweeted": True}})
 
     def _lookup(self, request: FakeRequest) -> Answer:
         """GET /2/tweets?ids=…: the posts found in `data`, each id X cannot give (deleted or never
@@ -836,9 +919,25 @@ def _endpoint(request: FakeRequest) -> str:
     path = request.path
     if re.fullmatch(r"/2/users/[^/]+/tweets", path):
         return f"{request.method} /2/users/:id/tweets"
+    if re.fullmatch(r"/2/users/[^/]+/retweets", path):
+        return f"{request.method} /2/users/:id/retweets"
+    if re.fullmatch(r"/2/tweets/[^/]+", path):
+        return f"{request.method} /2/tweets/:id"
     if path.startswith("/2/media/"):
         return "media"
     return f"{request.method} {path}"
+
+
+def _not_found(tweet_id: str, parameter: str) -> dict:
+    return {
+        "value": tweet_id,
+        "detail": f"Could not find tweet with {parameter}: [{tweet_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": parameter,
+        "resource_id": tweet_id,
+        "type": PROBLEM_NOT_FOUND,
+    }
 
 
 def _rate_headers(limit: int, remaining: int, reset: int) -> dict[str, str]:
@@ -855,8 +954,39 @@ def _tweet_json(tweet: Tweet, fields: set[str]) -> dict:
         data["created_at"] = rfc3339(tweet.created_at)
     if "author_id" in fields:
         data["author_id"] = tweet.author_id
-    if "referenced_tweets" in fields and tweet.reply_to:
-        data["referenced_tweets"] = [{"type": "replied_to", "id": tweet.reply_to}]
+    if "referenced_tweets" in fields:
+        refs = [
+            {"type": kind, "id": ref}
+            for kind, ref in (
+                ("replied_to", tweet.reply_to),
+                ("quoted", tweet.quote_of),
+                ("retweeted", tweet.retweet_of),
+            )
+            if ref
+        ]
+        if refs:
+            data["referenced_tweets"] = refs
+    if "entities" in fields:
+        entities: dict[str, list] = {}
+        mentions = [
+            {"start": m.start(), "end": m.end(), "username": m[1]} for m in MENTION.finditer(tweet.text)
+        ]
+        urls = [
+            {
+                "start": m.start(),
+                "end": m.end(),
+                "url": f"https://t.co/{abs(hash(m[0])) % 10**10}",
+                "expanded_url": m[0] if m[0].lower().startswith("http") else f"https://{m[0]}",
+                "display_url": m[0].split("://", 1)[-1][:30],
+            }
+            for m in LINK.finditer(tweet.text)
+        ]
+        if mentions:
+            entities["mentions"] = mentions
+        if urls:
+            entities["urls"] = urls
+        if entities:
+            data["entities"] = entities
     if "attachments" in fields and tweet.media_ids:
         data["attachments"] = {"media_keys": [f"3_{m}" for m in tweet.media_ids]}
     if "public_metrics" in fields:

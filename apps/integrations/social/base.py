@@ -57,6 +57,7 @@ class PublishErrorKind:
     UNKNOWN = "unknown"  # it may have reached the platform (read timeout, 5xx): look it up first
     DUPLICATE = "duplicate"  # the platform refused it as a duplicate of a post it already has
     REJECTED = "rejected"  # the platform refused the content or the request (4xx): do not retry
+    NOT_FOUND = "not_found"  # get_post: the platform has no such post (deleted, never existed, hidden)
 
 
 class PublishError(ServiceError):
@@ -76,6 +77,29 @@ class PublishError(ServiceError):
         super().__init__(message, status=status, body=body, retry_after=retry_after)
         self.kind = kind
         self.rate = rate or RateInfo()
+
+
+@dataclass(frozen=True)
+class FetchedPost:
+    """A post as the platform gives it back (get_post): who made it and when, its text, whom it
+    mentions, the links in it (expanded) and the posts it quotes, reposts or reshares."""
+
+    external_id: str
+    author_id: str  # X user id; LinkedIn person id (the part after urn:li:person:); sandbox user:<id>
+    created_at: datetime | None
+    text: str
+    author_handle: str = ""
+    mentions: tuple[str, ...] = ()  # X usernames, LinkedIn mentioned names and URNs, lower case, no "@"
+    urls: tuple[str, ...] = ()  # expanded links
+    referenced_ids: tuple[str, ...] = ()  # the posts it quotes, reposts or reshares
+    url: str = ""
+
+
+class PostNotFound(PublishError):
+    """get_post: the platform has no such post (or does not show it)."""
+
+    def __init__(self, message: str, **kwargs):
+        super().__init__(message, kind=PublishErrorKind.NOT_FOUND, **kwargs)
 
 
 class SocialPublisher(Protocol):
@@ -104,6 +128,23 @@ class SocialPublisher(Protocol):
     def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
         """The account's post with exactly this text created at or after `since`, if the platform
         has it: how an unknown outcome is reconciled before anything is sent again."""
+
+    def repost(
+        self, *, account: PublishAccount, external_id: str, text: str, meta: dict | None = None
+    ) -> CreatedPost:
+        """Share someone's post from this account: X quotes it with `text` (a plain repost when
+        `text` is empty), LinkedIn reshares it with `text` as the commentary. Same errors and
+        exactly-once contract as create_post."""
+
+    def find_repost(
+        self, *, account: PublishAccount, external_id: str, since: datetime
+    ) -> CreatedPost | None:
+        """The account's repost (quote, retweet, reshare) of `external_id` made at or after
+        `since`, if the platform has it: how an unknown outcome of `repost` is reconciled."""
+
+    def get_post(self, *, account: PublishAccount, external_id: str) -> FetchedPost:
+        """One post by id, read with this account's token. Raises PostNotFound when the platform
+        does not have it, PublishError (AUTH, RATE_LIMITED, UNKNOWN, …) otherwise."""
 
     def fetch_metrics(
         self, *, account: PublishAccount, ids: list[str], at: datetime, memo: dict

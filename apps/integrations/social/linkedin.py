@@ -27,11 +27,13 @@ from apps.integrations.http import ServiceError, retry_after_seconds, send
 
 from .base import (
     CreatedPost,
+    FetchedPost,
     MediaItem,
     MetricsAuthError,
     MetricsBatch,
     MetricsRateLimited,
     PostMetrics,
+    PostNotFound,
     PublishAccount,
     PublishError,
     PublishErrorKind,
@@ -54,6 +56,8 @@ _RESERVED = re.compile(r"[\\|{}@\[\]()<>#*_~]")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w*[^\W\d]\w*)")
 _HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|((?:\\.|[^}\\])*)\}")
 _MENTION = re.compile(r"@\[((?:\\.|[^\]\\])*)\]\(urn:li:[^)]*\)")
+_MENTION_PARTS = re.compile(r"@\[((?:\\.|[^\]\\])*)\]\((urn:li:[^)]*)\)")
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'’]")
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _EXCEPTION_PREFIX = re.compile(r"^(?:[\w.$]+(?:Exception|Error)(?: \[[^\]]*\])?:\s*)+")
 
@@ -273,6 +277,101 @@ class LinkedInPublisher:
             if commentary == sent or _comparable(plain_text(commentary)) == wanted:
                 return CreatedPost(external_id=post["id"], url=linkedin_post_url(post["id"]), rate=RateInfo())
         return None
+
+    # --- reshares ---------------------------------------------------------------------------------
+
+    def repost(
+        self, *, account: PublishAccount, external_id: str, text: str, meta: dict | None = None
+    ) -> CreatedPost:
+        """A reshare: POST /rest/posts with reshareContext.parent = the post's URN and the
+        influencer's words as the commentary (may be empty)."""
+        body: dict = {
+            "author": author_urn(account),
+            "commentary": little_text(text or ""),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+            "reshareContext": {"parent": external_id},
+        }
+        response = self._rest("POST", "/rest/posts", "the reshare", account, json=body)
+        urn = response.headers.get("x-restli-id") or response.headers.get("x-linkedin-id")
+        if not urn:
+            raise PublishError(
+                f"LinkedIn answered {response.status_code} without the reshare's id; it may or may not have gone through.",
+                kind=PublishErrorKind.UNKNOWN,
+                status=response.status_code,
+            )
+        return CreatedPost(external_id=urn, url=linkedin_post_url(urn), rate=RateInfo())
+
+    def find_repost(
+        self, *, account: PublishAccount, external_id: str, since: datetime
+    ) -> CreatedPost | None:
+        earliest_ms = (since - CLOCK_SKEW).timestamp() * 1000
+        response = self._rest(
+            "GET",
+            "/rest/posts",
+            "the reshare lookup",
+            account,
+            params={"author": author_urn(account), "q": "author", "count": FIND_COUNT, "sortBy": "CREATED"},
+            headers={"X-RestLi-Method": "FINDER"},
+        )
+        try:
+            elements = response.json().get("elements") or []
+        except (ValueError, AttributeError):
+            return None
+        for post in elements:
+            created = post.get("createdAt")
+            if isinstance(created, int | float) and created < earliest_ms:
+                continue
+            if ((post.get("reshareContext") or {}).get("parent")) == external_id:
+                return CreatedPost(external_id=post["id"], url=linkedin_post_url(post["id"]), rate=RateInfo())
+        return None
+
+    def get_post(self, *, account: PublishAccount, external_id: str) -> FetchedPost:
+        """GET /rest/posts/{URL-encoded URN}: author, creation time, commentary (mentions are
+        @[Name](urn:li:…) in it), the article it links and the post it reshares."""
+        try:
+            response = self._rest("GET", f"/rest/posts/{quote(external_id, safe='')}", "the post", account)
+        except PublishError as exc:
+            if exc.status == 404:
+                raise PostNotFound(f"LinkedIn has no post {external_id}.", status=404) from exc
+            raise
+        try:
+            post = response.json()
+        except ValueError:
+            raise PublishError(
+                "LinkedIn answered the post lookup with a malformed body.", kind=PublishErrorKind.UNKNOWN
+            ) from None
+        commentary = post.get("commentary") or ""
+        mentions: list[str] = []
+        for match in _MENTION_PARTS.finditer(commentary):
+            mentions += [_ESCAPED.sub(r"\1", match[1]).lower(), match[2].lower()]
+        text = plain_text(commentary)
+        urls = _URL.findall(text)
+        article = ((post.get("content") or {}).get("article") or {}).get("source")
+        if article:
+            urls.append(article)
+        reshare = post.get("reshareContext") or {}
+        refs = tuple(dict.fromkeys(r for r in (reshare.get("parent"), reshare.get("root")) if r))
+        author = str(post.get("author") or "")
+        created = post.get("createdAt") or post.get("publishedAt")
+        return FetchedPost(
+            external_id=str(post.get("id") or external_id),
+            author_id=author.rsplit(":", 1)[-1] if author.startswith("urn:li:person:") else author,
+            created_at=datetime.fromtimestamp(created / 1000, tz=UTC)
+            if isinstance(created, int | float)
+            else None,
+            text=text,
+            mentions=tuple(mentions),
+            urls=tuple(urls),
+            referenced_ids=refs,
+            url=linkedin_post_url(str(post.get("id") or external_id)),
+        )
 
     metrics_ids_per_request = 1  # one post per request (four with post analytics)
 

@@ -30,11 +30,13 @@ from apps.integrations.http import ServiceError, retry_after_seconds, send
 
 from .base import (
     CreatedPost,
+    FetchedPost,
     MediaItem,
     MetricsAuthError,
     MetricsBatch,
     MetricsRateLimited,
     PostMetrics,
+    PostNotFound,
     PublishAccount,
     PublishError,
     PublishErrorKind,
@@ -379,6 +381,122 @@ class XPublisher:
             params = {**params, "pagination_token": next_token}
         return None
 
+    # --- reposts ---------------------------------------------------------------------------------
+
+    def repost(
+        self, *, account: PublishAccount, external_id: str, text: str, meta: dict | None = None
+    ) -> CreatedPost:
+        """A quote post (POST /2/tweets with quote_tweet_id) when there are words to add, else a
+        plain repost (POST /2/users/:id/retweets), whose answer is only {"retweeted": true}: the
+        repost's own id is then read from the account's timeline."""
+        if (text or "").strip():
+            body = {"text": text, "quote_tweet_id": str(external_id)}
+            response, rate = self._call("POST", "/2/tweets", "the quote post", account, json=body)
+            post_id = _data(response).get("id")
+            if not post_id:
+                raise PublishError(
+                    f"X answered {response.status_code} without the post's id; it may or may not have gone through.",
+                    kind=UNKNOWN,
+                    status=response.status_code,
+                    rate=rate,
+                )
+            return CreatedPost(
+                external_id=str(post_id), url=x_post_url(account.handle, str(post_id)), rate=rate
+            )
+        started = timezone.now()
+        response, rate = self._call(
+            "POST",
+            f"/2/users/{account.user_id}/retweets",
+            "the repost",
+            account,
+            json={"tweet_id": str(external_id)},
+        )
+        data = _data(response)
+        own_id = data.get("id") or data.get("rest_id")
+        if own_id:
+            return CreatedPost(
+                external_id=str(own_id), url=x_post_url(account.handle, str(own_id)), rate=rate
+            )
+        if not data.get("retweeted"):
+            raise PublishError(
+                "X did not confirm the repost; it may or may not have gone through.", kind=UNKNOWN, rate=rate
+            )
+        found = self.find_repost(account=account, external_id=external_id, since=started)
+        if found is None:
+            raise PublishError(
+                "X confirmed the repost but it is not on the account's timeline yet; it will be looked up again.",
+                kind=UNKNOWN,
+                rate=rate,
+            )
+        return found
+
+    def find_repost(
+        self, *, account: PublishAccount, external_id: str, since: datetime
+    ) -> CreatedPost | None:
+        earliest = since - CLOCK_SKEW
+        params = {
+            "start_time": earliest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "max_results": 100,
+            "tweet.fields": "created_at,referenced_tweets",
+        }
+        for _ in range(FIND_PAGES):
+            response, rate = self._call(
+                "GET", f"/2/users/{account.user_id}/tweets", "the repost lookup", account, params=params
+            )
+            try:
+                body = response.json()
+            except ValueError:
+                return None
+            for post in body.get("data") or []:
+                refs = post.get("referenced_tweets") or []
+                if any(
+                    r.get("type") in ("quoted", "retweeted") and str(r.get("id")) == str(external_id)
+                    for r in refs
+                    if isinstance(r, dict)
+                ):
+                    post_id = str(post["id"])
+                    return CreatedPost(
+                        external_id=post_id, url=x_post_url(account.handle, post_id), rate=rate
+                    )
+            next_token = (body.get("meta") or {}).get("next_token")
+            if not next_token:
+                return None
+            params = {**params, "pagination_token": next_token}
+        return None
+
+    def get_post(self, *, account: PublishAccount, external_id: str) -> FetchedPost:
+        """GET /2/tweets/:id with its author, time, entities and referenced posts. X answers a
+        post it does not have with HTTP 200 and a "Not Found Error" in `errors` (a 404 is taken
+        the same way)."""
+        if not str(external_id).isdigit():
+            raise PostNotFound(f"{external_id!r} is not an X post id.")
+        try:
+            response, _ = self._call(
+                "GET",
+                f"/2/tweets/{external_id}",
+                "the post",
+                account,
+                params={
+                    "tweet.fields": "author_id,created_at,entities,referenced_tweets",
+                    "expansions": "author_id",
+                    "user.fields": "username",
+                },
+            )
+        except PublishError as exc:
+            if exc.status == 404:
+                raise PostNotFound(f"X has no post {external_id}.", status=404) from exc
+            raise
+        try:
+            body = response.json()
+        except ValueError:
+            raise PublishError("X answered the post lookup with a malformed body.", kind=UNKNOWN) from None
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            errors = body.get("errors") if isinstance(body, dict) else None
+            detail = (errors or [{}])[0].get("detail") if errors else ""
+            raise PostNotFound(detail or f"X has no post {external_id}.", status=response.status_code)
+        return _fetched(data, body.get("includes") or {})
+
     metrics_ids_per_request = 100  # GET /2/tweets takes up to 100 ids (METRICS_BATCH)
 
     def fetch_metrics(
@@ -389,6 +507,41 @@ class XPublisher:
 
     def latest_posts(self, *, account: PublishAccount, count: int = 5) -> list[str]:
         return x_user_latest_posts(access_token=account.access_token, user_id=account.user_id, count=count)
+
+
+def _fetched(data: dict, includes: dict) -> FetchedPost:
+    author_id = str(data.get("author_id") or "")
+    username = next(
+        (u.get("username", "") for u in includes.get("users") or [] if str(u.get("id")) == author_id), ""
+    )
+    entities = data.get("entities") or {}
+    mentions = tuple(
+        str(m["username"]).lower()
+        for m in entities.get("mentions") or []
+        if isinstance(m, dict) and m.get("username")
+    )
+    urls = tuple(
+        str(u.get("expanded_url") or u.get("url"))
+        for u in entities.get("urls") or []
+        if isinstance(u, dict) and (u.get("expanded_url") or u.get("url"))
+    )
+    refs = tuple(
+        str(r["id"])
+        for r in data.get("referenced_tweets") or []
+        if isinstance(r, dict) and r.get("type") in ("quoted", "retweeted") and r.get("id")
+    )
+    post_id = str(data.get("id") or "")
+    return FetchedPost(
+        external_id=post_id,
+        author_id=author_id,
+        author_handle=username,
+        created_at=_created_at(data.get("created_at")),
+        text=html.unescape(data.get("text") or ""),
+        mentions=mentions,
+        urls=urls,
+        referenced_ids=refs,
+        url=x_post_url(username, post_id),
+    )
 
 
 def _created_at(value: str | None) -> datetime | None:
