@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("apps.analytics.urls")),  # /brand/<id>/analytics/, /staff/analytics/
     path("", include("apps.learning.urls")),  # /brand/<id>/learning/
     path("", include("apps.collaborations.urls_brand")),  # /brand/<id>/influencers/, /brand/<id>/offers/
+    path("webhooks/", include("apps.collaborations.urls_webhooks")),  # /webhooks/stripe/
     path("api/docs", partial(openapi_view, api=api), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
