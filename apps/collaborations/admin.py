@@ -1,15 +1,24 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from .models import (
     Application,
     Collaboration,
     CollaborationMessage,
+    CollaborationResult,
+    CollaborationSettings,
+    InfluencerAccount,
+    InfluencerFit,
     InfluencerHandle,
     InfluencerProfile,
     LedgerEntry,
     Offer,
+    Repost,
+    ReputationEvent,
 )
+from .money import currency_clean
 from .services.ledger import ledger_entry_reverse
 
 
@@ -129,3 +138,114 @@ class LedgerEntryAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Entry {entry.pk}: {exc.messages[0]}", messages.WARNING)
         if reversed_count:
             self.message_user(request, f"{reversed_count} reversal entries written.", messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only the product's services write (computed scores, history): shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReputationEvent)
+class ReputationEventAdmin(ReadOnlyAdmin):
+    """Each recomputation of an influencer's reputation, with the parts it came from."""
+
+    list_display = ["pk", "created_at", "profile", "score", "previous", "collaboration", "reason"]
+    search_fields = ["profile__slug", "reason"]
+    list_select_related = ["profile", "collaboration__brand", "collaboration__influencer"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(InfluencerFit)
+class InfluencerFitAdmin(ReadOnlyAdmin):
+    """Fit scores the worker computes from embeddings; search sorts by them."""
+
+    list_display = ["pk", "brand", "influencer", "score", "computed_at"]
+    search_fields = ["brand__name", "influencer__slug"]
+    list_select_related = ["brand", "influencer"]
+
+
+@admin.register(InfluencerAccount)
+class InfluencerAccountAdmin(admin.ModelAdmin):
+    list_display = ["pk", "profile", "platform", "handle", "external_user_id", "status", "updated_at"]
+    list_filter = ["platform", "status"]
+    search_fields = ["profile__slug", "handle", "external_user_id"]
+    list_select_related = ["profile"]
+    raw_id_fields = ["profile", "social_account"]
+    readonly_fields = ["last_error"]
+
+
+@admin.register(Repost)
+class RepostAdmin(admin.ModelAdmin):
+    """A repost's publishing bookkeeping (claim, lease, attempts) belongs to the worker: read-only."""
+
+    list_display = ["pk", "collaboration", "method", "platform", "status", "posted_at", "verified_at"]
+    list_filter = ["method", "platform", "status"]
+    search_fields = ["url", "external_id", "collaboration__influencer__slug", "collaboration__brand__name"]
+    list_select_related = ["collaboration__brand", "collaboration__influencer"]
+    raw_id_fields = ["collaboration", "account"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = [
+        "claim_token",
+        "lease_until",
+        "needs_reconcile",
+        "attempts",
+        "last_error",
+        "failures",
+        "verified_at",
+        "impressions",
+        "likes",
+        "comments",
+        "shares",
+        "quotes",
+        "engagement_rate",
+        "metrics_fetched_at",
+    ]
+
+
+@admin.register(CollaborationResult)
+class CollaborationResultAdmin(ReadOnlyAdmin):
+    """Computed by the metrics job from the repost's numbers."""
+
+    list_display = [
+        "pk",
+        "collaboration",
+        "reach_multiplier",
+        "engagement_delivered",
+        "value_minor",
+        "roi",
+        "audience_reaction",
+        "final",
+    ]
+    list_filter = ["final"]
+    list_select_related = ["collaboration__brand", "collaboration__influencer"]
+
+
+class CollaborationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CollaborationSettings
+        fields = ["brand", "currency", "cpm_minor", "cpe_minor"]
+
+    def clean_currency(self):
+        try:
+            return currency_clean(self.cleaned_data["currency"])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+@admin.register(CollaborationSettings)
+class CollaborationSettingsAdmin(admin.ModelAdmin):
+    """A brand's CPM / CPE prices (minor units of `currency`) for valuing delivered reach."""
+
+    form = CollaborationSettingsForm
+    list_display = ["pk", "brand", "currency", "cpm_minor", "cpe_minor", "updated_at"]
+    search_fields = ["brand__name"]
+    list_select_related = ["brand"]
+    raw_id_fields = ["brand"]
