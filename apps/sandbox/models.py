@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from .engagement import PostInputs
@@ -52,6 +53,20 @@ class SandboxPost(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="thread_parts"
     )
     thread_position = models.PositiveSmallIntegerField(default=1, help_text="1 for the first part.")
+    # An influencer's repost of this brand's post (a collaboration): made from their own sandbox
+    # account (the user, never the brand's), filed under the reposted post's brand so the brand
+    # sees it on its timeline; its audience is the influencer's.
+    repost_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reposts"
+    )
+    influencer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sandbox_posts",
+    )
+    author_handle = models.CharField(max_length=120, blank=True, help_text="The influencer's handle.")
     media = models.ManyToManyField(SandboxMedia, through="SandboxAttachment", related_name="posts")
     meta = models.JSONField(default=dict, blank=True, help_text="What the publisher said about the post.")
     posted_at = models.DateTimeField(db_index=True)
@@ -79,6 +94,15 @@ class SandboxPost(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+    @property
+    def is_repost(self) -> bool:
+        return self.influencer_user_id is not None
+
+    @property
+    def author_id(self) -> str:
+        """Who made it, as get_post names the author: an influencer's user, else the brand."""
+        return f"user:{self.influencer_user_id}" if self.influencer_user_id else f"brand:{self.brand_id}"
 
     @property
     def is_thread_part(self) -> bool:

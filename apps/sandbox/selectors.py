@@ -23,7 +23,7 @@ def sandbox_timeline(*, brand: Brand) -> QuerySet[SandboxPost]:
     thread's later parts (with theirs): three queries for a page, however many posts it shows."""
     parts = SandboxPost.objects.order_by("thread_position").prefetch_related(_attachments())
     return (
-        SandboxPost.objects.filter(brand=brand, thread_root__isnull=True)
+        SandboxPost.objects.filter(brand=brand, thread_root__isnull=True, influencer_user__isnull=True)
         .order_by("-posted_at", "-id")
         .prefetch_related(_attachments(), Prefetch("thread_parts", queryset=parts))
     )
@@ -32,7 +32,7 @@ def sandbox_timeline(*, brand: Brand) -> QuerySet[SandboxPost]:
 def sandbox_post_get(*, brand: Brand, external_id: str) -> SandboxPost:
     """One of the brand's sandbox posts with its images and thread; 404 for any other id."""
     post = (
-        SandboxPost.objects.filter(brand=brand, external_id=external_id)
+        SandboxPost.objects.filter(brand=brand, external_id=external_id, influencer_user__isnull=True)
         .select_related("thread_root", "reply_to")
         .prefetch_related(_attachments())
         .first()
@@ -66,9 +66,12 @@ def sandbox_connection(*, brand: Brand) -> SocialConnection | None:
 
 
 def sandbox_post_find(*, brand_id: int, text: str, since: datetime) -> SandboxPost | None:
-    """The brand's earliest sandbox post with exactly this text posted at or after `since`."""
+    """The brand's earliest sandbox post with exactly this text posted at or after `since`
+    (influencers' reposts filed under the brand are not the brand's)."""
     return (
-        SandboxPost.objects.filter(brand_id=brand_id, text=text, posted_at__gte=since)
+        SandboxPost.objects.filter(
+            brand_id=brand_id, text=text, posted_at__gte=since, influencer_user__isnull=True
+        )
         .order_by("posted_at", "id")
         .first()
     )
@@ -82,3 +85,35 @@ def sandbox_post_metrics(*, external_id: str, at: datetime | None = None) -> Met
     if post is None:
         return None
     return sandbox_metrics(post, at or timezone.now())
+
+
+def sandbox_repost_find(*, user_id: int, external_id: str, since: datetime) -> SandboxPost | None:
+    """The user's repost of the sandbox post `external_id` made at or after `since`."""
+    return (
+        SandboxPost.objects.filter(
+            influencer_user_id=user_id, repost_of__external_id=external_id, posted_at__gte=since
+        )
+        .order_by("posted_at", "id")
+        .first()
+    )
+
+
+def sandbox_post_by_id(*, external_id: str) -> SandboxPost | None:
+    """Any sandbox post by its id, with what it reposts (get_post)."""
+    return SandboxPost.objects.select_related("repost_of").filter(external_id=external_id).first()
+
+
+def sandbox_post_get_for_viewer(*, user, external_id: str) -> SandboxPost:
+    """A sandbox post for its influencer (their repost) or a member of its brand; 404 for anyone
+    else, as for a post that does not exist."""
+    post = (
+        SandboxPost.objects.filter(external_id=external_id)
+        .select_related("brand", "repost_of", "thread_root", "reply_to")
+        .prefetch_related(_attachments())
+        .first()
+    )
+    if post is None or not user.is_authenticated:
+        raise Http404("No such sandbox post.")
+    if post.influencer_user_id == user.pk or post.brand.memberships.filter(user=user).exists():
+        return post
+    raise Http404("No such sandbox post.")

@@ -160,3 +160,54 @@ def sandbox_post_create(
         # used never runs for it: mark it here, where the post is made.
         connection_mark_used(connection=connection, at=posted_at)
     return post
+
+
+AUDIENCE_CAP = 100_000_000  # a sandbox account's followers fit the post's audience column
+
+
+def sandbox_repost_create(
+    *,
+    user_id: int,
+    handle: str,
+    external_id: str,
+    text: str = "",
+    audience: int | None = None,
+    now: datetime | None = None,
+) -> SandboxPost:
+    """An influencer's repost of a sandbox post, from their own sandbox account (`user_id`, never a
+    brand's): with `text` it quotes the post, without it is a plain repost. It is filed under the
+    reposted post's brand (whose timeline shows it) and reaches the influencer's `audience` (their
+    followers; the brand's audience model when unknown), posted at their time of day in the
+    brand's zone. A post may be reposted once per account: a second call is refused."""
+    text = text or ""
+    if len(text) > TEXT_MAX:
+        raise SandboxRejected(f"The text is {len(text):,} characters; the sandbox takes up to {TEXT_MAX:,}.")
+    parent = SandboxPost.objects.select_related("brand").filter(external_id=external_id).first()
+    if parent is None:
+        raise SandboxRejected(f"The sandbox has no post {external_id} to repost.")
+    if SandboxPost.objects.filter(repost_of=parent, influencer_user_id=user_id).exists():
+        raise SandboxRejected("This account has already reposted that post.")
+    posted_at = now or timezone.now()
+    local = timezone.localtime(posted_at, zones.zone(parent.brand.timezone))
+    followers = audience if audience and audience > 0 else engagement.brand_audience(parent.brand_id)
+    post = SandboxPost(
+        brand=parent.brand,
+        connection=None,
+        external_id=_external_id("sbx"),
+        text=text,
+        repost_of=parent,
+        influencer_user_id=user_id,
+        author_handle=handle.lstrip("@")[:120],
+        meta={"repost_of": parent.external_id},
+        posted_at=posted_at,
+        audience=min(int(followers), AUDIENCE_CAP),
+        tone=parent.tone,
+        post_format=parent.post_format,
+        media_count=parent.media_count,
+        local_hour=engagement.local_hour_of(local),
+        local_weekday=local.weekday(),
+        trend_momentum=parent.trend_momentum,
+        noise_seed=secrets.randbits(62),
+    )
+    post.save(force_insert=True)
+    return post

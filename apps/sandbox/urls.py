@@ -1,4 +1,5 @@
-"""Sandbox pages (/brand/<id>/sandbox/...): the timeline, a post, the model explained, images."""
+"""Sandbox pages (/brand/<id>/sandbox/...): the timeline, a post, the model explained, images;
+and an influencer's repost (/sandbox/r/<id>/)."""
 
 from django.urls import path
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("brand/<int:brand_id>/sandbox/model/", views.model, name="model"),
     path("brand/<int:brand_id>/sandbox/p/<str:external_id>/", views.post_detail, name="post"),
     path("brand/<int:brand_id>/sandbox/media/<str:external_id>/", views.media_file, name="media"),
+    path("sandbox/r/<str:external_id>/", views.repost_detail, name="repost"),
 ]

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -282,3 +284,24 @@ def media_file(request, brand_id: int, external_id: str):
     brand = brand_get_for_user(user=request.user, brand_id=brand_id)
     media = selectors.sandbox_media_get(brand=brand, external_id=external_id)
     return stored_file_response(media.file)
+
+
+@login_required
+def repost_detail(request, external_id: str):
+    """An influencer's sandbox repost of a brand's post, for the influencer and the brand's members
+    (anyone else gets a 404): what they wrote, the post it shares, and its numbers now."""
+    post = selectors.sandbox_post_get_for_viewer(user=request.user, external_id=external_id)
+    if not post.is_repost:
+        raise Http404("No such sandbox repost.")
+    metrics = engagement.sandbox_metrics(post, timezone.now())
+    context = {
+        "post": post,
+        "brand": post.brand,
+        "original": post.repost_of,
+        "is_member": post.influencer_user_id != request.user.pk,
+        "metrics": metrics,
+        "m": metrics,
+        "rate_pct": _pct(metrics.engagement_rate, 2),
+        "followers": post.audience,
+    }
+    return render(request, "sandbox/repost_detail.html", context)
