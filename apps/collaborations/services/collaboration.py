@@ -181,6 +181,7 @@ def collaboration_mark_paid(*, collaboration: Collaboration, user: User) -> Coll
         user=collaboration.influencer.user,
         title=f"{collaboration.brand.name} marked your fee paid",
         body=f"{money_format(collaboration.fee_minor, collaboration.currency)}: confirm when you receive it.",
+        url=collaboration_url(collaboration=collaboration),
     )
     return collaboration
 
@@ -205,6 +206,13 @@ def collaboration_confirm_receipt(*, collaboration: Collaboration, user: User) -
     )
     collaboration.receipt_confirmed_at = timezone.now()
     collaboration.save(update_fields=["receipt_confirmed_at", "updated_at"])
+    for member in brand_member_users(brand_id=collaboration.brand_id):
+        notification_create(
+            user=member,
+            title=f"@{collaboration.influencer.slug} confirmed receiving the fee",
+            body=money_format(collaboration.fee_minor, collaboration.currency),
+            url=collaboration_url(collaboration=collaboration),
+        )
     return collaboration
 
 

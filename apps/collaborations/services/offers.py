@@ -306,9 +306,19 @@ def offer_withdraw(*, offer: Offer, user: User) -> Offer:
         raise ValidationError(f"This offer is {offer.get_status_display().lower()}: nothing to withdraw.")
     offer.status, offer.withdrawn_at = OfferStatus.WITHDRAWN, timezone.now()
     offer.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    # Whoever was waiting on it is told: the influencer of a direct offer, an open call's applicants.
+    waiting = [offer.influencer.user] if offer.kind == OfferKind.DIRECT else []
     if offer.kind == OfferKind.OPEN_CALL:
-        offer.applications.filter(status=ApplicationStatus.APPLIED).update(
-            status=ApplicationStatus.NOT_PICKED, decided_at=offer.withdrawn_at
+        applied = offer.applications.filter(status=ApplicationStatus.APPLIED)
+        waiting = [a.influencer.user for a in applied.select_related("influencer__user")]
+        applied.update(status=ApplicationStatus.NOT_PICKED, decided_at=offer.withdrawn_at)
+    for user in waiting:
+        notification_create(
+            user=user,
+            title=f"{offer.brand.name} withdrew its offer",
+            body=f"The {'open call' if offer.kind == OfferKind.OPEN_CALL else 'offer'} of "
+            f"{money_format(offer.fee_minor, offer.currency)} is no longer open.",
+            url=INBOX_URL,
         )
     return offer
 
@@ -402,7 +412,7 @@ def counter_accept(*, offer: Offer, user: User) -> Collaboration:
         user=offer.influencer.user,
         title=f"{offer.brand.name} accepted your fee",
         body=_started_body(collaboration),
-        url=INBOX_URL,
+        url=collaboration_url(collaboration=collaboration),
     )
     return collaboration
 
@@ -527,7 +537,7 @@ def open_call_pick(*, application: Application, user: User) -> Collaboration:
         user=application.influencer.user,
         title=f"{offer.brand.name} picked you for its open call",
         body=_started_body(collaboration),
-        url=INBOX_URL,
+        url=collaboration_url(collaboration=collaboration),
     )
     return collaboration
 
