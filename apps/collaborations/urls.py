@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_ledger
 
 app_name = "collaborations"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("offers/<int:offer_id>/", views.offer_detail, name="offer_detail"),
     path("offers/<int:offer_id>/graphic/<int:graphic_id>/", views.offer_graphic, name="offer_graphic"),
     path("collaborations/", views.collaboration_list, name="collaboration_list"),
+    path("ledger/statement.csv", views_ledger.influencer_statement, name="statement"),
     path("collaborations/<int:collaboration_id>/", views.collaboration_detail, name="collaboration_detail"),
     path(
         "collaborations/<int:collaboration_id>/messages/",

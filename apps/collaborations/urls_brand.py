@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_brand as views
+from .views_ledger import brand_statement
 
 app_name = "collaborations_brand"
 
@@ -15,6 +16,7 @@ urlpatterns = [
         name="shortlist_toggle",
     ),
     path("brand/<int:brand_id>/offers/", views.offers, name="offers"),
+    path("brand/<int:brand_id>/ledger/statement.csv", brand_statement, name="statement"),
     path("brand/<int:brand_id>/offers/new/", views.offer_new, name="offer_new"),
     path("brand/<int:brand_id>/offers/<int:offer_id>/withdraw/", views.offer_withdraw_view, name="withdraw"),
     path(

@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import influencer_required
+from apps.core import zones
 from apps.core.files import stored_file_response
 from apps.notifications.selectors import notification_list
 
 from . import selectors, services
+from .charts import COLORS, svg_line, uplot_chart
 from .forms import (
     AcceptForm,
     ApplyForm,
@@ -41,6 +43,8 @@ from .models import (
     OfferKind,
     OfferStatus,
 )
+from .money import from_minor
+from .selectors import analytics as collab_analytics
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -221,6 +225,7 @@ def public_profile(request, slug: str):
             "follower_rows": [row for row in counts if row.listed],
             "accounts": selectors.influencer_connected_accounts(user=profile.user),
             "is_owner": request.user.is_authenticated and request.user.pk == profile.user_id,
+            **_reputation_context(profile),
         },
     )
 
@@ -541,3 +546,95 @@ def collaboration_message(request, collaboration_id: int):
         context = _collaboration_context(request, collaboration, message_form=form)
         return render(request, "collaborations/collaboration_detail.html", context, status=422)
     return redirect(reverse("collaborations:collaboration_detail", args=[collaboration.pk]) + "#thread")
+
+
+# --- Analytics: the influencer's own numbers, and the public profile's reputation --------------------
+
+
+def _reputation_context(profile: InfluencerProfile) -> dict:
+    """The reputation history as an inline SVG line (no script) and the delivered collaborations'
+    reach, for the public profile (two queries)."""
+    events = list(collab_analytics.reputation_history(profile=profile))
+    return {
+        "reputation_events": events,
+        "reputation_chart": svg_line(
+            [float(e.score) for e in events],
+            # no reason: it names the brand, and whom an influencer worked for is not public
+            [
+                f"{e.created_at:%d %b %Y}: {e.score} (a collaboration {e.components.get('ended', 'ended')})"
+                for e in events
+            ],
+        ),
+        "reputation_parts": events[-1].components if events else {},
+        "delivered": collab_analytics.delivered_collaborations(profile=profile),
+    }
+
+
+def _influencer_charts(report: collab_analytics.InfluencerReport, zone) -> dict:
+    weeks = report.engagement_weeks
+    earnings = report.earnings_weeks
+    palette = [COLORS["second"], COLORS["main"], COLORS["third"], COLORS["fourth"]]
+    return {
+        "engagement": uplot_chart(
+            [w.start for w in weeks],
+            zone=zone,
+            bucket="week",
+            kind="bars",
+            series=[
+                {
+                    "label": "Engagement delivered",
+                    "color": COLORS["main"],
+                    "values": [w.engagements for w in weeks],
+                }
+            ],
+        ),
+        "earnings": uplot_chart(
+            [p.start for p in earnings],
+            zone=zone,
+            bucket="week",
+            kind="bars",
+            series=[
+                {
+                    "label": f"Received ({currency})",
+                    "color": palette[i % len(palette)],
+                    # major units for the axis; the list beside the chart has the exact amounts
+                    "values": [float(from_minor(p.amounts.get(currency, 0), currency)) for p in earnings],
+                }
+                for i, currency in enumerate(report.earnings_currencies)
+            ],
+        ),
+        "reputation": uplot_chart(
+            [e.created_at for e in report.reputation],
+            zone=zone,
+            bucket="day",
+            series=[
+                {
+                    "label": "Reputation",
+                    "color": COLORS["third"],
+                    "format": "reward",
+                    "values": [float(e.score) for e in report.reputation],
+                }
+            ],
+        ),
+    }
+
+
+@influencer_required
+@require_GET
+def influencer_analytics(request):
+    """Their reposts with numbers, engagement delivered per week, earnings from the ledger per
+    currency and their reputation history, as charts."""
+    profile = services.influencer_profile_get_or_create(user=request.user)
+    zone = zones.zone(request.user.timezone or "UTC")
+    report = collab_analytics.influencer_report(profile=profile, zone_name=zone.key)
+    return render(
+        request,
+        "collaborations/influencer_analytics.html",
+        {
+            "profile": profile,
+            "report": report,
+            "charts": _influencer_charts(report, zone),
+            "zone_name": zone.key,
+            "active": "analytics",
+        },
+    )

@@ -20,9 +20,12 @@ from apps.accounts.access import brand_user_required
 from apps.brands.selectors import brand_get_for_user
 from apps.core import zones
 
+from .charts import COLORS, uplot_chart
 from .forms_brand import InfluencerSearchForm, OfferForm
+from .forms_prices import PricesForm
 from .models import Application, InfluencerProfile, Offer
 from .money import money_format
+from .selectors.analytics import brand_collaboration_roi, brand_prices
 from .selectors.brand import (
     brand_has_fits,
     brand_usual_currency,
@@ -32,6 +35,7 @@ from .selectors.brand import (
     offer_list_for_brand_page,
     offerable_posts,
 )
+from .services.measure import collaboration_settings_save
 from .services.offers import (
     counter_accept,
     counter_decline,
@@ -298,3 +302,92 @@ def application_pick_view(request, brand_id: int, application_id: int):
     else:
         messages.success(request, f"@{application.influencer.slug} picked: the collaboration starts.")
     return redirect(f"{reverse('collaborations_brand:offers', args=[brand.pk])}#offer-{application.offer_id}")
+
+
+# --- Collaboration ROI and the prices it is valued with -------------------------------------------
+
+
+def _roi_chart(report, brand) -> dict:
+    zone = zones.zone(brand.timezone)
+    return uplot_chart(
+        [p.start for p in report.over_time],
+        zone=zone,
+        bucket="day",
+        series=[
+            {
+                "label": "Mean ROI (value ÷ fee)",
+                "color": COLORS["main"],
+                "format": "reward",
+                "values": [round(p.roi, 4) if p.roi is not None else None for p in report.over_time],
+            }
+        ],
+    )
+
+
+@brand_user_required
+@require_GET
+def collaboration_roi(request, brand_id: int):
+    """Every measured collaboration with its reach multiplier, engagement, value and ROI, and ROI
+    over time. The brand's analytics page loads it as a section (htmx: the section alone)."""
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    report = brand_collaboration_roi(brand=brand)
+    context = {
+        "brand": brand,
+        "report": report,
+        "chart": _roi_chart(report, brand),
+        "partial": bool(request.htmx),
+        "active": "influencers",
+    }
+    if request.htmx:
+        return render(request, "collaborations/brand/partials/roi_section.html", context)
+    return render(request, "collaborations/brand/roi.html", context)
+
+
+@brand_user_required
+@require_http_methods(["GET", "POST"])
+def collaboration_prices(request, brand_id: int):
+    """The brand's CPM and CPE for valuing delivered reach and engagement (ROI); defaults until set."""
+    brand = brand_get_for_user(user=request.user, brand_id=brand_id)
+    current = brand_prices(brand=brand, currency=brand_usual_currency(brand=brand))
+    if request.method == "POST":
+        form = PricesForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                collaboration_settings_save(
+                    brand=brand,
+                    user=request.user,
+                    currency=data["currency"],
+                    cpm_minor=data["cpm"],
+                    cpe_minor=data["cpe"],
+                )
+            except PermissionDenied:
+                raise Http404("No such brand.") from None
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    target = {"cpm_minor": "cpm", "cpe_minor": "cpe"}.get(field, field)
+                    for error in errors:
+                        form.add_error(target if target in form.fields else None, error)
+            else:
+                messages.success(
+                    request,
+                    "Prices saved: results not yet final are valued with them from the next measurement.",
+                )
+                return redirect("collaborations_brand:prices", brand_id=brand.pk)
+        status = 422 if form.errors else 200
+    else:
+        form = PricesForm(
+            initial=PricesForm.initial_for(
+                currency=current.currency, cpm_minor=current.cpm_minor, cpe_minor=current.cpe_minor
+            )
+        )
+        status = 200
+    context = {
+        "brand": brand,
+        "form": form,
+        "current": current,
+        "current_cpm": money_format(current.cpm_minor, current.currency),
+        "current_cpe": money_format(current.cpe_minor, current.currency),
+        "active": "influencers",
+    }
+    return render(request, "collaborations/brand/prices.html", context, status=status)

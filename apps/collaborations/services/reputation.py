@@ -108,7 +108,7 @@ def reputation_recompute(*, collaboration: Collaboration, reason: str = "") -> R
         collaboration=collaboration,
         score=score,
         previous=previous,
-        components=parts,
+        components={**parts, "ended": collaboration.status},
         reason=(reason or f"Collaboration with {collaboration.brand.name} {status}")[:200],
     )
     if shown != previous:
