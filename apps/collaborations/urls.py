@@ -19,6 +19,7 @@ urlpatterns = [
         views.collaboration_message,
         name="collaboration_message",
     ),
+    path("analytics/", views.influencer_analytics, name="analytics"),
     path("@<slug:slug>/", views.public_profile, name="public_profile"),
     path("@<slug:slug>/photo", views.profile_photo, name="profile_photo"),
 ]

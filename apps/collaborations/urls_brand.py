@@ -34,4 +34,6 @@ urlpatterns = [
         views.application_pick_view,
         name="pick",
     ),
+    path("brand/<int:brand_id>/collaborations/roi/", views.collaboration_roi, name="roi"),
+    path("brand/<int:brand_id>/collaborations/settings/", views.collaboration_prices, name="prices"),
 ]
