@@ -10,7 +10,7 @@ from apps.core.forms import TagsField, TagsWidget
 from apps.core.images import image_clean_upload
 
 from .models import InfluencerProfile
-from .money import to_minor
+from .money import CURRENCIES, MAX_AMOUNT_MINOR, from_minor, to_minor
 from .selectors import PLATFORM_LABELS
 from .services import (
     FOLLOWER_FORMATS,
@@ -103,6 +103,20 @@ class InfluencerProfileForm(forms.Form):
         help_text="Countries, regions or cities, e.g. UK, DACH, Lagos. Up to 20.",
         widget=TagsWidget(attrs={"placeholder": "Type a place, press Enter"}),
     )
+    rate = forms.CharField(
+        label="Usual fee per repost",
+        required=False,
+        max_length=30,
+        help_text="What you usually charge for one repost, like 150 or 120.50. Brands can filter on it; "
+        "each offer still sets its own fee. Leave empty to not show one.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "150"}),
+    )
+    rate_currency = forms.ChoiceField(
+        label="Currency",
+        required=False,
+        choices=[("", "—"), *((c, c) for c in CURRENCIES)],
+        help_text="ISO 4217, like EUR or USD. Brands paying in another currency do not see your fee compared.",
+    )
     is_public = forms.BooleanField(
         label="Public profile",
         required=False,
@@ -122,6 +136,10 @@ class InfluencerProfileForm(forms.Form):
                 "audience_industries": profile.audience_industries,
                 "audience_geographies": profile.audience_geographies,
                 "is_public": profile.is_public,
+                "rate": from_minor(profile.rate_minor, profile.rate_currency)
+                if profile.rate_minor and profile.rate_currency
+                else "",
+                "rate_currency": profile.rate_currency,
             },
         )
         super().__init__(*args, **kwargs)
@@ -142,6 +160,28 @@ class InfluencerProfileForm(forms.Form):
             return influencer_handle_clean(handle=self.cleaned_data["handle"], profile=self.profile)
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["handle"]) from None
+
+    def clean(self):
+        data = super().clean()
+        typed, currency = (data.get("rate") or "").strip(), data.get("rate_currency") or ""
+        if not typed:
+            data["rate_minor"] = None
+            return data
+        if not currency:
+            self.add_error("rate_currency", "Choose the currency of your fee.")
+            return data
+        try:
+            minor = to_minor(typed, currency)
+        except ValueError as exc:
+            self.add_error("rate", str(exc))
+            return data
+        if minor <= 0:
+            self.add_error("rate", "The fee must be more than zero.")
+        elif minor > MAX_AMOUNT_MINOR:
+            self.add_error("rate", "That fee is too large.")
+        else:
+            data["rate_minor"] = minor
+        return data
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")

@@ -45,6 +45,7 @@ from .models import (
 )
 from .money import from_minor
 from .selectors import analytics as collab_analytics
+from .services.rates import influencer_rate_set
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -164,6 +165,9 @@ def _save(profile: InfluencerProfile, form: InfluencerProfileForm, *, photo) -> 
         )
         for platform, count in form.follower_changes().items():
             profile = services.influencer_set_follower_count(profile=profile, platform=platform, count=count)
+        profile = influencer_rate_set(
+            profile=profile, rate_minor=data.get("rate_minor"), currency=data.get("rate_currency") or ""
+        )
     return profile
 
 

@@ -8,10 +8,10 @@ The web process only compares text hashes: it never loads the model.
 
 from __future__ import annotations
 
-import io
 import logging
 
 import numpy as np
+import psycopg
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +20,7 @@ from apps.trends.embeddings import embed_texts
 from apps.trends.models import BrandEmbedding
 from apps.trends.services import embedding_rows
 
-from ..fit import fit_scores, matrix_from_bytes, profile_text, text_hash, vector_bytes
+from ..fit import DIMENSIONS, fit_scores, matrix_from_bytes, profile_text, text_hash, vector_bytes
 from ..models import InfluencerFit, InfluencerProfile
 
 logger = logging.getLogger(__name__)
@@ -172,12 +172,39 @@ def brand_influencer_fit_refresh(*, brand_id: int) -> int:
 
 
 def _embedded_profiles() -> tuple[np.ndarray, np.ndarray]:
-    """Every stored profile embedding: ids (N) and one N × 384 matrix, fetched as raw bytes."""
-    rows = InfluencerProfile.objects.filter(embedding__isnull=False).values_list("pk", "embedding")
+    """Every stored profile embedding: ids (N) and one N × 384 matrix. On PostgreSQL the bytes
+    come in binary (no hex text to decode) through one plain query; elsewhere through values_list."""
+    if connection.vendor == "postgresql":
+        table = InfluencerProfile._meta.db_table
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:  # binary results need a plain cursor
+            cursor.execute(
+                f"SELECT id, embedding FROM {table} WHERE embedding IS NOT NULL",  # noqa: S608 (our table)
+                binary=True,
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = list(InfluencerProfile.objects.filter(embedding__isnull=False).values_list("pk", "embedding"))
     if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, 384), dtype=np.float32)
-    ids, blobs = zip(*rows.iterator(chunk_size=20_000), strict=True)
+        return np.zeros(0, dtype=np.int64), np.zeros((0, DIMENSIONS), dtype=np.float32)
+    ids, blobs = zip(*rows, strict=True)
     return np.fromiter(ids, dtype=np.int64, count=len(ids)), matrix_from_bytes(blobs)
+
+
+# PostgreSQL's binary COPY rows for (influencer_id bigint, score double precision): a field count,
+# then each field's length and big-endian value. Made from the arrays at once, not row by row.
+_COPY_ROW = np.dtype(
+    [("fields", ">i2"), ("id_len", ">i4"), ("id", ">i8"), ("score_len", ">i4"), ("score", ">f8")]
+)
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
+_COPY_TRAILER = b"\xff\xff"
+
+
+def _copy_binary(ids: np.ndarray, scores: np.ndarray) -> bytes:
+    rows = np.empty(len(ids), dtype=_COPY_ROW)
+    rows["fields"], rows["id_len"], rows["score_len"] = 2, 8, 8
+    rows["id"], rows["score"] = ids, np.round(scores.astype(np.float64), 6)
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
 def _fits_write(*, brand_id: int, ids: np.ndarray, scores: np.ndarray) -> None:
@@ -201,36 +228,29 @@ def _fits_write(*, brand_id: int, ids: np.ndarray, scores: np.ndarray) -> None:
     # unchanged score is not rewritten (no dead row, no index churn) and existing rows keep their
     # ids (an upsert would burn a sequence value per row on every refresh).
     table, profiles = InfluencerFit._meta.db_table, InfluencerProfile._meta.db_table
-    buffer = io.StringIO()
-    np.savetxt(
-        buffer,
-        np.column_stack([ids, np.round(scores.astype(np.float64), 6)]),
-        fmt=("%d", "%.6f"),
-        delimiter="\t",
-    )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE fit_scores (influencer_id bigint PRIMARY KEY, score double precision) "
-            "ON COMMIT DROP"
+            "CREATE TEMP TABLE fit_scores (influencer_id bigint PRIMARY KEY, score double precision) ON COMMIT DROP"
         )
-        with cursor.copy("COPY fit_scores (influencer_id, score) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
+        with cursor.copy("COPY fit_scores (influencer_id, score) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(_copy_binary(ids, scores))
         cursor.execute("ANALYZE fit_scores")
+        # Rows of profiles no longer embedded go first, so the planner sees the rows that remain.
         cursor.execute(
-            f"UPDATE {table} f SET score = s.score, computed_at = %s FROM fit_scores s "  # noqa: S608 (our table name)
+            f"DELETE FROM {table} f WHERE f.brand_id = %s AND NOT EXISTS "  # noqa: S608 (our table names)
+            "(SELECT 1 FROM fit_scores s WHERE s.influencer_id = f.influencer_id)",
+            [brand_id],
+        )
+        cursor.execute(
+            f"UPDATE {table} f SET score = s.score, computed_at = %s FROM fit_scores s "  # noqa: S608
             "WHERE f.brand_id = %s AND f.influencer_id = s.influencer_id AND f.score <> s.score",
             [now, brand_id],
         )
         cursor.execute(
             f"INSERT INTO {table} (brand_id, influencer_id, score, computed_at) "  # noqa: S608
-            "SELECT %s, s.influencer_id, s.score, %s FROM fit_scores s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {table} f WHERE f.brand_id = %s AND f.influencer_id = s.influencer_id) "
+            "SELECT %s, s.influencer_id, s.score, %s FROM fit_scores s "
+            f"LEFT JOIN {table} f ON f.brand_id = %s AND f.influencer_id = s.influencer_id "
             # a profile deleted since its embedding was read gets no row
-            f"AND EXISTS (SELECT 1 FROM {profiles} p WHERE p.id = s.influencer_id)",
+            f"JOIN {profiles} p ON p.id = s.influencer_id WHERE f.id IS NULL",
             [brand_id, now, brand_id],
-        )
-        cursor.execute(
-            f"DELETE FROM {table} f WHERE f.brand_id = %s AND NOT EXISTS "  # noqa: S608
-            "(SELECT 1 FROM fit_scores s WHERE s.influencer_id = f.influencer_id)",
-            [brand_id],
         )
