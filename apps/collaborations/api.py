@@ -46,7 +46,12 @@ from .schemas import (
     OpenCallIn,
     ReputationOut,
 )
-from .selectors.brand import influencer_search, offer_list_for_brand_page
+from .selectors.brand import (
+    brand_has_fits,
+    brand_usual_currency,
+    influencer_search,
+    offer_list_for_brand_page,
+)
 
 router = Router(tags=["collaborations"])
 
@@ -108,15 +113,20 @@ def _statement(entries, filename: str) -> HttpResponse:
 def influencer_search_api(request, brand_id: int):
     """Public influencer profiles matching the filters, as on the search page: `roles`,
     `industries`, `geographies` (comma-separated, any one matches), `platform`, `min_followers`,
-    `min_reputation`, `shortlisted`, `sort`; paginated with `limit` and `offset`."""
+    `verified`, `min_engagement` (%), `min_reputation`, `fee_min` / `fee_max` (decimals in the
+    brand's usual offer currency), `shortlisted`, `sort` (fit, reach, reputation; fit by default
+    once the worker has scored the brand's fit); paginated with `limit` and `offset`."""
     _, brand = _brand_member(request, brand_id)
     params = request.GET.copy()
     for key in ("limit", "offset"):
         params.pop(key, None)
-    form = InfluencerSearchForm(params)
+    has_fits = brand_has_fits(brand=brand)
+    form = InfluencerSearchForm(
+        params, currency=brand_usual_currency(brand=brand), default_sort="fit" if has_fits else "reach"
+    )
     if not form.is_valid():
         raise ValidationError({field: errors[0] for field, errors in form.errors.items()})
-    return influencer_search(brand=brand, query=form.query())
+    return influencer_search(brand=brand, query=form.query(), has_fits=has_fits)
 
 
 # --- Brand: offers and open calls ---------------------------------------------------------------

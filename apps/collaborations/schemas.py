@@ -75,6 +75,7 @@ class InfluencerCardOut(Schema):
     rate_currency: str
     reputation_score: float | None
     reach: int
+    fit: float | None = Field(None, description="Fit with the brand (cosine), null until computed.")
     shortlisted: bool
     profile_url: str
 

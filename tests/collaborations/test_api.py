@@ -619,3 +619,61 @@ def test_a_new_influencer_has_no_score_and_a_private_one_is_a_404(creator, brand
     }
     InfluencerProfileFactory(slug="shy", is_public=False)
     assert brand_client.get("/api/v1/influencers/shy/reputation").status_code == 404
+
+
+def test_search_takes_the_pages_filters_and_sorts_by_fit_once_scored(brand, brand_client, creator):
+    from apps.collaborations.models import InfluencerFit
+
+    other = InfluencerProfileFactory(slug="zed", follower_counts={"x": {"count": 90_000, "verified": False}})
+    InfluencerFit.objects.create(brand=brand, influencer=creator, score=0.9, computed_at=timezone.now())
+    InfluencerFit.objects.create(brand=brand, influencer=other, score=0.2, computed_at=timezone.now())
+    body = brand_client.get(f"/api/v1/brands/{brand.pk}/influencers").json()
+    assert [(p["slug"], p["fit"]) for p in body["items"]] == [("ivy", 0.9), ("zed", 0.2)]
+    by_reach = brand_client.get(f"/api/v1/brands/{brand.pk}/influencers?sort=reach").json()
+    assert [p["slug"] for p in by_reach["items"]] == ["zed", "ivy"]
+    verified = brand_client.get(f"/api/v1/brands/{brand.pk}/influencers?verified=true").json()
+    assert [p["slug"] for p in verified["items"]] == ["ivy"]
+    bad_fee = brand_client.get(f"/api/v1/brands/{brand.pk}/influencers?fee_min=1.001")
+    assert bad_fee.status_code == 422 and "fee_min" in bad_fee.json()["errors"]
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_list_endpoints_cost_the_same_queries_whatever_their_length(
+    brand, brand_client, creator_client, creator, membership
+):
+    from apps.collaborations.services import offer_accept, offer_send
+
+    def grow():
+        for _ in range(3):
+            profile = InfluencerProfileFactory()
+            [sent] = offer_send(
+                brand=brand,
+                user=membership.user,
+                post=PublishedPostFactory(brand=brand),
+                influencers=[profile, creator],
+                fee_minor=FEE,
+                currency="EUR",
+                deadline=timezone.now() + timedelta(days=1),
+                platform="x",
+            )[:1]
+            offer_accept(offer=sent, influencer=profile)
+
+    urls = [
+        (brand_client, f"/api/v1/brands/{brand.pk}/influencers"),
+        (brand_client, f"/api/v1/brands/{brand.pk}/offers"),
+        (brand_client, "/api/v1/collaborations"),
+        (brand_client, f"/api/v1/brands/{brand.pk}/ledger"),
+        (creator_client, "/api/v1/influencer/offers"),
+    ]
+    grow()
+    before = [_queries(c, u) for c, u in urls]
+    grow()
+    assert [_queries(c, u) for c, u in urls] == before
