@@ -102,3 +102,49 @@ def repost_measure_task(repost_id: int) -> dict:
     from .services.measure import reposts_measure
 
     return reposts_measure(repost_ids=[repost_id]).as_dict()
+
+
+# --- Reposts: through a linked account, and their verification (services.repost_publish/_verify) ---
+
+
+@shared_task(
+    name="collaborations.repost_publish",
+    acks_late=True,  # a worker killed mid-task leaves the message to be delivered again …
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    time_limit=300,  # … and the claim token makes that second delivery harmless
+    soft_time_limit=240,
+)
+def repost_publish_task(repost_id: int, claim_token: str) -> str:
+    """Send one claimed pipeline repost, exactly once (compare-and-set claim, reconcile first)."""
+    from .services.repost_publish import repost_publish_execute
+
+    return repost_publish_execute(repost_id=repost_id, claim_token=claim_token)
+
+
+@shared_task(
+    name="collaborations.repost_verify",
+    acks_late=True,  # re-run if the worker dies: only a repost still being checked is looked at
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=90,
+)
+def repost_verify_task(repost_id: int) -> str:
+    """Fetch a repost through the platform client and check it against the offer."""
+    from .services.repost_verify import repost_verify_execute
+
+    return repost_verify_execute(repost_id=repost_id)
+
+
+@shared_task(
+    name="collaborations.reposts_resume",
+    ignore_result=True,
+    expires=60,  # a tick that waited behind a backlog is dropped; the next one does its work
+)
+def reposts_resume_task() -> int:
+    """Every minute: pipeline reposts whose worker vanished are claimed again (and looked up on
+    the platform first when a send may have gone out); stale checks are queued again."""
+    from .services.repost_publish import reposts_resume_stalled
+
+    return reposts_resume_stalled()

@@ -20,6 +20,16 @@ urlpatterns = [
         name="collaboration_message",
     ),
     path("analytics/", views.influencer_analytics, name="analytics"),
+    path(
+        "collaborations/<int:collaboration_id>/repost/", views.collaboration_repost_card, name="repost_card"
+    ),
+    path(
+        "collaborations/<int:collaboration_id>/repost/now/", views.collaboration_repost_now, name="repost_now"
+    ),
+    path(
+        "collaborations/<int:collaboration_id>/repost/url/", views.collaboration_repost_url, name="repost_url"
+    ),
+    path("profile/sandbox-account/", views.sandbox_account_create, name="sandbox_account_create"),
     path("@<slug:slug>/", views.public_profile, name="public_profile"),
     path("@<slug:slug>/photo", views.profile_photo, name="profile_photo"),
 ]

@@ -34,6 +34,7 @@ from .forms import (
     InfluencerProfileForm,
     MessageForm,
 )
+from .forms_repost import RepostNowForm, RepostUrlForm
 from .models import (
     OFFER_OPEN,
     Collaboration,
@@ -45,6 +46,9 @@ from .models import (
 )
 from .money import from_minor
 from .selectors import analytics as collab_analytics
+from .selectors import reposts as repost_selectors
+from .services import accounts as repost_accounts
+from .services import repost_publish, repost_verify
 from .services.rates import influencer_rate_set
 
 
@@ -142,6 +146,7 @@ def profile_edit(request):
             "bio_max": InfluencerProfileForm.base_fields["bio"].max_length,
             "photo_token": held_token,
             "photo_preview": held_preview,
+            **_repost_accounts_context(profile),
             "active": "profile",
         },
     )
@@ -469,9 +474,12 @@ def collaboration_list(request):
     )
 
 
-def _collaboration_context(request, collaboration: Collaboration, *, message_form=None, action_error=""):
+def _collaboration_context(
+    request, collaboration: Collaboration, *, message_form=None, action_error="", repost_forms=None
+):
     is_influencer = collaboration.influencer.user_id == request.user.pk
     return {
+        **_repost_context(collaboration, is_influencer=is_influencer, forms=repost_forms),
         "collaboration": collaboration,
         "offer": collaboration.offer,
         "steps": _steps(collaboration),
@@ -642,3 +650,121 @@ def influencer_analytics(request):
             "active": "analytics",
         },
     )
+
+
+# --- Reposts: through a linked account, or by the address of a post ------------------------------
+
+
+def _repost_accounts_context(profile: InfluencerProfile) -> dict:
+    accounts = repost_accounts.influencer_accounts_sync(profile=profile)
+    return {"repost_accounts": accounts, "has_sandbox_account": any(a.is_sandbox for a in accounts)}
+
+
+def _repost_context(collaboration: Collaboration, *, is_influencer: bool, forms: dict | None = None) -> dict:
+    """The Repost card: for the influencer while a repost can be made (the two ways, the accounts
+    on the offer's platform, the words prefilled with the tag and link the offer asks for), the
+    latest repost's progress and check result for both sides."""
+    repost = repost_selectors.repost_for(collaboration=collaboration)
+    can_submit = is_influencer and repost_selectors.repost_can_submit(
+        collaboration=collaboration, repost=repost
+    )
+    context = {
+        "repost": repost,
+        "repost_can_submit": can_submit,
+        "repost_polling": repost is not None and repost.status in repost_selectors.REPOST_IN_PROGRESS,
+    }
+    if not can_submit:
+        return context
+    accounts = repost_selectors.repost_accounts(collaboration=collaboration)
+    target = repost_selectors.repost_target(collaboration=collaboration)
+    forms = forms or {}
+    prefill = repost_selectors.repost_prefill(collaboration=collaboration, target=target)
+    context.update(
+        repost_accounts=accounts,
+        repost_target=target,
+        repost_now_form=forms.get("now") or RepostNowForm(accounts=accounts, initial={"text": prefill}),
+        repost_url_form=forms.get("url") or RepostUrlForm(),
+    )
+    return context
+
+
+def _influencer_collaboration_or_404(request, collaboration_id: int) -> Collaboration:
+    collaboration = _collaboration_or_404(request, collaboration_id)
+    if collaboration.influencer.user_id != request.user.pk:
+        raise Http404("No such collaboration.")
+    return collaboration
+
+
+def _repost_answer(request, collaboration: Collaboration, *, forms: dict | None = None, status: int = 200):
+    """htmx gets the card again; a plain POST goes back to the page (or shows the errors on it)."""
+    if request.htmx:
+        context = {"collaboration": collaboration, "offer": collaboration.offer, "is_influencer": True}
+        context.update(_repost_context(collaboration, is_influencer=True, forms=forms))
+        return render(request, "collaborations/partials/repost_card.html", context, status=status)
+    if forms:
+        context = _collaboration_context(request, collaboration, repost_forms=forms)
+        return render(request, "collaborations/collaboration_detail.html", context, status=status)
+    return redirect(reverse("collaborations:collaboration_detail", args=[collaboration.pk]) + "#repost")
+
+
+@login_required
+@require_POST
+def collaboration_repost_now(request, collaboration_id: int):
+    """ "Repost now" through the influencer's linked account (queued for the worker)."""
+    collaboration = _influencer_collaboration_or_404(request, collaboration_id)
+    accounts = repost_selectors.repost_accounts(collaboration=collaboration)
+    form = RepostNowForm(request.POST, accounts=accounts)
+    if form.is_valid():
+        try:
+            repost_publish.repost_publish_request(
+                collaboration=collaboration,
+                user=request.user,
+                account_id=form.cleaned_data["account"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, "Your repost is on its way; it is checked as soon as it is out.")
+            return _repost_answer(request, _collaboration_or_404(request, collaboration_id))
+    return _repost_answer(request, collaboration, forms={"now": form}, status=422)
+
+
+@login_required
+@require_POST
+def collaboration_repost_url(request, collaboration_id: int):
+    """The address of a post the influencer made themselves (checked by the worker)."""
+    collaboration = _influencer_collaboration_or_404(request, collaboration_id)
+    form = RepostUrlForm(request.POST)
+    if form.is_valid():
+        try:
+            repost_verify.repost_submit_url(
+                collaboration=collaboration, user=request.user, url=form.cleaned_data["url"]
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, "Thanks: your post is being checked.")
+            return _repost_answer(request, _collaboration_or_404(request, collaboration_id))
+    return _repost_answer(request, collaboration, forms={"url": form}, status=422)
+
+
+@login_required
+@require_GET
+def collaboration_repost_card(request, collaboration_id: int):
+    """The Repost card alone, for htmx to poll while the repost is sent or checked."""
+    collaboration = _collaboration_or_404(request, collaboration_id)
+    is_influencer = collaboration.influencer.user_id == request.user.pk
+    context = {"collaboration": collaboration, "offer": collaboration.offer, "is_influencer": is_influencer}
+    context.update(_repost_context(collaboration, is_influencer=is_influencer))
+    return render(request, "collaborations/partials/repost_card.html", context)
+
+
+@influencer_required
+@require_POST
+def sandbox_account_create(request):
+    """ "Create my Sandbox account" on the profile page's connected accounts."""
+    profile = services.influencer_profile_get_or_create(user=request.user)
+    account = repost_accounts.influencer_sandbox_account_create(profile=profile)
+    messages.success(request, f"Your Sandbox account @{account.handle} is ready: you can repost from it.")
+    return redirect(reverse("collaborations:profile_edit") + "#accounts-title")
