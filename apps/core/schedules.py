@@ -93,6 +93,14 @@ PERIODIC_TASKS: list[dict] = [
         "those whose measuring time is over (final result, reputation recomputed).",
     },
     {
+        "name": "collaborations: resume stalled reposts",
+        "task": "collaborations.reposts_resume",
+        "every_seconds": 60,
+        "description": "Pipeline reposts whose worker vanished (queued past their claim, or sending past "
+        "their lease) are claimed again and looked up on the platform before anything is resent; "
+        "checks left waiting are queued again.",
+    },
+    {
         "name": "memes: prune unused stored renders",
         "task": "memes.prune_renders",
         "crontab": "40 3 * * *",

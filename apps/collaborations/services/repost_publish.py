@@ -55,6 +55,8 @@ SEND_LEASE = timedelta(minutes=2)  # sending and no outcome recorded: the sweep 
 NETWORK_BACKOFF = [1, 2, 4, 8]  # seconds between the at most 5 tries
 MAX_ATTEMPTS = 8  # rate limits and lost answers included: after that it fails and the influencer retries
 RATE_LIMIT_DEFAULT_WAIT = 15 * 60
+# A check not done by then lost its task (its longest planned wait is a 15-minute rate limit).
+VERIFY_STALE_AFTER = timedelta(minutes=20)
 
 
 class LostClaim(Exception):
@@ -377,7 +379,7 @@ def reposts_resume_stalled(*, now=None, batch: int = 200) -> int:
             _enqueue_send(repost)
             resumed += 1
         verifying = Repost.objects.filter(
-            status=RepostStatus.VERIFYING, updated_at__lte=now - timedelta(minutes=10)
+            status=RepostStatus.VERIFYING, updated_at__lte=now - VERIFY_STALE_AFTER
         ).values_list("pk", flat=True)[:batch]
         for pk in verifying:
             transaction.on_commit(lambda pk=pk: _verify_later(pk))
