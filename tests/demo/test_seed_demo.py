@@ -88,17 +88,18 @@ def test_seed_demo_fills_the_marketplace_through_its_services():
     assert Offer.objects.filter(status=OfferStatus.COUNTERED, counter_fee_minor__isnull=False).count() == 1
     call = Offer.objects.get(kind=OfferKind.OPEN_CALL)
     assert call.status == OfferStatus.SENT and Application.objects.filter(offer=call).count() == 2
-    assert set(Collaboration.objects.values_list("status", flat=True)) == {
-        CollaborationStatus.ACCEPTED,
-        CollaborationStatus.PAID,
-        CollaborationStatus.CANCELLED,
-    }
+    # every step of a collaboration is on show (seed_marketplace and seed_deliveries)
+    assert set(Collaboration.objects.values_list("status", flat=True)) == set(CollaborationStatus.values)
 
     # the ledger agrees: what stands (entries no later one reverses) is paid on both sides for the
-    # paid fee, cancelled for the cancelled one, and pending for the one under way
+    # paid fees, cancelled for the cancelled and missed ones, and pending for those under way
     def standing(status):
-        entries = Collaboration.objects.get(status=status).ledger_entries.filter(reversed_by__isnull=True)
-        return sorted(entries.values_list("party", "status"))
+        found = set()
+        for collaboration in Collaboration.objects.filter(status=status):
+            entries = collaboration.ledger_entries.filter(reversed_by__isnull=True)
+            found.add(tuple(sorted(entries.values_list("party", "status"))))
+        (only,) = found
+        return list(only)
 
     assert standing(CollaborationStatus.PAID) == [
         ("brand", LedgerStatus.PAID),
@@ -115,3 +116,60 @@ def test_seed_demo_fills_the_marketplace_through_its_services():
     assert all(
         c.offer.post.brand_id == c.brand_id for c in Collaboration.objects.select_related("offer__post")
     )
+    assert standing(CollaborationStatus.MISSED) == [
+        ("brand", LedgerStatus.CANCELLED),
+        ("influencer", LedgerStatus.CANCELLED),
+    ]
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_measured_collaborations_and_reputations_on_the_first_visit(client):
+    from apps.brands.models import Brand
+    from apps.collaborations.models import (
+        Collaboration,
+        CollaborationResult,
+        CollaborationStatus,
+        InfluencerProfile,
+        Repost,
+        ReputationEvent,
+    )
+    from apps.collaborations.selectors.analytics import brand_collaboration_roi, influencer_report
+
+    call_command("seed_demo")
+    counts = (Repost.objects.count(), CollaborationResult.objects.count(), ReputationEvent.objects.count())
+    call_command("seed_demo")
+    assert (
+        Repost.objects.count(),
+        CollaborationResult.objects.count(),
+        ReputationEvent.objects.count(),
+    ) == counts
+
+    brand = Brand.objects.get()
+    # completed and paid ones were measured by the real job (sandbox numbers) and are final
+    done = Collaboration.objects.filter(status__in=[CollaborationStatus.COMPLETED, CollaborationStatus.PAID])
+    results = CollaborationResult.objects.filter(collaboration__in=done, final=True)
+    assert results.count() >= 7 and all(r.repost_reach > 0 and r.roi is not None for r in results)
+    measured = Collaboration.objects.get(
+        status=CollaborationStatus.MEASURED, influencer__user__email__startswith="influencer@"
+    )
+    assert measured.result.final is False and measured.repost.metrics_fetched_at is not None
+    roi = brand_collaboration_roi(brand=brand)
+    assert len(roi.rows) >= 9 and roi.over_time and roi.mean_roi is not None
+
+    # reputations: several influencers have a history, charted in time order, ending at their score
+    profiles = InfluencerProfile.objects.filter(reputation_score__isnull=False)
+    assert profiles.count() >= 4
+    for profile in profiles:
+        events = list(ReputationEvent.objects.filter(profile=profile).order_by("created_at", "pk"))
+        assert events[-1].score == profile.reputation_score
+    demo = InfluencerProfile.objects.get(user__email="influencer@demo.socialmedai.local")
+    report = influencer_report(profile=demo)
+    assert report.engagement_total > 0 and len(report.reputation) >= 3
+    assert [e.currency for e in report.earnings] == ["EUR"] and report.earnings[0].received_minor > 0
+    # a missed one lowers someone's reputation, kept in the history
+    assert ReputationEvent.objects.filter(components__missed__gte=1).exists()
+
+    client.force_login(demo.user)
+    assert client.get("/influencer/analytics/").status_code == 200
+    page = client.get(f"/influencer/@{demo.slug}/").content.decode()
+    assert 'id="reputation-chart"' in page and 'id="delivered-list"' in page

@@ -22,13 +22,25 @@ from apps.brands.services import (
     brand_set_voice_samples,
     brand_skip_accounts,
 )
-from apps.collaborations.models import CollaborationStatus, InfluencerProfile, Offer
+from apps.collaborations.models import (
+    Collaboration,
+    CollaborationStatus,
+    InfluencerAccount,
+    InfluencerProfile,
+    Offer,
+    OfferKind,
+    Repost,
+    RepostMethod,
+    RepostStatus,
+    ReputationEvent,
+)
 from apps.collaborations.services import (
     brand_member_users,
     collaboration_advance,
     collaboration_cancel,
     collaboration_confirm_receipt,
     collaboration_mark_paid,
+    collaborations_miss_overdue,
     influencer_profile_get_or_create,
     influencer_profile_update,
     influencer_set_follower_count,
@@ -38,6 +50,7 @@ from apps.collaborations.services import (
     open_call_apply,
     open_call_create,
 )
+from apps.collaborations.services.measure import reposts_measure
 from apps.integrations.sources import offline  # looked up at call time: tests swap the source
 from apps.learning.policy import learning_state
 from apps.learning.training import policy_train
@@ -51,8 +64,8 @@ from apps.posts.models import Post, PostCopy, PostStatus
 from apps.posts.services import post_graphics_generate
 from apps.publishing.models import Publication, PublicationStatus
 from apps.publishing.services import post_publish_now, post_queue
-from apps.sandbox.publisher import sandbox_post_url
-from apps.sandbox.services import sandbox_post_create
+from apps.sandbox.publisher import sandbox_post_url, sandbox_repost_url
+from apps.sandbox.services import sandbox_post_create, sandbox_repost_create
 from apps.trends.models import BrandTrendScore, RunStatus, Trend, TrendRefreshRun
 from apps.trends.services import trend_refresh_execute, trends_score_brands
 
@@ -507,7 +520,9 @@ def seed_marketplace(stdout, brand: Brand, owner: User, demo: InfluencerProfile,
     with two applicants, and collaborations accepted, paid and cancelled. The services notify
     each step; that history is not news, so its notifications are removed in the same transaction
     (their emails and live pushes, scheduled on commit, then find nothing to send)."""
-    if Offer.objects.filter(brand=brand).exists():
+    if Offer.objects.filter(
+        brand=brand, kind=OfferKind.OPEN_CALL
+    ).exists():  # seed_deliveries' offers come first
         stdout.write("Demo marketplace: already there.")
         return
     posts = [
@@ -574,6 +589,167 @@ def seed_marketplace(stdout, brand: Brand, owner: User, demo: InfluencerProfile,
         "Demo marketplace: an offer waiting for the demo influencer, a counter-offer, an open call with "
         "two applicants, and collaborations accepted, paid and cancelled."
     )
+
+
+# Delivered collaborations for the demo brand: (influencer index (0 = the demo influencer, then
+# DEMO_INFLUENCERS), days ago accepted, fee in EUR cents, what happened). Completed ones go through
+# the real measurement (sandbox reposts, the 4-hourly job replayed at their times), so results,
+# reputation events and the influencers' own averages are what the product computes.
+DEMO_DELIVERIES = [
+    (2, 27, 18000, "completed"),
+    (4, 26, 24000, "missed"),
+    (6, 25, 15000, "completed"),
+    (0, 24, 20000, "paid"),
+    (2, 22, 21000, "completed"),
+    (8, 21, 16000, "completed"),
+    (10, 20, 30000, "missed"),
+    (6, 18, 17000, "paid"),
+    (0, 16, 26000, "completed"),
+    (3, 14, 19000, "completed"),
+    (0, 5, 23000, "measured"),
+    (5, 4, 14000, "measured"),
+    (7, 3, 12000, "verified"),
+    (9, 2, 15000, "reposted"),
+]
+
+
+def _back_date(model, pk: int, **fields) -> None:
+    model.objects.filter(pk=pk).update(**fields)
+
+
+def _sandbox_account(profile: InfluencerProfile) -> InfluencerAccount:
+    account, _ = InfluencerAccount.objects.get_or_create(
+        profile=profile,
+        platform="sandbox",
+        defaults={"handle": profile.slug, "external_user_id": f"user:{profile.user_id}"},
+    )
+    return account
+
+
+def _demo_repost(collaboration: Collaboration, post, at, *, status: str) -> Repost:
+    """The influencer's sandbox repost of the brand's post at `at`, recorded as the repost services
+    leave it (verified, or still being checked), the collaboration stepped along."""
+    profile = collaboration.influencer
+    parent = Publication.objects.filter(post=post, platform="sandbox").values_list("external_id", flat=True)[
+        0
+    ]
+    made = sandbox_repost_create(
+        user_id=profile.user_id,
+        handle=profile.slug,
+        external_id=parent,
+        text=f"Worth reading for every finance team, from @{collaboration.brand.slug}.",
+        audience=profile.followers_total or None,
+        now=at,
+    )
+    collaboration = collaboration_advance(collaboration=collaboration, to=CollaborationStatus.REPOSTED)
+    verified = status == RepostStatus.VERIFIED
+    if verified:
+        collaboration = collaboration_advance(collaboration=collaboration, to=CollaborationStatus.VERIFIED)
+    _back_date(Collaboration, collaboration.pk, reposted_at=at, verified_at=at if verified else None)
+    return Repost.objects.create(
+        collaboration=collaboration,
+        method=RepostMethod.PIPELINE,
+        account=_sandbox_account(profile),
+        platform="sandbox",
+        status=status,
+        text=made.text,
+        url=sandbox_repost_url(external_id=made.external_id),
+        external_id=made.external_id,
+        posted_at=at,
+        verified_at=at if verified else None,
+        attempts=1,
+    )
+
+
+@transaction.atomic
+def seed_deliveries(stdout, brand: Brand, owner: User, demo: InfluencerProfile, others: list) -> None:
+    """DEMO_DELIVERIES: collaborations reposted, verified, measured, completed (some paid) and missed,
+    back-dated over the last weeks, so the brand's collaboration ROI, the influencers' analytics and
+    public profiles (reputation history, delivered reach) show numbers on the first visit.
+    Idempotent (skipped once the brand has reposts); the steps' notifications are removed as in
+    seed_marketplace."""
+    if Repost.objects.filter(collaboration__brand=brand).exists():
+        stdout.write("Demo deliveries: already there.")
+        return
+    posts = [
+        publication.post
+        for publication in Publication.objects.filter(
+            brand=brand, queued_by="time", status=PublicationStatus.PUBLISHED, platform="sandbox"
+        )
+        .select_related("post")
+        .order_by("published_at")
+    ]
+    if len(posts) < 8:
+        stdout.write("Demo deliveries: the brand has no published history yet; skipped.")
+        return
+    people = [demo, *others]
+    last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    for i, (who, days_ago, fee_minor, outcome) in enumerate(DEMO_DELIVERIES):
+        profile = people[who]
+        accepted = now - timedelta(days=days_ago)
+        # a post published before the offer; the newest six are seed_marketplace's
+        eligible = [p for p in posts[:-6] if p.published_at < accepted - timedelta(hours=2)] or posts[:1]
+        post = eligible[(i * 5) % len(eligible)]
+        if Offer.objects.filter(post=post, influencer=profile).exists():
+            post = next(
+                (p for p in eligible if not Offer.objects.filter(post=p, influencer=profile).exists()), post
+            )
+        (offer,) = offer_send(
+            brand=brand,
+            user=owner,
+            post=post,
+            influencers=[profile],
+            fee_minor=fee_minor,
+            currency="EUR",
+            deadline=now + timedelta(days=7),
+            platform="sandbox",
+            message="",
+        )
+        collaboration = offer_accept(offer=offer, influencer=profile)
+        _back_date(Offer, offer.pk, created_at=accepted - timedelta(days=1), responded_at=accepted)
+        _back_date(
+            Collaboration,
+            collaboration.pk,
+            accepted_at=accepted,
+            repost_due_at=accepted + timedelta(days=3),
+            measure_due_at=accepted + timedelta(days=10),
+        )
+        collaboration.refresh_from_db()
+        if outcome == "missed":
+            collaborations_miss_overdue(now=collaboration.repost_due_at + timedelta(minutes=5))
+            missed_at = collaboration.repost_due_at + timedelta(minutes=5)
+            _back_date(Collaboration, collaboration.pk, missed_at=missed_at)
+            ReputationEvent.objects.filter(collaboration=collaboration).update(created_at=missed_at)
+        else:
+            reposted = accepted + timedelta(hours=20 + i % 5)
+            if outcome == "reposted":
+                _demo_repost(collaboration, post, reposted, status=RepostStatus.VERIFYING)
+            else:
+                repost = _demo_repost(collaboration, post, reposted, status=RepostStatus.VERIFIED)
+                if outcome != "verified":
+                    first = reposted + timedelta(hours=3)
+                    reposts_measure(now=first, repost_ids=[repost.pk])
+                    _back_date(Collaboration, collaboration.pk, measured_at=first)
+                if outcome in ("completed", "paid"):
+                    done = collaboration.measure_due_at + timedelta(hours=1)
+                    reposts_measure(now=done, repost_ids=[repost.pk])
+                    _back_date(Collaboration, collaboration.pk, completed_at=done)
+                    ReputationEvent.objects.filter(collaboration=collaboration).update(created_at=done)
+                    collaboration.refresh_from_db()
+                    if outcome == "paid":
+                        collaboration = collaboration_mark_paid(collaboration=collaboration, user=owner)
+                        collaboration_confirm_receipt(collaboration=collaboration, user=profile.user)
+                        _back_date(Collaboration, collaboration.pk, paid_at=done + timedelta(days=1))
+                elif outcome == "measured":
+                    reposts_measure(now=now, repost_ids=[repost.pk])
+        counts[outcome] = counts.get(outcome, 0) + 1
+    Notification.objects.filter(
+        pk__gt=last_notification, user__in=[*brand_member_users(brand_id=brand.pk), *(p.user for p in people)]
+    ).delete()
+    summary = ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+    stdout.write(f"Demo deliveries: sandbox reposts measured and results computed ({summary}).")
 
 
 # Demo memes: (author email, template slug, captions). Made through the same services as the maker
@@ -668,6 +844,14 @@ class Command(BaseCommand):
             seed_publishing(self.stdout, brand, users["brand@demo.socialmedai.local"])
             self.stdout.write("Demo history: four weeks of sandbox posts, metrics and training (3/3)…")
             seed_history(self.stdout, brand, users["brand@demo.socialmedai.local"])
+            self.stdout.write("Demo deliveries: reposts measured, completed and missed collaborations…")
+            seed_deliveries(
+                self.stdout,
+                brand,
+                users["brand@demo.socialmedai.local"],
+                users["influencer@demo.socialmedai.local"].influencer_profile,
+                influencers,
+            )
             self.stdout.write("Demo marketplace: influencers' offers and collaborations…")
             seed_marketplace(
                 self.stdout,
