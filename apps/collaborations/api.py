@@ -435,6 +435,8 @@ def influencer_statement_api(request):
 @router.get("/influencers/{slug}/reputation", response=ReputationOut)
 def reputation_api(request, slug: str):
     """A public profile's reputation (null while New) and every recomputation of it, oldest first."""
+    if "\x00" in slug:  # no handle holds one, and the database refuses to look it up
+        raise Http404("No such influencer.")
     profile = selectors.influencer_profile_get_public(slug=slug, viewer=_user(request))
     return {
         "slug": profile.slug,

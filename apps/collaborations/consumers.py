@@ -81,6 +81,9 @@ class CollaborationThreadConsumer(AsyncWebsocketConsumer):
         if not isinstance(body, str):
             await self.send(text_data=thread_error(SEND_AS))
             return
+        if "\x00" in body:  # the database cannot store it
+            await self.send(text_data=thread_error("A message may not contain NUL (\\x00) characters."))
+            return
         try:
             await _post(self.scope["user"], self.collaboration_id, body)
         except ValidationError as exc:

@@ -9,10 +9,34 @@ from datetime import datetime
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import StrictInt
+from pydantic import StrictInt, field_validator
+
+NUL = "\x00"
 
 
-class OfferTermsIn(Schema):
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class In(Schema):
+    """A request body: text anywhere in it (criteria included) may not hold a NUL character, which
+    the database cannot store; refused with a message like any bad input."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value):
+        if _has_nul(value):
+            raise ValueError("Text may not contain NUL (\\x00) characters.")
+        return value
+
+
+class OfferTermsIn(In):
     post_id: int
     fee_minor: StrictInt = Field(description="The fee in the currency's minor unit (cents).")
     currency: str = Field(description="ISO 4217, e.g. EUR.")
@@ -34,28 +58,28 @@ class OpenCallIn(OfferTermsIn):
     slots: StrictInt = 1
 
 
-class DeclineIn(Schema):
+class DeclineIn(In):
     reason: str
 
 
-class CounterIn(Schema):
+class CounterIn(In):
     fee_minor: StrictInt
 
 
-class ApplyIn(Schema):
+class ApplyIn(In):
     message: str = ""
 
 
-class MessageIn(Schema):
+class MessageIn(In):
     body: str
 
 
-class RepostPublishIn(Schema):
+class RepostPublishIn(In):
     account_id: int
     text: str = ""
 
 
-class RepostUrlIn(Schema):
+class RepostUrlIn(In):
     url: str
 
 

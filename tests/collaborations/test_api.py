@@ -677,3 +677,32 @@ def test_list_endpoints_cost_the_same_queries_whatever_their_length(
     before = [_queries(c, u) for c, u in urls]
     grow()
     assert [_queries(c, u) for c, u in urls] == before
+
+
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("/api/v1/brands/{brand}/open-calls", "open_call_nul_message"),
+        ("/api/v1/brands/{brand}/open-calls", "open_call_nul_criteria"),
+        ("/api/v1/collaborations/{collaboration}/messages", {"body": "a\x00b"}),
+        ("/api/v1/influencer/offers/{offer}/decline", {"reason": "no\x00"}),
+    ],
+)
+def test_text_with_a_nul_character_is_a_422_not_a_500(
+    brand, brand_client, creator_client, post, offer, collaboration, path, body
+):
+    if body == "open_call_nul_message":
+        body = {**terms(post, message="x\x00"), "criteria": {}}
+    elif body == "open_call_nul_criteria":
+        body = {**terms(post), "criteria": {"roles": ["CT\x00O"]}}
+    client = brand_client if "/brands/" in path else creator_client
+    before = _snapshot()
+    response = post_json(
+        client, path.format(brand=brand.pk, collaboration=collaboration.pk, offer=offer.pk), body
+    )
+    assert response.status_code == 422 and "NUL" in response.json()["detail"]
+    assert _snapshot() == before
+
+
+def test_a_slug_with_a_nul_character_is_a_404(brand_client):
+    assert brand_client.get("/api/v1/influencers/iv%00y/reputation").status_code == 404

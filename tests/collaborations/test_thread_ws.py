@@ -226,3 +226,19 @@ def test_the_page_opens_the_thread_socket(creator, collaboration):
     html = client.get(f"/influencer/collaborations/{collaboration.pk}/").content.decode()
     assert f'ws-connect="/ws/collaborations/{collaboration.pk}/"' in html
     assert 'id="thread-live-error"' in html and "js/collaboration-thread.js" in html
+
+
+def test_a_nul_character_gets_an_error_frame_not_a_crash(creator, collaboration):
+    headers = session_headers(creator.user)
+
+    async def scenario():
+        socket = WebsocketCommunicator(application, path(collaboration), headers=headers)
+        assert (await socket.connect())[0]
+        await socket.send_to(text_data=json.dumps({"body": "a\x00b"}))
+        assert "NUL" in await socket.receive_from(timeout=3)
+        await socket.send_to(text_data=json.dumps({"body": "fine"}))
+        assert "fine" in await socket.receive_from(timeout=3)
+        await socket.disconnect()
+
+    run(scenario)
+    assert list(CollaborationMessage.objects.values_list("body", flat=True)) == ["fine"]
