@@ -377,7 +377,8 @@ def test_a_refused_sign_in_asks_the_influencer_to_reconnect(
     "text,message",
     [
         ("Loved this", "The offer asks your words to tag @northwind and keep the post's link"),
-        ("x" * 281, "X takes up to 280 characters"),
+        ("x" * 281, "X takes up to 280 characters (281 written)"),
+        ("語" * 141, "X takes up to 280 characters (282 written)"),
     ],
 )
 def test_repost_now_words_must_carry_what_the_offer_asks(x_collab, x_link, creator, queued, text, message):
@@ -386,6 +387,26 @@ def test_repost_now_words_must_carry_what_the_offer_asks(x_collab, x_link, creat
         repost_publish_request(collaboration=x_collab, user=creator.user, account_id=x_link.pk, text=text)
     assert message in caught.value.message_dict["text"][0]
     assert snapshot(x_collab) == before and not queued
+
+
+def test_a_link_weighs_23_characters_as_x_counts_it(fake_x, x_collab, x_link, creator, queued):
+    text = words(x_collab) + " " + "a" * (280 - 23 - len("Loved this @northwind  "))
+    assert len(text) > 280
+    repost = repost_publish_request(
+        collaboration=x_collab, user=creator.user, account_id=x_link.pk, text=text
+    )
+    assert repost.status == RepostStatus.QUEUED
+
+
+def test_a_check_that_lost_its_task_is_queued_again(
+    x_collab, x_link, creator, queued, django_capture_on_commit_callbacks
+):
+    repost = repost_submit_url(collaboration=x_collab, user=creator.user, url="https://x.com/ada/status/123")
+    queued.clear()
+    Repost.objects.filter(pk=repost.pk).update(updated_at=timezone.now() - timedelta(minutes=21))
+    with django_capture_on_commit_callbacks(execute=True):
+        reposts_resume_stalled()
+    assert queued == [("repost_verify_task", [repost.pk], None)]
 
 
 def test_repost_now_from_another_influencers_account_is_refused(fake_x, x_collab, creator, queued):

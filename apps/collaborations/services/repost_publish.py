@@ -29,6 +29,7 @@ from apps.accounts.models import User
 from apps.core.vocabulary import platform_label
 from apps.integrations.social.base import CreatedPost, PublishAccount, PublishError, PublishErrorKind
 from apps.integrations.social.registry import publisher_for
+from apps.posts.limits import LINKEDIN_POST_MAX, X_POST_MAX, x_weighted_length
 
 from ..models import (
     Collaboration,
@@ -49,7 +50,7 @@ from .collaboration import collaboration_advance
 
 logger = logging.getLogger(__name__)
 
-TEXT_MAX = {"x": 280, "linkedin": 3000, "sandbox": 25_000}
+TEXT_MAX = {"x": X_POST_MAX, "linkedin": LINKEDIN_POST_MAX, "sandbox": 25_000}
 CLAIM_LEASE = timedelta(minutes=2)  # queued and no worker started it: the sweep takes it again
 SEND_LEASE = timedelta(minutes=2)  # sending and no outcome recorded: the sweep reconciles it
 NETWORK_BACKOFF = [1, 2, 4, 8]  # seconds between the at most 5 tries
@@ -115,8 +116,10 @@ def _text_clean(text: str, *, collaboration: Collaboration, target) -> str:
     offer, platform = collaboration.offer, collaboration.platform
     label = platform_label(platform)
     limit = TEXT_MAX.get(platform, 3000)
-    if len(text) > limit:
-        raise ValidationError({"text": f"{label} takes up to {limit:,} characters ({len(text):,} written)."})
+    # X weighs characters (a link counts 23, most emoji and CJK 2), as it does for the brand's posts.
+    length = x_weighted_length(text) if platform == "x" else len(text)
+    if length > limit:
+        raise ValidationError({"text": f"{label} takes up to {limit:,} characters ({length:,} written)."})
     missing = []
     if offer.tag_brand and target.handle and target.tag.lower() not in text.lower():
         missing.append(f"tag {target.tag}")
