@@ -428,8 +428,9 @@ def test_repost_now_on_linkedin_reshares_the_post_once(
     fake_linkedin, brand, owner, creator, queued, django_capture_on_commit_callbacks
 ):
     share = fake_linkedin.add_post("Our launch", member_id=BRAND_MEMBER)
+    # A LinkedIn connection's handle is the sign-in email: the tag is the brand's name there.
     SocialConnection.objects.create(
-        brand=brand, platform="linkedin", handle="Northwind", display_name="Northwind"
+        brand=brand, platform="linkedin", handle="ops@northwind.io", display_name="Northwind Labs"
     )
     url = f"https://www.linkedin.com/feed/update/{share.id}/"
     post = brand_post_on(brand, "linkedin", external_id=share.id, url=url)
@@ -443,7 +444,7 @@ def test_repost_now_on_linkedin_reshares_the_post_once(
             collaboration=collab,
             user=creator.user,
             account_id=account.pk,
-            text=f"Proud of them @Northwind {url}",
+            text=f"Proud of them @Northwind Labs {url}",
         )
     run_queued(queued, django_capture_on_commit_callbacks)
 
@@ -454,6 +455,32 @@ def test_repost_now_on_linkedin_reshares_the_post_once(
     assert repost.external_id.startswith("urn:li:share:")
     collab.refresh_from_db()
     assert collab.status == CollaborationStatus.VERIFIED
+
+
+def test_a_linkedin_post_mentioning_the_brand_by_name_is_verified(
+    fake_linkedin, brand, owner, creator, queued, django_capture_on_commit_callbacks
+):
+    share = fake_linkedin.add_post("Our launch", member_id=BRAND_MEMBER)
+    SocialConnection.objects.create(
+        brand=brand, platform="linkedin", handle="ops@northwind.io", display_name="Northwind Labs"
+    )
+    post = brand_post_on(
+        brand, "linkedin", external_id=share.id, url=f"https://www.linkedin.com/feed/update/{share.id}/"
+    )
+    collab = collaboration_on(brand, owner, creator, post, "linkedin")
+    link(creator, platform="linkedin", uid=MEMBER, access=fake_linkedin.issue_token(MEMBER), handle="ada")
+    theirs = fake_linkedin.add_post(
+        "Congrats @[Northwind Labs](urn:li:organization:42)", member_id=MEMBER, reshare_of=share.id
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        repost = repost_submit_url(
+            collaboration=collab, user=creator.user, url=f"https://www.linkedin.com/feed/update/{theirs.id}/"
+        )
+    run_queued(queued, django_capture_on_commit_callbacks)
+
+    repost.refresh_from_db()
+    assert repost.status == RepostStatus.VERIFIED, repost.failures
 
 
 @pytest.fixture

@@ -54,7 +54,14 @@ def repost_target(*, collaboration: Collaboration) -> RepostTarget:
     handle, names = "", set()
     if connection is not None:
         handle = connection.handle.strip().lstrip("@")
-        names = {handle.lower(), connection.display_name.strip().lower()}
+        if platform == "linkedin" and connection.display_name.strip():
+            # LinkedIn mentions read as the name (its "handle" here is the sign-in email or name).
+            handle = connection.display_name.strip()
+        names = {
+            handle.lower(),
+            connection.handle.strip().lstrip("@").lower(),
+            connection.display_name.strip().lower(),
+        }
         if connection.social_account_id:
             uid = str(connection.social_account.uid).lower()
             names |= {uid, f"urn:li:person:{uid}", f"urn:li:organization:{uid}"}

@@ -135,7 +135,7 @@ def _tags_brand(post: FetchedPost, target: RepostTarget) -> bool:
     if mentions & target.names:
         return True
     text = post.text.lower()
-    return any(f"@{name}" in text for name in target.names if name and " " not in name)
+    return any(f"@{name}" in text for name in target.names if name)
 
 
 def _links_post(post: FetchedPost, target: RepostTarget) -> bool:
