@@ -483,6 +483,43 @@ def test_a_linkedin_post_mentioning_the_brand_by_name_is_verified(
     assert repost.status == RepostStatus.VERIFIED, repost.failures
 
 
+def test_a_lost_reshare_on_linkedin_without_post_reading_rights_is_judged_by_its_duplicate_check(
+    fake_linkedin, brand, owner, creator, queued, django_capture_on_commit_callbacks
+):
+    share = fake_linkedin.add_post("Our launch", member_id=BRAND_MEMBER)
+    SocialConnection.objects.create(
+        brand=brand, platform="linkedin", handle="ops@northwind.io", display_name="Northwind Labs"
+    )
+    url = f"https://www.linkedin.com/feed/update/{share.id}/"
+    collab = collaboration_on(
+        brand, owner, creator, brand_post_on(brand, "linkedin", external_id=share.id, url=url), "linkedin"
+    )
+    account = link(
+        creator, platform="linkedin", uid=MEMBER, access=fake_linkedin.issue_token(MEMBER), handle="ada"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        repost = repost_publish_request(
+            collaboration=collab, user=creator.user, account_id=account.pk, text=f"@Northwind Labs {url}"
+        )
+    queued.clear()
+    fake_linkedin.can_read_posts = False
+    fake_linkedin.hold_seconds = 2.0
+    fake_linkedin.fail_next("timeout_after_create", on="POST /rest/posts")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert repost_publish_execute(repost_id=repost.pk, claim_token=repost.claim_token) == "retry later"
+    (_, args, _) = queued.pop(0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = repost_publish_execute(repost_id=args[0], claim_token=args[1])
+
+    # The lookup was refused (403), so it was sent again: LinkedIn refused it as a duplicate of
+    # the first reshare and named it, which is recorded. One reshare, and it is the repost.
+    assert outcome == "reposted"
+    (reshare,) = fake_linkedin.posts_by(MEMBER)
+    repost.refresh_from_db()
+    assert repost.external_id == reshare.id and repost.status == RepostStatus.VERIFYING
+
+
 @pytest.fixture
 def sandbox_collab(brand, owner, creator):
     original = sandbox_post_create(brand_id=brand.pk, text="Our launch", meta={"tone": "witty"})

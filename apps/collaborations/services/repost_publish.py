@@ -17,6 +17,7 @@ After the platform has it, the collaboration becomes reposted and the verificati
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from datetime import timedelta
 
@@ -28,6 +29,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core.vocabulary import platform_label
 from apps.integrations.social.base import CreatedPost, PublishAccount, PublishError, PublishErrorKind
+from apps.integrations.social.linkedin import linkedin_post_url
 from apps.integrations.social.registry import publisher_for
 from apps.posts.limits import LINKEDIN_POST_MAX, X_POST_MAX, x_weighted_length
 
@@ -58,6 +60,9 @@ MAX_ATTEMPTS = 8  # rate limits and lost answers included: after that it fails a
 RATE_LIMIT_DEFAULT_WAIT = 15 * 60
 # A check not done by then lost its task (its longest planned wait is a 15-minute rate limit).
 VERIFY_STALE_AFTER = timedelta(minutes=20)
+
+
+_DUPLICATE_URN = re.compile(r"urn:li:(?:share|ugcPost):\d+")
 
 
 class LostClaim(Exception):
@@ -253,7 +258,14 @@ class RepostRun:
         """The last send's outcome is unknown: is the repost there? Look before sending again. Any
         repost of the brand's post by this account since acceptance is ours: one per collaboration."""
         since = self.collaboration.accepted_at
-        found = self.publisher.find_repost(account=account, external_id=external_id, since=since)
+        try:
+            found = self.publisher.find_repost(account=account, external_id=external_id, since=since)
+        except PublishError as exc:
+            if exc.status != 403:
+                raise
+            # The app may not read the member's posts (LinkedIn's r_member_social is restricted):
+            # send again and let the platform's duplicate check be the judge, as publishing does.
+            found = None
         if found is None:
             self._update_while_claimed(needs_reconcile=False)
         return found
@@ -276,13 +288,27 @@ class RepostRun:
             if exc.kind == PublishErrorKind.AUTH and not self.refreshed and self.repost.platform == "x":
                 return self._after_refresh(external_id)
             if exc.kind == PublishErrorKind.DUPLICATE:
-                found = self.publisher.find_repost(
-                    account=account, external_id=external_id, since=self.collaboration.accepted_at
-                )
+                found = self._duplicate_of(exc, account, external_id)
                 if found is not None:
                     return self._record(found)
             raise
         return self._record(created)
+
+    def _duplicate_of(
+        self, exc: PublishError, account: PublishAccount, external_id: str
+    ) -> CreatedPost | None:
+        """The platform already has this repost: an earlier try whose answer was lost. LinkedIn
+        names it ("Content is a duplicate of urn:li:share:…"); else it is looked up. The check
+        that follows proves it is the influencer's."""
+        named = _DUPLICATE_URN.search(exc.body or str(exc))
+        if named and self.repost.platform == "linkedin":
+            return CreatedPost(external_id=named[0], url=linkedin_post_url(named[0]))
+        try:
+            return self.publisher.find_repost(
+                account=account, external_id=external_id, since=self.collaboration.accepted_at
+            )
+        except PublishError:
+            return None
 
     def _after_refresh(self, external_id: str) -> str:
         self.refreshed = True
