@@ -293,3 +293,31 @@ def test_the_public_profile_query_count_does_not_grow_with_collaborations(
     with django_assert_max_num_queries(5):
         response = client.get(public_url(creator))
     assert response.content.decode().count('class="rep-dot"') == 4
+
+
+# --- The collaboration page both sides share -----------------------------------------------------
+
+
+def test_the_brand_sees_reach_multiplier_and_roi_on_the_collaboration(client, brand, owner, creator):
+    done = delivered(brand, owner, creator)
+    client.force_login(owner)
+    html = client.get(reverse("collaborations:collaboration_detail", args=[done.pk])).content.decode()
+    assert 'id="collaboration-result"' in html and 'id="result-multiplier"' in html
+    assert "1.80×" in html and "0.19×" in html and 'id="result-reaction"' not in html
+
+
+def test_the_influencer_sees_audience_reaction_not_the_brands_roi(client, brand, owner, creator):
+    creator.engagement_rate = 0.0525
+    creator.save(update_fields=["engagement_rate"])
+    measured = delivered(brand, owner, creator, final=False)
+    client.force_login(creator.user)
+    html = client.get(reverse("collaborations:collaboration_detail", args=[measured.pk])).content.decode()
+    assert 'id="result-reaction"' in html and "1.00× your own average" in html  # 42 / 800 = 5.25%
+    assert 'id="result-roi"' not in html and "Measuring" in html
+
+
+def test_a_collaboration_not_measured_yet_shows_no_result(client, brand, owner, creator):
+    started = collaboration_for(brand, owner, creator, brand_post(brand))
+    client.force_login(owner)
+    html = client.get(reverse("collaborations:collaboration_detail", args=[started.pk])).content.decode()
+    assert 'id="collaboration-result"' not in html

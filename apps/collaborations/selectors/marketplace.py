@@ -107,7 +107,8 @@ def collaboration_list_for_user(*, user: User) -> QuerySet[Collaboration]:
 def collaboration_get_for_user(*, user: User, collaboration_id: int) -> Collaboration:
     """The collaboration for one of the brand's members or its influencer; anyone else gets
     Collaboration.DoesNotExist, as for one that does not exist."""
-    return collaboration_list_for_user(user=user).get(pk=collaboration_id)
+    # with its result (shown on the page once measured) in the same query
+    return collaboration_list_for_user(user=user).select_related("result").get(pk=collaboration_id)
 
 
 def collaboration_messages(*, collaboration: Collaboration) -> QuerySet[CollaborationMessage]:
