@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
+from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from apps.accounts.access import api_require_role
@@ -56,6 +57,18 @@ from .selectors.brand import (
 router = Router(tags=["collaborations"])
 
 MAX_LEDGER_ENTRIES = 500
+# Far past any real page, and well inside what the database takes as an OFFSET (a bigger one was
+# an error there, so a 500 here).
+MAX_OFFSET = 1_000_000
+MAX_PAGE = 500
+
+
+class Pages(LimitOffsetPagination):
+    """Ninja's limit/offset pagination with a bounded page and offset."""
+
+    class Input(Schema):
+        limit: int = Field(min(ninja_settings.PAGINATION_PER_PAGE, MAX_PAGE), ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 # --- Who is calling -----------------------------------------------------------------------------
@@ -93,8 +106,8 @@ def _message_out(message: CollaborationMessage, user: User) -> dict:
 def _ledger_out(entries, balances, *, limit: int, offset: int) -> dict:
     if not 1 <= limit <= MAX_LEDGER_ENTRIES:
         raise ValidationError({"limit": f"Ask for 1 to {MAX_LEDGER_ENTRIES} entries."})
-    if offset < 0:
-        raise ValidationError({"offset": "The offset is 0 or more."})
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ValidationError({"offset": f"The offset is 0 to {MAX_OFFSET:,}."})
     page = entries.order_by("-created_at", "-pk")[offset : offset + limit]
     return {"balances": balances, "entries": list(page)}
 
@@ -109,7 +122,7 @@ def _statement(entries, filename: str) -> HttpResponse:
 
 
 @router.get("/brands/{brand_id}/influencers", response=list[InfluencerCardOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def influencer_search_api(request, brand_id: int):
     """Public influencer profiles matching the filters, as on the search page: `roles`,
     `industries`, `geographies` (comma-separated, any one matches), `platform`, `min_followers`,
@@ -192,7 +205,7 @@ def open_call_create_api(request, brand_id: int, payload: OpenCallIn):
 
 
 @router.get("/brands/{brand_id}/offers", response=list[OfferOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def offer_list_api(request, brand_id: int, status: str = "", kind: str = ""):
     """The brand's offers and open calls, newest first."""
     _, brand = _brand_member(request, brand_id)
@@ -338,7 +351,7 @@ def _collaboration(request, collaboration_id: int) -> Collaboration:
 
 
 @router.get("/collaborations", response=list[CollaborationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def collaboration_list_api(request, status: str = ""):
     """Your collaborations (as the influencer or a member of the brand), newest first."""
     collaborations = selectors.collaboration_list_for_user(user=_user(request)).select_related("result")

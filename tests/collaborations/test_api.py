@@ -706,3 +706,17 @@ def test_text_with_a_nul_character_is_a_422_not_a_500(
 
 def test_a_slug_with_a_nul_character_is_a_404(brand_client):
     assert brand_client.get("/api/v1/influencers/iv%00y/reputation").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url,field",
+    [
+        ("/api/v1/collaborations?offset=10000000000000000000000", "offset"),
+        ("/api/v1/collaborations?limit=10000000000000000000000", "limit"),
+        ("/api/v1/influencer/ledger?offset=10000000000000000000000", "offset"),
+        ("/api/v1/influencer/ledger?limit=501", "limit"),
+    ],
+)
+def test_a_page_past_what_the_database_takes_is_a_422(creator_client, collaboration, url, field):
+    response = creator_client.get(url)
+    assert response.status_code == 422 and field in response.json()["errors"]
