@@ -208,6 +208,7 @@ def test_a_401_marks_the_account_for_reconnecting_without_stopping_the_run(measu
     assert summary.skipped == 1 and summary.fetched == 0
     x_account.refresh_from_db()
     assert x_account.status == InfluencerAccountStatus.NEEDS_RECONNECT and x_account.last_error
+    assert Notification.objects.filter(user=x_account.profile.user, title__startswith="Reconnect").exists()
     collaboration.refresh_from_db()
     assert collaboration.status == CollaborationStatus.VERIFIED
 

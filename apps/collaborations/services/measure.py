@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from allauth.socialaccount.models import SocialToken
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,7 +53,6 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.brands.models import Brand, BrandMembership
-from apps.core.crypto import decrypt
 from apps.integrations.http import ServiceError
 from apps.integrations.social.base import MetricsAuthError, MetricsRateLimited, PostMetrics, PublishAccount
 from apps.integrations.social.registry import publisher_for
@@ -67,12 +65,12 @@ from ..models import (
     CollaborationSettings,
     CollaborationStatus,
     InfluencerAccount,
-    InfluencerAccountStatus,
     InfluencerProfile,
     Repost,
     RepostStatus,
 )
 from ..money import currency_clean, minor_exponent, money_format
+from .accounts import influencer_account_mark_needs_reconnect, influencer_publish_account
 from .collaboration import collaboration_transition
 from .offers import brand_member_users, collaboration_url
 
@@ -353,22 +351,13 @@ def reposts_due(*, now: datetime, repost_ids: list[int] | None = None) -> list[R
 
 
 def _account_for(repost: Repost) -> PublishAccount:
-    """Who asks the platform: the influencer's linked account and its token (the sandbox needs none)."""
+    """Who asks the platform: the influencer's linked account, its X token refreshed when about to
+    expire (services.accounts); the sandbox needs none."""
     if repost.platform == "sandbox":
         return PublishAccount(access_token="", user_id="")
-    account = repost.account
-    if account is None or account.social_account_id is None:
+    if repost.account is None:
         raise ValidationError("The account the repost was made from is no longer linked.")
-    if account.status != InfluencerAccountStatus.CONNECTED:
-        raise ValidationError(f"{account.platform} @{account.handle} needs to be reconnected.")
-    token = SocialToken.objects.filter(account_id=account.social_account_id).order_by("-id").first()
-    if token is None:
-        raise ValidationError("No sign-in is stored for the account the repost was made from.")
-    return PublishAccount(
-        access_token=decrypt(token.token),
-        user_id=account.external_user_id or account.social_account.uid,
-        handle=account.handle,
-    )
+    return influencer_publish_account(account=repost.account)
 
 
 def _store(repost: Repost, metrics: PostMetrics, now: datetime) -> None:
@@ -394,11 +383,9 @@ def _store(repost: Repost, metrics: PostMetrics, now: datetime) -> None:
 
 
 def _mark_reconnect(account_id: int | None, message: str) -> None:
-    if account_id is None:
-        return
-    InfluencerAccount.objects.filter(pk=account_id).update(
-        status=InfluencerAccountStatus.NEEDS_RECONNECT, last_error=message[:1000], updated_at=timezone.now()
-    )
+    account = InfluencerAccount.objects.select_related("profile__user").filter(pk=account_id).first()
+    if account is not None:
+        influencer_account_mark_needs_reconnect(account=account, reason=message)
 
 
 def _fetch_group(
