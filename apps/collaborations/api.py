@@ -4,9 +4,10 @@ follow their collaborations (thread, payment, repost), their ledger and an influ
 
 Brand endpoints live under /brands/{brand_id}/ (a member of the brand only: another brand is a
 404), influencer endpoints under /influencer/ (the signed-in influencer's own objects only), and
-/collaborations/{id} is shared by the two sides of a collaboration. An influencer calling a brand
-endpoint, or a brand user an influencer one, gets a 403 naming the role needed. Refused input is a
-4xx with `detail` (and `errors` by field) and changes nothing."""
+/collaborations/{id} is shared by the two sides of a collaboration (its repost is the influencer's to
+make; both sides read it). An influencer calling a brand endpoint, or a brand user an influencer
+one, gets a 403 naming the role needed. Refused input is a 4xx with `detail` (and `errors` by
+field) and changes nothing."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .models import (
     InfluencerProfile,
     Offer,
     OfferKind,
+    Repost,
 )
 from .schemas import (
     ApplicationOut,
@@ -45,6 +47,9 @@ from .schemas import (
     MessageOut,
     OfferOut,
     OpenCallIn,
+    RepostOut,
+    RepostPublishIn,
+    RepostUrlIn,
     ReputationOut,
 )
 from .selectors.brand import (
@@ -53,6 +58,8 @@ from .selectors.brand import (
     influencer_search,
     offer_list_for_brand_page,
 )
+from .services.repost_publish import repost_publish_request
+from .services.repost_verify import repost_submit_url
 
 router = Router(tags=["collaborations"])
 
@@ -396,6 +403,45 @@ def collaboration_confirm_receipt_api(request, collaboration_id: int):
     collaboration = _collaboration(request, collaboration_id)
     services.collaboration_confirm_receipt(collaboration=collaboration, user=_user(request))
     return _collaboration(request, collaboration_id)
+
+
+# --- The repost -------------------------------------------------------------------------------
+
+
+def _repost_of(collaboration: Collaboration) -> Repost:
+    repost = Repost.objects.filter(collaboration=collaboration).first()
+    if repost is None:
+        raise Http404("No repost yet.")
+    return repost
+
+
+@router.get("/collaborations/{collaboration_id}/repost", response=RepostOut)
+def repost_detail_api(request, collaboration_id: int):
+    """The collaboration's repost as it stands: being published or checked, verified (with its
+    latest numbers), or failed with what the check found missing. 404 until there is one."""
+    return _repost_of(_collaboration(request, collaboration_id))
+
+
+@router.post("/collaborations/{collaboration_id}/repost", response={202: RepostOut})
+def repost_publish_api(request, collaboration_id: int, payload: RepostPublishIn):
+    """Repost through one of your linked accounts (`account_id`, on the offer's platform) with your
+    words (`text`, carrying the tag and link the offer asks for); it is sent, then checked, by the
+    worker: poll the repost."""
+    user, _ = _influencer(request)
+    collaboration = _collaboration(request, collaboration_id)
+    repost = repost_publish_request(
+        collaboration=collaboration, user=user, account_id=payload.account_id, text=payload.text
+    )
+    return Status(202, repost)
+
+
+@router.post("/collaborations/{collaboration_id}/repost/url", response={202: RepostOut})
+def repost_submit_url_api(request, collaboration_id: int, payload: RepostUrlIn):
+    """Submit the address of a post you made on the offer's platform from your linked account; the
+    worker fetches and checks it: poll the repost."""
+    user, _ = _influencer(request)
+    collaboration = _collaboration(request, collaboration_id)
+    return Status(202, repost_submit_url(collaboration=collaboration, user=user, url=payload.url))
 
 
 # --- The ledger ---------------------------------------------------------------------------------

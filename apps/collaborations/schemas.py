@@ -285,8 +285,21 @@ class ReputationOut(Schema):
 class RepostOut(Schema):
     id: int
     collaboration_id: int
-    method: str
+    method: str = Field(description="pipeline (through a linked account) or url (submitted).")
     platform: str
-    status: str
+    account_id: int | None
+    status: str = Field(description="queued, sending, verifying, verified or failed.")
+    text: str
     url: str
-    failures: list
+    external_id: str
+    posted_at: datetime | None
+    verified_at: datetime | None
+    failures: list[str] = Field(description="What the check found missing, in plain words.")
+    last_error: str
+    impressions: int
+    likes: int
+    comments: int
+    shares: int
+    quotes: int
+    engagement_rate: float | None
+    metrics_fetched_at: datetime | None
