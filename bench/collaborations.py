@@ -364,17 +364,18 @@ def combinations(rng) -> list:
 def bench_search(brand) -> list[float]:
     from django.core.paginator import Paginator
 
-    from apps.collaborations.selectors.brand import brand_has_fits, influencer_cards, influencer_search
+    from apps.collaborations.selectors.brand import InfluencerResults, brand_has_fits, influencer_cards
 
     rng = np.random.default_rng(11)
     queries = combinations(rng)
     for query in queries[:10]:  # warm-up: plans and caches, as a running server has them
-        list(Paginator(influencer_search(brand=brand, query=query), PER_PAGE).get_page(1).object_list)
+        list(Paginator(InfluencerResults(brand=brand, query=query), PER_PAGE).get_page(1).object_list)
     timings = []
     for query in queries:
         started = time.perf_counter()
         has_fits = brand_has_fits(brand=brand)
-        page = Paginator(influencer_search(brand=brand, query=query, has_fits=has_fits), PER_PAGE).get_page(1)
+        results = InfluencerResults(brand=brand, query=query, has_fits=has_fits)
+        page = Paginator(results, PER_PAGE).get_page(1)
         cards = influencer_cards(list(page.object_list))
         timings.append((time.perf_counter() - started) * 1000)
         assert len(cards) == min(PER_PAGE, page.paginator.count)

@@ -27,10 +27,10 @@ from .models import Application, InfluencerProfile, Offer
 from .money import money_format
 from .selectors.analytics import brand_collaboration_roi, brand_prices
 from .selectors.brand import (
+    InfluencerResults,
     brand_has_fits,
     brand_usual_currency,
     influencer_cards,
-    influencer_search,
     offer_influencer_choices,
     offer_list_for_brand_page,
     offerable_posts,
@@ -77,7 +77,10 @@ def influencers(request, brand_id: int):
         default_sort="fit" if has_fits else "reach",
     )
     query = form.query()
-    page = _page(request, influencer_search(brand=brand, query=query, has_fits=has_fits), PER_PAGE)
+    results = InfluencerResults(
+        brand=brand, query=query, has_fits=has_fits, page=request.GET.get("page"), per_page=PER_PAGE
+    )
+    page = _page(request, results, PER_PAGE)
     profiles = list(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     BigIntegerField,
+    Count,
     Exists,
     F,
     FilteredRelation,
@@ -91,13 +92,9 @@ def brand_has_fits(*, brand: Brand) -> bool:
     return InfluencerFit.objects.filter(brand=brand).exists()
 
 
-def influencer_search(
-    *, brand: Brand, query: InfluencerQuery, has_fits: bool | None = None
-) -> QuerySet[InfluencerProfile]:
-    """Public profiles matching every filter (any tag of a list matches), each with `reach` (its
-    followers on the chosen platform, else on all), `fit` (the brand's fit score, None before the
-    worker computed it) and `shortlisted` for this brand. Sorted by `query.sort`; by default by fit
-    when the brand has fit scores (`has_fits`, looked up when not given), else by reach."""
+def _matching(*, brand: Brand, query: InfluencerQuery) -> QuerySet[InfluencerProfile]:
+    """Public profiles matching every filter (any tag of a list matches), with `reach`: followers
+    on the chosen platform, else on all (the indexed column)."""
     profiles = InfluencerProfile.objects.filter(is_public=True)
     for field_name, tags in (
         ("audience_roles", query.roles),
@@ -108,7 +105,6 @@ def influencer_search(
             profiles = profiles.filter(_any_tag(field_name, tags))
     if query.platform:
         counted = vocabulary.X if query.platform == vocabulary.SANDBOX else query.platform
-        # The JSON key expression; the any-platform case below uses the indexed column instead.
         profiles = profiles.annotate(reach=_followers(counted)).filter(reach__gte=max(query.min_followers, 1))
         if query.verified_only:
             profiles = profiles.filter(_verified_on(counted))
@@ -129,13 +125,25 @@ def influencer_search(
             profiles = profiles.filter(rate_minor__gte=query.min_fee_minor)
         if query.max_fee_minor is not None:
             profiles = profiles.filter(rate_minor__lte=query.max_fee_minor)
-    profiles = profiles.annotate(
+    if query.shortlisted_only:
+        profiles = profiles.filter(
+            Exists(ShortlistEntry.objects.filter(brand=brand, influencer=OuterRef("pk")))
+        )
+    return profiles
+
+
+def influencer_search(
+    *, brand: Brand, query: InfluencerQuery, has_fits: bool | None = None
+) -> QuerySet[InfluencerProfile]:
+    """Public profiles matching every filter (any tag of a list matches), each with `reach` (its
+    followers on the chosen platform, else on all), `fit` (the brand's fit score, None before the
+    worker computed it) and `shortlisted` for this brand. Sorted by `query.sort`; by default by fit
+    when the brand has fit scores (`has_fits`, looked up when not given), else by reach."""
+    profiles = _matching(brand=brand, query=query).annotate(
         fit_row=FilteredRelation("fits", condition=Q(fits__brand=brand)),
         fit=F("fit_row__score"),
         shortlisted=Exists(ShortlistEntry.objects.filter(brand=brand, influencer=OuterRef("pk"))),
     )
-    if query.shortlisted_only:
-        profiles = profiles.filter(shortlisted=True)
     sort = query.sort
     if sort not in SORTS:
         sort = "fit" if (has_fits if has_fits is not None else brand_has_fits(brand=brand)) else "reach"
@@ -145,7 +153,72 @@ def influencer_search(
         profiles = profiles.order_by(F("reputation_score").desc(nulls_last=True), "-reach", "pk")
     else:
         profiles = profiles.order_by("-reach", "pk")
-    return profiles.select_related("user")
+    return profiles
+
+
+class InfluencerResults:
+    """`influencer_search` for a paginator, in two queries for a page: the page's ids in order with
+    the number of all results beside them (one scan of the filters: `COUNT(*) OVER ()`, index-only
+    on PostgreSQL through migration 0007), then those profiles whole. Reading whole rows (each
+    carries its 1.5 kB embedding) only for the page keeps a search of 100,000 profiles fast.
+
+    `page` and `per_page` say which slice the paginator will ask for, so the count comes with it;
+    a page past the end costs a plain count, as the paginator then asks for the last page."""
+
+    def __init__(
+        self,
+        *,
+        brand: Brand,
+        query: InfluencerQuery,
+        has_fits: bool | None = None,
+        page: int | str | None = 1,
+        per_page: int = 24,
+    ):
+        self.brand, self.query = brand, query
+        self.has_fits = brand_has_fits(brand=brand) if has_fits is None else has_fits
+        number = int(page) if str(page or "").isdigit() and int(page) > 0 else 1
+        self._hint = ((number - 1) * per_page, number * per_page)
+        self._ids: dict[tuple[int, int], list[int]] = {}
+        self._count: int | None = None
+
+    def _search(self) -> QuerySet[InfluencerProfile]:
+        return influencer_search(brand=self.brand, query=self.query, has_fits=self.has_fits)
+
+    def _page_ids(self, start: int, stop: int) -> list[int]:
+        for (cached_start, cached_stop), ids in self._ids.items():
+            # the paginator trims the last page to the count: the hinted slice already holds it
+            if cached_start == start and (stop <= cached_stop or len(ids) < cached_stop - cached_start):
+                return ids[: stop - start]
+        if (start, stop) not in self._ids:
+            rows = list(
+                self._search().annotate(total=Window(Count("pk"))).values_list("pk", "total")[start:stop]
+            )
+            self._ids[start, stop] = [pk for pk, _ in rows]
+            if rows:
+                self._count = rows[0][1]
+            elif start == 0:
+                self._count = 0
+        return self._ids[start, stop]
+
+    def count(self) -> int:
+        if self._count is None:
+            self._page_ids(*self._hint)
+        if self._count is None:  # the hinted page is past the end
+            self._count = _matching(brand=self.brand, query=self.query).count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("InfluencerResults are read a page (a slice) at a time.")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        ids = self._page_ids(start, stop)
+        if not ids:
+            return []
+        rows = {p.pk: p for p in self._search().order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 @dataclass(frozen=True)

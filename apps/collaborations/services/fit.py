@@ -229,6 +229,8 @@ def _fits_write(*, brand_id: int, ids: np.ndarray, scores: np.ndarray) -> None:
     # ids (an upsert would burn a sequence value per row on every refresh).
     table, profiles = InfluencerFit._meta.db_table, InfluencerProfile._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        # Dropped at commit, and here too: inside an outer transaction the commit is not ours.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.fit_scores")
         cursor.execute(
             "CREATE TEMP TABLE fit_scores (influencer_id bigint PRIMARY KEY, score double precision) ON COMMIT DROP"
         )
