@@ -700,7 +700,8 @@ def _repost_answer(request, collaboration: Collaboration, *, forms: dict | None 
     if request.htmx:
         context = {"collaboration": collaboration, "offer": collaboration.offer, "is_influencer": True}
         context.update(_repost_context(collaboration, is_influencer=True, forms=forms))
-        return render(request, "collaborations/partials/repost_card.html", context, status=status)
+        # htmx swaps only 2xx answers: a refused form comes back as 200 with its errors in place.
+        return render(request, "collaborations/partials/repost_card.html", context)
     if forms:
         context = _collaboration_context(request, collaboration, repost_forms=forms)
         return render(request, "collaborations/collaboration_detail.html", context, status=status)
