@@ -18,7 +18,14 @@ from apps.collaborations.models import (
     RepostMethod,
     RepostStatus,
 )
-from apps.collaborations.services import collaboration_advance, offer_accept, offer_send
+from apps.collaborations.services import (
+    collaboration_advance,
+    collaboration_confirm_receipt,
+    collaboration_mark_paid,
+    offer_accept,
+    offer_send,
+)
+from apps.collaborations.services.measure import collaboration_result_refresh
 from apps.publishing.models import Publication, PublicationStatus
 from tests.factories import InfluencerProfileFactory, MembershipFactory, PostFactory
 
@@ -133,3 +140,24 @@ def verified_repost(collaboration, *, external_id: str, account=None, posted_at=
 def x_account(creator, fake_x):
     access, _ = fake_x.issue_token(user_id=X_INFLUENCER, handle="creator")
     return link_account(creator, platform="x", uid=X_INFLUENCER, access=access)
+
+
+def delivered(brand, owner, profile, *, impressions=800, likes=40, final=True, currency="EUR", paid=False):
+    """A collaboration measured from a repost with these numbers; completed when `final`."""
+    collaboration = collaboration_for(brand, owner, profile, brand_post(brand), currency=currency)
+    repost = verified_repost(collaboration, external_id=f"sbx-{collaboration.pk}")
+    Repost.objects.filter(pk=repost.pk).update(
+        impressions=impressions,
+        likes=likes,
+        comments=2,
+        engagement_rate=(likes + 2) / impressions,
+        metrics_fetched_at=timezone.now(),
+    )
+    collaboration_result_refresh(collaboration=collaboration)
+    if final:
+        collaboration_result_refresh(collaboration=collaboration, final=True)
+    collaboration.refresh_from_db()
+    if paid:
+        collaboration = collaboration_mark_paid(collaboration=collaboration, user=owner)
+        collaboration_confirm_receipt(collaboration=collaboration, user=profile.user)
+    return collaboration

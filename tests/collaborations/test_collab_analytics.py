@@ -9,11 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.collaborations.models import CollaborationSettings, CollaborationStatus, Repost
-from apps.collaborations.services import collaboration_confirm_receipt, collaboration_mark_paid
-from apps.collaborations.services.measure import collaboration_result_refresh
+from apps.collaborations.models import CollaborationSettings, CollaborationStatus
 from tests.collaborations import measure_fixtures
-from tests.collaborations.measure_fixtures import brand_post, collaboration_for, verified_repost
+from tests.collaborations.measure_fixtures import brand_post, collaboration_for, delivered
 from tests.factories import InfluencerProfileFactory, MembershipFactory
 
 membership, brand, owner, creator = (
@@ -22,27 +20,6 @@ membership, brand, owner, creator = (
     measure_fixtures.owner,
     measure_fixtures.creator,
 )
-
-
-def delivered(brand, owner, profile, *, impressions=800, likes=40, final=True, currency="EUR", paid=False):
-    """A collaboration measured from a repost with these numbers; completed when `final`."""
-    collaboration = collaboration_for(brand, owner, profile, brand_post(brand), currency=currency)
-    repost = verified_repost(collaboration, external_id=f"sbx-{collaboration.pk}")
-    Repost.objects.filter(pk=repost.pk).update(
-        impressions=impressions,
-        likes=likes,
-        comments=2,
-        engagement_rate=(likes + 2) / impressions,
-        metrics_fetched_at=timezone.now(),
-    )
-    collaboration_result_refresh(collaboration=collaboration)
-    if final:
-        collaboration_result_refresh(collaboration=collaboration, final=True)
-    collaboration.refresh_from_db()
-    if paid:
-        collaboration = collaboration_mark_paid(collaboration=collaboration, user=owner)
-        collaboration_confirm_receipt(collaboration=collaboration, user=profile.user)
-    return collaboration
 
 
 def roi_url(brand):
