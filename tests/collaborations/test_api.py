@@ -720,3 +720,24 @@ def test_a_slug_with_a_nul_character_is_a_404(brand_client):
 def test_a_page_past_what_the_database_takes_is_a_422(creator_client, collaboration, url, field):
     response = creator_client.get(url)
     assert response.status_code == 422 and field in response.json()["errors"]
+
+
+def test_a_personal_api_token_works_for_both_sides(offer, creator, membership, brand):
+    from apps.accounts.services import api_token_create
+
+    creator_token = api_token_create(user=creator.user, name="script")[1]
+    brand_token = api_token_create(user=membership.user, name="script")[1]
+    inbox = Client().get("/api/v1/influencer/offers", HTTP_AUTHORIZATION=f"Bearer {creator_token}")
+    assert inbox.status_code == 200 and [o["id"] for o in inbox.json()["direct"]] == [offer.pk]
+    accepted = Client().post(
+        f"/api/v1/influencer/offers/{offer.pk}/accept", HTTP_AUTHORIZATION=f"Bearer {creator_token}"
+    )
+    assert accepted.status_code == 201
+    collaboration_id = accepted.json()["id"]
+    thread = Client().post(
+        f"/api/v1/collaborations/{collaboration_id}/messages",
+        json.dumps({"body": "From a script"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {brand_token}",
+    )
+    assert thread.status_code == 201 and thread.json()["mine"] is True
