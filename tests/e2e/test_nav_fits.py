@@ -94,7 +94,7 @@ def test_an_influencers_nav_fits_at_laptop_widths(page):
         page.set_viewport_size({"width": width, "height": 860})
         page.goto("/memes/")
         links = assert_nav_fits(page, "influencer", width)
-        assert links == ["Offers", "Profile", "Memes", "Make a meme"]
+        assert links == ["Offers", "Analytics", "Profile", "Memes", "Make a meme"]
         screenshot(page, f"nav-influencer-{width}")
 
 
