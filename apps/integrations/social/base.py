@@ -1,6 +1,7 @@
 """The interface every social network client implements (X, LinkedIn, the sandbox plug-in):
-publishing, reading posts' engagement numbers and, where a platform offers it, an account's
-latest posts.
+publishing, reposting someone's post (an influencer's quote or reshare) and reading one post back
+(get_post, to verify a repost), reading posts' engagement numbers and, where a platform offers it,
+an account's latest posts.
 
 The publishing service (apps.publishing) owns exactly-once: it records an attempt before each
 call and the platform's id right after it, and when an outcome is unknown it asks the platform
