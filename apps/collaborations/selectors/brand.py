@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -132,6 +133,20 @@ def _matching(*, brand: Brand, query: InfluencerQuery) -> QuerySet[InfluencerPro
     return profiles
 
 
+def _effective_sort(*, brand: Brand, query: InfluencerQuery, has_fits: bool | None) -> str:
+    if query.sort in SORTS:
+        return query.sort
+    return "fit" if (has_fits if has_fits is not None else brand_has_fits(brand=brand)) else "reach"
+
+
+# The search's order as SQL over the columns of its ids query (see InfluencerResults._page_ids).
+ORDER_SQL = {
+    "fit": "fit DESC NULLS LAST, reach DESC, pk ASC",
+    "reputation": "reputation_score DESC NULLS LAST, reach DESC, pk ASC",
+    "reach": "reach DESC, pk ASC",
+}
+
+
 def influencer_search(
     *, brand: Brand, query: InfluencerQuery, has_fits: bool | None = None
 ) -> QuerySet[InfluencerProfile]:
@@ -144,9 +159,7 @@ def influencer_search(
         fit=F("fit_row__score"),
         shortlisted=Exists(ShortlistEntry.objects.filter(brand=brand, influencer=OuterRef("pk"))),
     )
-    sort = query.sort
-    if sort not in SORTS:
-        sort = "fit" if (has_fits if has_fits is not None else brand_has_fits(brand=brand)) else "reach"
+    sort = _effective_sort(brand=brand, query=query, has_fits=has_fits)
     if sort == "fit":  # profiles the worker has not scored yet come last, by reach
         profiles = profiles.order_by(F("fit").desc(nulls_last=True), "-reach", "pk")
     elif sort == "reputation":  # "New" (no score yet) after every scored profile
@@ -190,15 +203,33 @@ class InfluencerResults:
             if cached_start == start and (stop <= cached_stop or len(ids) < cached_stop - cached_start):
                 return ids[: stop - start]
         if (start, stop) not in self._ids:
-            rows = list(
-                self._search().annotate(total=Window(Count("pk"))).values_list("pk", "total")[start:stop]
-            )
+            rows = self._ids_with_total(start, stop)
             self._ids[start, stop] = [pk for pk, _ in rows]
             if rows:
                 self._count = rows[0][1]
             elif start == 0:
                 self._count = 0
         return self._ids[start, stop]
+
+    def _ids_with_total(self, start: int, stop: int) -> list[tuple[int, int]]:
+        """The slice's ids in the search's order, each with the number of all results. The count
+        is a window over the unsorted matches, and the order is applied outside it: so the sort
+        keeps only the page's rows (top-N) instead of sorting every match for the window."""
+        sort = _effective_sort(brand=self.brand, query=self.query, has_fits=self.has_fits)
+        matches = (
+            self._search()
+            .order_by()
+            .annotate(total=Window(Count("pk")))
+            .values_list("pk", "fit", "reach", "reputation_score", "total")
+        )
+        sql, params = matches.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pk, total FROM ({sql}) AS matches ORDER BY {ORDER_SQL[sort]} "  # noqa: S608 (our SQL)
+                "LIMIT %s OFFSET %s",
+                [*params, max(stop - start, 0), start],
+            )
+            return cursor.fetchall()
 
     def count(self) -> int:
         if self._count is None:
