@@ -53,9 +53,9 @@ from .schemas import (
     ReputationOut,
 )
 from .selectors.brand import (
+    InfluencerResults,
     brand_has_fits,
     brand_usual_currency,
-    influencer_search,
     offer_list_for_brand_page,
 )
 from .services.repost_publish import repost_publish_request
@@ -129,14 +129,15 @@ def _statement(entries, filename: str) -> HttpResponse:
 
 
 @router.get("/brands/{brand_id}/influencers", response=list[InfluencerCardOut])
-@paginate(Pages)
-def influencer_search_api(request, brand_id: int):
+@paginate(Pages, pass_parameter="page_input")  # noqa: S106 (a parameter name, not a password)
+def influencer_search_api(request, brand_id: int, **kwargs):
     """Public influencer profiles matching the filters, as on the search page: `roles`,
     `industries`, `geographies` (comma-separated, any one matches), `platform`, `min_followers`,
     `verified`, `min_engagement` (%), `min_reputation`, `fee_min` / `fee_max` (decimals in the
     brand's usual offer currency), `shortlisted`, `sort` (fit, reach, reputation; fit by default
     once the worker has scored the brand's fit); paginated with `limit` and `offset`."""
     _, brand = _brand_member(request, brand_id)
+    page_input = kwargs["page_input"]
     params = request.GET.copy()
     for key in ("limit", "offset"):
         params.pop(key, None)
@@ -146,7 +147,15 @@ def influencer_search_api(request, brand_id: int):
     )
     if not form.is_valid():
         raise ValidationError({field: errors[0] for field, errors in form.errors.items()})
-    return influencer_search(brand=brand, query=form.query(), has_fits=has_fits)
+    # The results count with the page they read when the page is a whole page of `limit`.
+    limit, offset = page_input.limit, page_input.offset
+    return InfluencerResults(
+        brand=brand,
+        query=form.query(),
+        has_fits=has_fits,
+        page=offset // limit + 1 if offset % limit == 0 else 1,
+        per_page=limit,
+    )
 
 
 # --- Brand: offers and open calls ---------------------------------------------------------------

@@ -741,3 +741,19 @@ def test_a_personal_api_token_works_for_both_sides(offer, creator, membership, b
         HTTP_AUTHORIZATION=f"Bearer {brand_token}",
     )
     assert thread.status_code == 201 and thread.json()["mine"] is True
+
+
+@pytest.mark.parametrize(
+    "query,slugs",
+    [
+        ("limit=2&offset=0", ["a-big", "b-mid"]),
+        ("limit=2&offset=2", ["c-small"]),
+        ("limit=2&offset=1", ["b-mid", "c-small"]),
+        ("limit=2&offset=6", []),
+    ],
+)
+def test_search_pages_through_every_result_with_the_count(brand, brand_client, query, slugs):
+    for slug, followers in (("a-big", 9000), ("b-mid", 5000), ("c-small", 100)):
+        InfluencerProfileFactory(slug=slug, follower_counts={"x": {"count": followers}})
+    body = brand_client.get(f"/api/v1/brands/{brand.pk}/influencers?sort=reach&{query}").json()
+    assert [p["slug"] for p in body["items"]] == slugs and body["count"] == 3
