@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-import psycopg
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -172,23 +171,54 @@ def brand_influencer_fit_refresh(*, brand_id: int) -> int:
 
 
 def _embedded_profiles() -> tuple[np.ndarray, np.ndarray]:
-    """Every stored profile embedding: ids (N) and one N × 384 matrix. On PostgreSQL the bytes
-    come in binary (no hex text to decode) through one plain query; elsewhere through values_list."""
+    """Every stored profile embedding: ids (N) and one N × 384 matrix. On PostgreSQL the rows come
+    as one binary COPY stream read straight into arrays (fixed-size rows: no Python object per
+    row); elsewhere through values_list."""
     if connection.vendor == "postgresql":
-        table = InfluencerProfile._meta.db_table
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:  # binary results need a plain cursor
-            cursor.execute(
-                f"SELECT id, embedding FROM {table} WHERE embedding IS NOT NULL",  # noqa: S608 (our table)
-                binary=True,
-            )
-            rows = cursor.fetchall()
-    else:
-        rows = list(InfluencerProfile.objects.filter(embedding__isnull=False).values_list("pk", "embedding"))
+        return _embedded_profiles_copy()
+    rows = list(InfluencerProfile.objects.filter(embedding__isnull=False).values_list("pk", "embedding"))
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros((0, DIMENSIONS), dtype=np.float32)
     ids, blobs = zip(*rows, strict=True)
     return np.fromiter(ids, dtype=np.int64, count=len(ids)), matrix_from_bytes(blobs)
+
+
+# A binary COPY row of (id bigint, embedding bytea of 384 float32): field count, then each field's
+# length and value (integers big-endian; the embedding's bytes as stored, little-endian float32).
+_EMBEDDING_ROW = np.dtype(
+    [
+        ("fields", ">i2"),
+        ("id_len", ">i4"),
+        ("id", ">i8"),
+        ("vector_len", ">i4"),
+        ("vector", "<f4", (DIMENSIONS,)),
+    ]
+)
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+_COPY_HEADER_SIZE = len(_COPY_SIGNATURE) + 8  # flags and header extension length (0)
+
+
+def _embedded_profiles_copy() -> tuple[np.ndarray, np.ndarray]:
+    table = InfluencerProfile._meta.db_table
+    data = bytearray()
+    with connection.cursor() as cursor:
+        sql = (
+            f"COPY (SELECT id, embedding FROM {table} WHERE octet_length(embedding) = {DIMENSIONS * 4}) "  # noqa: S608 (our table)
+            "TO STDOUT (FORMAT BINARY)"
+        )
+        with cursor.copy(sql) as copy:
+            for chunk in copy:
+                data += chunk
+    if not data.startswith(_COPY_SIGNATURE) or data[_COPY_HEADER_SIZE - 4 : _COPY_HEADER_SIZE] != b"\0" * 4:
+        raise ValueError("Unexpected COPY header from PostgreSQL.")
+    rows = np.frombuffer(memoryview(data)[_COPY_HEADER_SIZE : len(data) - 2], dtype=_EMBEDDING_ROW)
+    if not (
+        np.all(rows["fields"] == 2)
+        and np.all(rows["id_len"] == 8)
+        and np.all(rows["vector_len"] == DIMENSIONS * 4)
+    ):
+        raise ValueError("Unexpected COPY rows from PostgreSQL.")
+    return rows["id"].astype(np.int64), np.ascontiguousarray(rows["vector"])
 
 
 # PostgreSQL's binary COPY rows for (influencer_id bigint, score double precision): a field count,
@@ -196,7 +226,7 @@ def _embedded_profiles() -> tuple[np.ndarray, np.ndarray]:
 _COPY_ROW = np.dtype(
     [("fields", ">i2"), ("id_len", ">i4"), ("id", ">i8"), ("score_len", ">i4"), ("score", ">f8")]
 )
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
+_COPY_HEADER = _COPY_SIGNATURE + b"\x00" * 8
 _COPY_TRAILER = b"\xff\xff"
 
 
