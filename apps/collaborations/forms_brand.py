@@ -41,14 +41,16 @@ class InfluencerSearchForm(forms.Form):
     verified = forms.BooleanField(
         required=False,
         label="Verified counts only",
-        help_text="Follower counts read from a linked account, on the chosen platform (any, else).",
+        widget=forms.CheckboxInput(
+            attrs={"title": "Follower counts read from a linked account, on the chosen platform (any, else)."}
+        ),
     )
     min_engagement = forms.DecimalField(
         required=False,
         min_value=0,
         max_value=100,
         decimal_places=2,
-        label="Engagement rate at least (%)",
+        label="Engagement from (%)",
         widget=forms.NumberInput(attrs={"placeholder": "2.5", "step": "0.1"}),
     )
     min_reputation = forms.DecimalField(
@@ -58,13 +60,17 @@ class InfluencerSearchForm(forms.Form):
         required=False,
         max_length=24,
         label="Usual fee from",
-        widget=forms.TextInput(attrs={"placeholder": "50", "inputmode": "decimal"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "50", "inputmode": "decimal", "aria-describedby": "mk-fee-note"}
+        ),
     )
     fee_max = forms.CharField(
         required=False,
         max_length=24,
         label="Usual fee up to",
-        widget=forms.TextInput(attrs={"placeholder": "500", "inputmode": "decimal"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "500", "inputmode": "decimal", "aria-describedby": "mk-fee-note"}
+        ),
     )
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
     shortlisted = forms.BooleanField(required=False, label="Shortlisted only")
@@ -79,9 +85,10 @@ class InfluencerSearchForm(forms.Form):
             self.data["sort"] = default_sort
         self.fields["fee_min"].label = f"Usual fee from ({currency})"
         self.fields["fee_max"].label = f"Usual fee up to ({currency})"
-        self.fields["fee_max"].help_text = (
-            f"In {currency}, your offers' currency. Fees are not converted: an influencer quoting "
-            "another currency, or no fee, is left out once a fee is set."
+        # Shown once under the filters (the fields point to it), so the filter fields line up.
+        self.fee_note = (
+            f"Usual fees are in {currency}, your offers' currency. Fees are not converted: an "
+            "influencer quoting another currency, or no fee, is left out once a fee is set."
         )
 
     def _fee(self, name: str) -> int | None:
