@@ -3,9 +3,9 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from .services.collaboration import collaborations_miss_overdue
+from .services.collaboration import collaborations_miss_overdue, collaborations_remind_repost
 from .services.fit import brand_influencer_fit_refresh, influencer_embed, influencers_fit_refresh_request
-from .services.offers import offers_expire, offers_remind
+from .services.offers import offers_expire, offers_remind, open_call_notify_matches, open_calls_remind
 
 
 @shared_task(
@@ -25,10 +25,16 @@ def offers_expire_task() -> int:
     expires=600,  # a tick that waited behind a backlog is dropped; the next one does its work
 )
 def deadlines_task() -> dict[str, int]:
-    """Reminds influencers once, 24 hours before an unanswered offer's deadline, and marks missed
-    the collaborations whose repost is overdue. Safe to run twice: a reminder is looked up before
-    it is sent, and a missed collaboration is no longer due."""
-    return {"reminded": offers_remind(), "missed": collaborations_miss_overdue()}
+    """Reminds influencers once, 24 hours before an unanswered offer's deadline, an open call's
+    close (its applicants not yet picked) and a repost's due time, and marks missed the
+    collaborations whose repost is overdue. Safe to run twice: a reminder is looked up before it is
+    sent, and a missed collaboration is no longer due."""
+    return {
+        "reminded": offers_remind(),
+        "open_calls_reminded": open_calls_remind(),
+        "reposts_reminded": collaborations_remind_repost(),
+        "missed": collaborations_miss_overdue(),
+    }
 
 
 # --- Influencer embeddings and fit (apps.collaborations.services.fit) ----------------------------
@@ -148,3 +154,21 @@ def reposts_resume_task() -> int:
     from .services.repost_publish import reposts_resume_stalled
 
     return reposts_resume_stalled()
+
+
+# --- Open calls told to matching influencers (apps.collaborations.services.offers) ---------------
+
+
+@shared_task(
+    name="collaborations.open_call_notify",
+    acks_late=True,  # re-run if the worker dies mid-walk: who was told is looked up, no one hears twice
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),  # the database went away for a moment
+    retry_backoff=10,
+    max_retries=3,
+    time_limit=300,  # at most OPEN_CALL_NOTIFY_CAP notifications: seconds, not minutes
+)
+def open_call_notify_task(offer_id: int) -> int:
+    """Tell the influencers whose audience matches a new open call (capped per call)."""
+    return open_call_notify_matches(offer_id=offer_id)

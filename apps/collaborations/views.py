@@ -531,7 +531,9 @@ def collaboration_detail(request, collaboration_id: int):
 @require_POST
 def collaboration_message(request, collaboration_id: int):
     """Post to the thread: htmx gets the new message to append and a fresh form; a plain POST
-    goes back to the page. Live delivery to the other side (WebSocket) comes with the consumer."""
+    goes back to the page. Both sides' open pages also get it live after the commit: the service
+    pushes it (events.collaboration_message_push) to the thread's group, which the WebSocket
+    consumer (consumers.CollaborationThreadConsumer, /ws/collaborations/<id>/) joins."""
     collaboration = _collaboration_or_404(request, collaboration_id)
     form = MessageForm(request.POST)
     message = None
@@ -683,7 +685,7 @@ def _repost_context(collaboration: Collaboration, *, is_influencer: bool, forms:
         repost_accounts=accounts,
         repost_target=target,
         repost_now_form=forms.get("now") or RepostNowForm(accounts=accounts, initial={"text": prefill}),
-        repost_url_form=forms.get("url") or RepostUrlForm(),
+        repost_url_form=forms.get("url") or RepostUrlForm(platform=collaboration.platform),
     )
     return context
 
@@ -736,7 +738,7 @@ def collaboration_repost_now(request, collaboration_id: int):
 def collaboration_repost_url(request, collaboration_id: int):
     """The address of a post the influencer made themselves (checked by the worker)."""
     collaboration = _influencer_collaboration_or_404(request, collaboration_id)
-    form = RepostUrlForm(request.POST)
+    form = RepostUrlForm(request.POST, platform=collaboration.platform)
     if form.is_valid():
         try:
             repost_verify.repost_submit_url(

@@ -74,8 +74,9 @@ PERIODIC_TASKS: list[dict] = [
         "name": "collaborations: deadline reminders and missed reposts",
         "task": "collaborations.deadlines",
         "every_seconds": 5 * 60,
-        "description": "Reminds influencers once, 24 hours before an unanswered offer's deadline; "
-        "collaborations whose repost is overdue become missed (fee cancelled, both sides told).",
+        "description": "Reminds influencers once, 24 hours before an unanswered offer's deadline, an "
+        "open call's close (applicants not yet picked) and a repost's due time; collaborations whose "
+        "repost is overdue become missed (fee cancelled, both sides told).",
     },
     {
         "name": "collaborations: influencer fit for every brand (daily)",

@@ -517,7 +517,7 @@ def test_the_influencer_is_reminded_once_a_day_before_the_deadline(offer, creato
     _deadline(offer, timezone.now() + timedelta(hours=23))
     assert offers_remind() == 1
     assert offers_remind() == 0  # once, however often the job runs
-    assert deadlines_task() == {"reminded": 0, "missed": 0}
+    assert deadlines_task() == {"reminded": 0, "open_calls_reminded": 0, "reposts_reminded": 0, "missed": 0}
     [notice] = Notification.objects.filter(user=creator.user, title=REMINDER)
     assert notice.url == reverse("collaborations:offer_detail", kwargs={"offer_id": offer.pk})
 
@@ -586,7 +586,8 @@ def test_only_accepted_collaborations_past_due_are_missed(collaboration, brand, 
     collaboration_advance(collaboration=reposted, to="reposted")
     _overdue(reposted)
     _overdue(collaboration, timezone.now() + timedelta(minutes=1))
-    assert deadlines_task() == {"reminded": 0, "missed": 0}
+    # not missed yet, but due within the day: its influencer is reminded
+    assert deadlines_task() == {"reminded": 0, "open_calls_reminded": 0, "reposts_reminded": 1, "missed": 0}
     assert set(Collaboration.objects.values_list("status", flat=True)) == {"accepted", "reposted"}
 
 

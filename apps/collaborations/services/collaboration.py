@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.brands.models import BrandMembership
+from apps.notifications.models import Notification
 from apps.notifications.services import notification_create
 
 from .. import events
@@ -19,6 +20,7 @@ from ..models import (
     Collaboration,
     CollaborationMessage,
     CollaborationStatus,
+    LedgerEntry,
     LedgerParty,
     LedgerStatus,
 )
@@ -28,6 +30,9 @@ from .offers import brand_member_users, collaboration_url
 from .reputation import ENDING_STEPS, reputation_recompute
 
 MAX_MESSAGE = 4000
+# The influencer is reminded once when the repost of a collaboration they accepted is due this soon.
+REPOST_REMIND_BEFORE = timedelta(hours=24)
+REPOST_REMIND_TITLE = "A repost is due in 24 hours"
 # The timestamp each step sets.
 STEP_FIELDS = {
     CollaborationStatus.REPOSTED: "reposted_at",
@@ -75,6 +80,24 @@ def collaboration_transition(*, collaboration: Collaboration, to: str) -> Collab
     return collaboration
 
 
+def collaboration_paid_if_settled(*, collaboration: Collaboration) -> Collaboration:
+    """A collaboration that has just become completed moves on to paid when the brand's fee is
+    already paid in the ledger (a provider's payment, e.g. Stripe's payment_intent.succeeded, can
+    arrive before the measuring time is over: it settles the entry but leaves the step alone).
+    Callers hold the row lock, in the transaction that completed it."""
+    if collaboration.status != CollaborationStatus.COMPLETED:
+        return collaboration
+    paid = LedgerEntry.objects.filter(
+        collaboration=collaboration,
+        party=LedgerParty.BRAND,
+        status=LedgerStatus.PAID,
+        reversed_by__isnull=True,
+    ).exists()
+    if paid:
+        collaboration_transition(collaboration=collaboration, to=CollaborationStatus.PAID)
+    return collaboration
+
+
 @transaction.atomic
 def collaboration_advance(*, collaboration: Collaboration, to: str) -> Collaboration:
     """A step the product itself takes (the repost verified, measured, completed, missed). A
@@ -84,6 +107,8 @@ def collaboration_advance(*, collaboration: Collaboration, to: str) -> Collabora
     collaboration = collaboration_transition(collaboration=_locked(collaboration), to=to)
     if to == CollaborationStatus.MISSED:
         _missed(collaboration)
+    if to == CollaborationStatus.COMPLETED:
+        collaboration_paid_if_settled(collaboration=collaboration)
     return collaboration
 
 
@@ -127,6 +152,42 @@ def collaborations_miss_overdue(*, now: datetime | None = None, batch: int = 500
             _missed(collaboration)
             missed += 1
     return missed
+
+
+def collaborations_remind_repost(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Once per collaboration, the influencer is told that the repost they agreed to is due within
+    24 hours (the periodic job), as offers_remind does for offers: the notification itself, looked
+    up by the collaboration's page and the reminder's title, marks it done, and rows another run
+    holds are skipped, so no one is told twice. Only collaborations still waiting for the repost."""
+    now = now or timezone.now()
+    reminded = 0
+    with transaction.atomic():
+        due = list(
+            Collaboration.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("brand", "influencer__user")
+            .filter(
+                status=CollaborationStatus.ACCEPTED,
+                repost_due_at__gt=now,
+                repost_due_at__lte=now + REPOST_REMIND_BEFORE,
+            )
+            .order_by("repost_due_at")[:batch]
+        )
+        for collaboration in due:
+            url = collaboration_url(collaboration=collaboration)
+            user = collaboration.influencer.user
+            if Notification.objects.filter(user=user, url=url, title=REPOST_REMIND_TITLE).exists():
+                continue
+            notification_create(
+                user=user,
+                title=REPOST_REMIND_TITLE,
+                body=f"Your repost for {collaboration.brand.name} "
+                f"({money_format(collaboration.fee_minor, collaboration.currency)}) is due by "
+                f"{collaboration.repost_due_at.astimezone(UTC):%d %b %Y %H:%M} UTC; after that it "
+                "counts as missed and the fee is cancelled.",
+                url=url,
+            )
+            reminded += 1
+    return reminded
 
 
 def _fee_cancel(collaboration: Collaboration, *, user: User | None, note: str) -> None:

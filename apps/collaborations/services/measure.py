@@ -71,7 +71,7 @@ from ..models import (
 )
 from ..money import currency_clean, minor_exponent, money_format
 from .accounts import influencer_account_mark_needs_reconnect, influencer_publish_account
-from .collaboration import collaboration_transition
+from .collaboration import collaboration_paid_if_settled, collaboration_transition
 from .offers import brand_member_users, collaboration_url
 
 logger = logging.getLogger(__name__)
@@ -239,6 +239,8 @@ def collaboration_result_refresh(
             _own_average_update(profile, repost)
             # The step to completed recomputes the reputation (services.reputation) in this transaction.
             collaboration_transition(collaboration=collaboration, to=CollaborationStatus.COMPLETED)
+            # A provider's payment that came in early settled the fee already: on to paid.
+            collaboration_paid_if_settled(collaboration=collaboration)
             _notify_completed(collaboration, result)
     return result
 
@@ -286,18 +288,25 @@ def _notify_measured(collaboration: Collaboration, result: CollaborationResult) 
 
 def _notify_completed(collaboration: Collaboration, result: CollaborationResult) -> None:
     url = collaboration_url(collaboration=collaboration)
+    fee = money_format(collaboration.fee_minor, collaboration.currency)
+    paid = collaboration.status == CollaborationStatus.PAID  # paid before it completed
     notification_create(
         user=collaboration.influencer.user,
         title=f"Collaboration with {collaboration.brand.name} completed",
-        body=f"Final: {_numbers(result)}. {collaboration.brand.name} now pays the fee of "
-        f"{money_format(collaboration.fee_minor, collaboration.currency)}.",
+        body=f"Final: {_numbers(result)}. "
+        + (
+            f"The fee of {fee} is already paid."
+            if paid
+            else f"{collaboration.brand.name} now pays the fee of {fee}."
+        ),
         url=url,
     )
     for user in brand_member_users(brand_id=collaboration.brand_id):
         notification_create(
             user=user,
             title=f"Collaboration with @{collaboration.influencer.slug} completed",
-            body=f"Final: {_brand_summary(collaboration, result)} Mark the fee paid when you have paid it.",
+            body=f"Final: {_brand_summary(collaboration, result)} "
+            + ("The fee is already paid." if paid else "Mark the fee paid when you have paid it."),
             url=url,
         )
 

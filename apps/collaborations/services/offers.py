@@ -4,11 +4,13 @@ one per slot. Every service checks everything before it writes, so a refused act
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,6 +46,15 @@ CRITERIA_LISTS = ("roles", "industries", "geographies")
 # The influencer is reminded once when an unanswered offer's deadline is this close.
 REMIND_BEFORE = timedelta(hours=24)
 REMIND_TITLE = "An offer's deadline is in 24 hours"
+# An applicant still waiting to be picked is reminded once, 24 hours before an open call closes.
+OPEN_CALL_REMIND_TITLE = "An open call you applied to closes in 24 hours"
+# When an open call is created, matching public profiles are told of it by a task after the commit,
+# in batches, biggest audiences first, and at most OPEN_CALL_NOTIFY_CAP influencers per call: an open
+# call is for a few slots, and hundreds of applicants are already more than a brand reads. The
+# notification (its link to the offer and its title) records who was told, so no one hears twice.
+OPEN_CALL_NOTIFY_CAP = 500
+OPEN_CALL_NOTIFY_BATCH = 100
+OPEN_CALL_TITLE_PREFIX = "New open call from "
 
 
 # --- Checks shared by the services ------------------------------------------------------------
@@ -151,6 +162,29 @@ def open_call_matches(*, offer: Offer, profile: InfluencerProfile) -> bool:
         if count < minimum:
             return False
     return True
+
+
+def _any_tag(field_name: str, tags: list[str]) -> Q:
+    """The profile's JSON list holds one of the tags, any case (on the list's text: a superset that
+    open_call_matches then decides exactly)."""
+    q = Q()
+    for tag in tags:
+        q |= Q(**{f"{field_name}__icontains": json.dumps(tag, ensure_ascii=False)})
+    return q
+
+
+def open_call_candidates(*, offer: Offer) -> QuerySet[InfluencerProfile]:
+    """Public profiles of active influencers that may match the open call: the database narrows by
+    each criterion list and by the total follower count (never below the count on one platform);
+    open_call_matches has the last word. Biggest audiences first, then by id (a stable walk)."""
+    criteria = offer.criteria or {}
+    profiles = InfluencerProfile.objects.filter(is_public=True, user__is_active=True)
+    for key in CRITERIA_LISTS:
+        if criteria.get(key):
+            profiles = profiles.filter(_any_tag(f"audience_{key}", criteria[key]))
+    if criteria.get("min_followers"):
+        profiles = profiles.filter(followers_total__gte=criteria["min_followers"])
+    return profiles.order_by("-followers_total", "pk")
 
 
 def _locked_offer(offer: Offer) -> Offer:
@@ -450,7 +484,11 @@ def open_call_create(
     tag_brand: bool = True,
     keep_link: bool = True,
     message: str = "",
+    notify_matches: bool = True,
 ) -> Offer:
+    """An open call to every matching influencer, with `slots` places the brand picks applicants
+    for. With `notify_matches` (all but replayed history, as in seed_demo), matching influencers are
+    told after the commit (open_call_notify_matches)."""
     _member_check(user=user, brand_id=brand.pk)
     terms = _terms_clean(
         brand=brand,
@@ -463,7 +501,7 @@ def open_call_create(
     )
     if isinstance(slots, bool) or not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
         raise ValidationError({"slots": f"Open between 1 and {MAX_SLOTS} slots."})
-    return Offer.objects.create(
+    offer = Offer.objects.create(
         brand=brand,
         post=post,
         kind=OfferKind.OPEN_CALL,
@@ -474,6 +512,64 @@ def open_call_create(
         created_by=user,
         **terms,
     )
+    if notify_matches:
+        from ..tasks import open_call_notify_task  # the tasks module imports this one
+
+        transaction.on_commit(lambda: open_call_notify_task.delay(offer.pk))
+    return offer
+
+
+def open_call_notify_matches(
+    *, offer_id: int, cap: int = OPEN_CALL_NOTIFY_CAP, batch: int = OPEN_CALL_NOTIFY_BATCH
+) -> int:
+    """Tell the influencers whose audience matches a new open call (its task, after the commit
+    that created it): "New open call from <brand>", linking to the offer in their inbox. Walks the
+    candidates in batches of `batch`, one short transaction each with the open call's row locked
+    (so two runs take turns, and applications wait only for one batch); at most `cap` influencers
+    are told per call, counting those told by an earlier run. Nothing once the call is no longer
+    open. Returns how many were told by this run."""
+    offer = Offer.objects.select_related("brand").filter(pk=offer_id, kind=OfferKind.OPEN_CALL).first()
+    if offer is None:
+        return 0
+    url = reverse("collaborations:offer_detail", kwargs={"offer_id": offer.pk})
+    told_before = Notification.objects.filter(url=url, title__startswith=OPEN_CALL_TITLE_PREFIX)
+    budget = cap - told_before.count()
+    candidates = open_call_candidates(offer=offer).select_related("user")
+    told = 0
+    after: tuple[int, int] | None = None  # (followers_total, pk) of the last profile walked
+    while budget > 0:
+        page = candidates
+        if after is not None:
+            page = page.filter(Q(followers_total__lt=after[0]) | Q(followers_total=after[0], pk__gt=after[1]))
+        profiles = list(page[:batch])
+        if not profiles:
+            break
+        after = (profiles[-1].followers_total, profiles[-1].pk)
+        with transaction.atomic():
+            offer = _locked_offer(offer)
+            if offer.status != OfferStatus.SENT or offer.deadline <= timezone.now():
+                break
+            matching = [p for p in profiles if open_call_matches(offer=offer, profile=p)]
+            already = set(
+                told_before.filter(user_id__in=[p.user_id for p in matching]).values_list(
+                    "user_id", flat=True
+                )
+            )
+            for profile in matching:
+                if profile.user_id in already or budget <= 0:
+                    continue
+                notification_create(
+                    user=profile.user,
+                    title=f"{OPEN_CALL_TITLE_PREFIX}{offer.brand.name}"[:200],
+                    body=f"{money_format(offer.fee_minor, offer.currency)} to repost on "
+                    f"{vocabulary.platform_label(offer.platform)}; {offer.slots} "
+                    f"slot{'s' if offer.slots != 1 else ''}; apply by "
+                    f"{offer.deadline.astimezone(UTC):%d %b %Y %H:%M} UTC.",
+                    url=url,
+                )
+                told += 1
+                budget -= 1
+    return told
 
 
 @transaction.atomic
@@ -597,6 +693,44 @@ def offers_remind(*, now: datetime | None = None, batch: int = 500) -> int:
                 body=f"{offer.brand.name}'s offer of {money_format(offer.fee_minor, offer.currency)} "
                 f"expires at {offer.deadline.astimezone(UTC):%d %b %Y %H:%M} UTC: accept, "
                 "decline or counter it before then.",
+                url=url,
+            )
+            reminded += 1
+    return reminded
+
+
+def open_calls_remind(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Once per application, an influencer still waiting to be picked is told that the open call
+    closes within 24 hours (the periodic job), as offers_remind does for direct offers: the
+    notification, looked up by the offer's page and its title, marks it done, and rows another run
+    holds are skipped."""
+    now = now or timezone.now()
+    reminded = 0
+    with transaction.atomic():
+        due = list(
+            Application.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("offer__brand", "influencer__user")
+            .filter(
+                status=ApplicationStatus.APPLIED,
+                offer__kind=OfferKind.OPEN_CALL,
+                offer__status=OfferStatus.SENT,
+                offer__deadline__gt=now,
+                offer__deadline__lte=now + REMIND_BEFORE,
+            )
+            .order_by("offer__deadline", "pk")[:batch]
+        )
+        for application in due:
+            offer = application.offer
+            url = reverse("collaborations:offer_detail", kwargs={"offer_id": offer.pk})
+            user = application.influencer.user
+            if Notification.objects.filter(user=user, url=url, title=OPEN_CALL_REMIND_TITLE).exists():
+                continue
+            notification_create(
+                user=user,
+                title=OPEN_CALL_REMIND_TITLE,
+                body=f"{offer.brand.name} picks from its applicants by "
+                f"{offer.deadline.astimezone(UTC):%d %b %Y %H:%M} UTC; if you are not picked by then, "
+                "the open call closes without a collaboration for you.",
                 url=url,
             )
             reminded += 1
