@@ -8,10 +8,13 @@ tail, follower counts lognormal on X and LinkedIn, 30% verified, engagement 0.5-
 EUR (10% in USD, 15% none), reputation for 40% with 1-6 ReputationEvents each, random unit
 384-d float32 embeddings) and one brand with a profile and 4 pillar vectors.
 
-- fit_rank_100k_s: apps.collaborations.services.fit.brand_influencer_fit_refresh for the brand,
-  the whole task (load every embedding as raw bytes, one matrix product, write the 100,000
-  InfluencerFit rows), mean and worst of 3 runs, the brand's vectors changed before each run so
-  every score is rewritten (the first run inserts, the others update). Goal < 1 s.
+- fit_rank_100k_s: apps.collaborations.services.fit.brand_influencer_fit_refresh, the whole task
+  (load every embedding as raw bytes, one matrix product, write the 100,000 InfluencerFit rows),
+  the WORST of its runs, cold and warm, so the goal (< 1 s) holds for every run. Cold runs are a
+  new brand's first refresh (its 100,000 scores inserted, a different code path): the bench brand
+  with its old scores deleted, then brands made for the run and deleted after it (their scores go
+  by Django's cascade, checked). Warm runs refresh the bench brand again with its vectors changed
+  before each, so every score is rewritten. Mean and worst of each kind are reported beside it.
 - search_p95_ms: 200 typical filter combinations (audience tags, platform with a follower floor,
   verified, engagement, reputation, fee ceiling, sorts by fit, reach and reputation), each timed
   as the search page runs it: whether the brand has fit scores, InfluencerResults through a
@@ -31,7 +34,8 @@ import numpy as np
 
 from bench._common import ROOT, bench_database_env, report
 
-PROFILES, DIM, PER_PAGE, COMBINATIONS, FIT_RUNS = 100_000, 384, 24, 200, 3
+PROFILES, DIM, PER_PAGE, COMBINATIONS = 100_000, 384, 24, 200
+COLD_RUNS, WARM_RUNS = 3, 3
 DATABASE = "smai_bench_collaborations"
 SLUG_PREFIX = "bench-inf-"
 
@@ -292,45 +296,75 @@ def bench_brand():
     return brand
 
 
-def bench_fit(brand) -> list[float]:
-    from django.db import connection
+def _brand_vectors(brand, rng, label: str) -> None:
+    """New profile and pillar vectors for the brand (as when it is re-embedded), written without
+    the signal that would queue a refresh: the bench times the task itself."""
     from django.utils import timezone
 
-    from apps.collaborations.models import InfluencerFit
-    from apps.collaborations.services.fit import brand_influencer_fit_refresh
     from apps.trends.models import BrandEmbedding
 
+    profile, pillars = unit_rows(rng, 1)[0], unit_rows(rng, 4)
+    values = {
+        "vector": profile.tobytes(),
+        "pillar_vectors": pillars.tobytes(),
+        "pillars": ["Payments", "Growth", "Security", "Hiring"],
+        "text_digest": f"bench-{label}",
+        "computed_at": timezone.now(),
+    }
+    if not BrandEmbedding.objects.filter(brand=brand).update(**values):
+        BrandEmbedding.objects.bulk_create([BrandEmbedding(brand=brand, **values)])
+
+
+def _timed_refresh(brand, label: str) -> float:
+    from django.db import connection
+
+    from apps.collaborations.services.fit import brand_influencer_fit_refresh
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # What autovacuum does between two refreshes; and the previous run's writes are not
+            # flushed to disk on this run's time.
+            cursor.execute("VACUUM ANALYZE collaborations_influencerfit")
+            cursor.execute("CHECKPOINT")
+    started = time.perf_counter()
+    scored = brand_influencer_fit_refresh(brand_id=brand.pk)
+    elapsed = time.perf_counter() - started
+    print(
+        f"fit refresh {label}: {scored:,} profiles in {elapsed:.3f} s (load {os.getloadavg()[0]:.2f})",
+        flush=True,
+    )
+    return elapsed
+
+
+def bench_fit(brand) -> tuple[list[float], list[float]]:
+    """Cold runs (a new brand's first refresh) and warm ones (the bench brand refreshed again)."""
+    from django.db import connection
+
+    from apps.brands.models import Brand
+    from apps.collaborations.models import InfluencerFit
+
     rng = np.random.default_rng(7)
-    runs = []
+    cold, warm = [], []
     InfluencerFit.objects.filter(brand=brand).delete()
-    for run in range(FIT_RUNS):
-        # The brand's vectors change before each run (as when its profile is re-embedded), so every
-        # score is rewritten; written with a queryset update (no signal: the bench times the task).
-        profile, pillars = unit_rows(rng, 1)[0], unit_rows(rng, 4)
-        values = {
-            "vector": profile.tobytes(),
-            "pillar_vectors": pillars.tobytes(),
-            "pillars": ["Payments", "Growth", "Security", "Hiring"],
-            "text_digest": f"bench-{run}",
-            "computed_at": timezone.now(),
-        }
-        if not BrandEmbedding.objects.filter(brand=brand).update(**values):
-            BrandEmbedding.objects.bulk_create([BrandEmbedding(brand=brand, **values)])
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # What autovacuum does between two refreshes of a brand; and the previous run's
-                # writes are not flushed to disk on this run's time.
-                cursor.execute("VACUUM ANALYZE collaborations_influencerfit")
-                cursor.execute("CHECKPOINT")
-        started = time.perf_counter()
-        scored = brand_influencer_fit_refresh(brand_id=brand.pk)
-        runs.append(time.perf_counter() - started)
-        print(f"fit refresh run {run + 1}: {scored:,} profiles in {runs[-1]:.3f} s", flush=True)
+    _brand_vectors(brand, rng, "cold-1")
+    cold.append(_timed_refresh(brand, f"cold 1/{COLD_RUNS} (the bench brand, new)"))
+    Brand.objects.filter(slug__startswith="bench-collaborations-new-").delete()  # an interrupted run's
+    for run in range(2, COLD_RUNS + 1):
+        new = Brand.objects.create(slug=f"bench-collaborations-new-{run}", name=f"Bench new brand {run}")
+        _brand_vectors(new, rng, f"cold-{run}")
+        cold.append(_timed_refresh(new, f"cold {run}/{COLD_RUNS} (a brand made for the run)"))
+        assert InfluencerFit.objects.filter(brand=new).count() == PROFILES
+        new_id = new.pk
+        new.delete()
+        assert not InfluencerFit.objects.filter(brand_id=new_id).exists()  # cascaded without a constraint
+    for run in range(1, WARM_RUNS + 1):
+        _brand_vectors(brand, rng, f"warm-{run}")
+        warm.append(_timed_refresh(brand, f"warm {run}/{WARM_RUNS} (every score rewritten)"))
     assert InfluencerFit.objects.filter(brand=brand).count() == PROFILES
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE collaborations_influencerfit")
-    return runs
+    return cold, warm
 
 
 def combinations(rng) -> list:
@@ -396,14 +430,27 @@ def main() -> None:
 
     populate()
     brand = bench_brand()
-    fit_runs = bench_fit(brand)
+    cold, warm = bench_fit(brand)
     timings = bench_search(brand)
+    runs = cold + warm
+
+    def seconds(values) -> float:
+        return round(float(values), 3)
+
     figures = {
         "profiles": PROFILES,
         "database": connection.vendor,
-        "fit_rank_100k_s": round(float(np.mean(fit_runs)), 3),
-        "fit_rank_100k_worst_s": round(float(np.max(fit_runs)), 3),
-        "fit_rank_100k_runs_s": [round(r, 3) for r in fit_runs],  # the first inserts, the others update
+        # the worst run, cold or warm: the goal is for every refresh
+        "fit_rank_100k_s": seconds(np.max(runs)),
+        "fit_rank_100k_worst_s": seconds(np.max(runs)),
+        "fit_rank_100k_mean_s": seconds(np.mean(runs)),
+        "fit_rank_100k_runs_s": [seconds(r) for r in runs],  # cold runs first, then warm
+        "fit_rank_100k_cold_runs_s": [seconds(r) for r in cold],
+        "fit_rank_100k_cold_mean_s": seconds(np.mean(cold)),
+        "fit_rank_100k_cold_worst_s": seconds(np.max(cold)),
+        "fit_rank_100k_warm_runs_s": [seconds(r) for r in warm],
+        "fit_rank_100k_warm_mean_s": seconds(np.mean(warm)),
+        "fit_rank_100k_warm_worst_s": seconds(np.max(warm)),
         "search_combinations": len(timings),
         "search_p50_ms": round(float(np.percentile(timings, 50)), 1),
         "search_p95_ms": round(float(np.percentile(timings, 95)), 1),
@@ -413,7 +460,12 @@ def main() -> None:
         "cpus": os.cpu_count(),
     }
     print(
-        f"fit_rank_100k_s: mean {figures['fit_rank_100k_s']} s, worst {figures['fit_rank_100k_worst_s']} s "
+        f"fit ranking, {len(cold)} cold runs (a new brand): mean {figures['fit_rank_100k_cold_mean_s']} s, "
+        f"worst {figures['fit_rank_100k_cold_worst_s']} s; {len(warm)} warm runs: mean "
+        f"{figures['fit_rank_100k_warm_mean_s']} s, worst {figures['fit_rank_100k_warm_worst_s']} s"
+    )
+    print(
+        f"fit_rank_100k_s (worst run): {figures['fit_rank_100k_s']} s, mean {figures['fit_rank_100k_mean_s']} s "
         f"(goal < 1 s)"
     )
     print(

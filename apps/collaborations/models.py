@@ -529,10 +529,21 @@ class InfluencerFit(models.Model):
     and no index holds `score`, so a rewrite is a heap-only (HOT) update in pages kept half
     empty (fillfactor 50, migration 0007)."""
 
+    # No foreign-key constraints in the database (db_constraint=False, migration 0008): checking
+    # 100,000 inserted rows against their brand and profiles took longer than ranking them. Django's
+    # on_delete=CASCADE still deletes a brand's or a profile's scores (one DELETE by the unique
+    # index or the influencer index); see the refresh in apps.collaborations.services.fit for the
+    # locking that stands in for the constraints.
     brand = models.ForeignKey(
-        "brands.Brand", on_delete=models.CASCADE, related_name="influencer_fits", db_index=False
+        "brands.Brand",
+        on_delete=models.CASCADE,
+        related_name="influencer_fits",
+        db_index=False,
+        db_constraint=False,
     )
-    influencer = models.ForeignKey(InfluencerProfile, on_delete=models.CASCADE, related_name="fits")
+    influencer = models.ForeignKey(
+        InfluencerProfile, on_delete=models.CASCADE, related_name="fits", db_constraint=False
+    )
     score = models.FloatField()
     computed_at = models.DateTimeField()
 

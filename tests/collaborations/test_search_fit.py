@@ -342,6 +342,116 @@ def test_a_brand_without_an_embedding_has_no_fits(brand):
     assert not InfluencerFit.objects.filter(brand=brand).exists()
 
 
+def test_a_new_brands_scores_are_copied_with_their_time(brand):
+    """A brand without scores takes the COPY path: every column as the ORM reads it back."""
+    profiles = [_profile(f"p{i}") for i in range(3)]
+    for i, profile in enumerate(profiles):
+        _embed(profile, _unit(i))
+    _brand_embedding(brand, _unit(0), [])
+    before = timezone.now()
+    assert brand_influencer_fit_refresh(brand_id=brand.pk) == 3
+    rows = {f.influencer_id: f for f in InfluencerFit.objects.filter(brand=brand)}
+    assert {pk: f.score for pk, f in rows.items()} == pytest.approx(
+        {profiles[0].pk: 1.0, profiles[1].pk: 0.0, profiles[2].pk: 0.0}, abs=1e-6
+    )
+    assert all(before <= f.computed_at <= timezone.now() for f in rows.values())
+    # a later refresh updates those rows in place
+    BrandEmbedding.objects.filter(brand=brand).update(vector=fit.vector_bytes(_unit(1)))
+    brand_influencer_fit_refresh(brand_id=brand.pk)
+    after = {f.influencer_id: (f.pk, f.score) for f in InfluencerFit.objects.filter(brand=brand)}
+    assert after[profiles[1].pk] == (rows[profiles[1].pk].pk, pytest.approx(1.0))
+
+
+def _fit_constraints() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, InfluencerFit._meta.db_table)
+    return [name for name, c in constraints.items() if c["foreign_key"]]
+
+
+def test_scores_go_with_their_brand_or_profile_without_database_constraints(brand):
+    """The table has no foreign-key constraints (a new brand's 100,000 rows are not checked one by
+    one): Django's on_delete=CASCADE deletes the scores of a deleted brand or profile."""
+    assert _fit_constraints() == []
+    other = BrandFactory()
+    kept, leaving = _profile("kept"), _profile("leaving")
+    for profile in (kept, leaving):
+        _embed(profile, _unit(0))
+    for each in (brand, other):
+        _brand_embedding(each, _unit(0), [])
+        assert brand_influencer_fit_refresh(brand_id=each.pk) == 2
+    leaving.user.delete()  # the account goes, and its profile with it
+    assert not InfluencerProfile.objects.filter(pk=leaving.pk).exists()
+    assert sorted(InfluencerFit.objects.values_list("brand_id", "influencer_id")) == sorted(
+        [(brand.pk, kept.pk), (other.pk, kept.pk)]
+    )
+    other.delete()
+    assert list(InfluencerFit.objects.values_list("brand_id", "influencer_id")) == [(brand.pk, kept.pk)]
+
+
+@pytest.mark.parametrize("scored_before", [False, True], ids=["new brand", "brand with scores"])
+def test_a_profile_deleted_while_the_brand_is_ranked_gets_no_score(brand, monkeypatch, scored_before):
+    from apps.collaborations.services import fit as fit_services
+
+    stays, goes = _profile("stays"), _profile("goes")
+    for profile in (stays, goes):
+        _embed(profile, _unit(0))
+    _brand_embedding(brand, _unit(0), [])
+    if scored_before:
+        brand_influencer_fit_refresh(brand_id=brand.pk)
+        InfluencerFit.objects.filter(influencer=goes).delete()
+    read = fit_services._embedded_profiles
+
+    def read_then_delete():
+        embedded = read()
+        InfluencerProfile.objects.filter(pk=goes.pk).delete()
+        return embedded
+
+    monkeypatch.setattr(fit_services, "_embedded_profiles", read_then_delete)
+    brand_influencer_fit_refresh(brand_id=brand.pk)
+    assert list(InfluencerFit.objects.values_list("influencer_id", flat=True)) == [stays.pk]
+
+
+def test_a_brand_deleted_while_it_is_ranked_gets_no_scores(brand, monkeypatch):
+    from apps.collaborations.services import fit as fit_services
+
+    _embed(_profile("any"), _unit(0))
+    _brand_embedding(brand, _unit(0), [])
+    read = fit_services._embedded_profiles
+
+    def read_then_delete():
+        embedded = read()
+        brand.delete()
+        return embedded
+
+    monkeypatch.setattr(fit_services, "_embedded_profiles", read_then_delete)
+    brand_influencer_fit_refresh(brand_id=brand.pk)
+    assert not InfluencerFit.objects.exists()
+
+
+def test_the_daily_job_sweeps_scores_left_by_a_deletion_during_a_refresh(brand, monkeypatch):
+    """What a constraint would have refused: rows of a brand or profile that no longer exists
+    (written by a refresh that committed after the deletion's cascade ran)."""
+    monkeypatch.setattr(tasks.brand_influencer_fit_refresh_task, "delay", lambda brand_id: None)
+    monkeypatch.setattr(tasks.influencer_embed_task, "delay", lambda profile_id: None)
+    profile = _profile("here")
+    gone_profile, gone_brand = _profile("gone"), BrandFactory()
+    gone_ids = (gone_profile.pk, gone_brand.pk)
+    gone_profile.user.delete()
+    gone_brand.delete()
+    now = timezone.now()
+    InfluencerFit.objects.bulk_create(
+        [
+            InfluencerFit(brand=brand, influencer=profile, score=0.5, computed_at=now),
+            InfluencerFit(brand=brand, influencer_id=gone_ids[0], score=0.5, computed_at=now),
+            InfluencerFit(brand_id=gone_ids[1], influencer=profile, score=0.5, computed_at=now),
+        ]
+    )
+    tasks.influencer_fit_daily_task()
+    assert list(InfluencerFit.objects.values_list("brand_id", "influencer_id")) == [(brand.pk, profile.pk)]
+
+
 # --- Fit: the worker's tasks and when they are queued --------------------------------------------
 
 

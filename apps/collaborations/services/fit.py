@@ -9,12 +9,14 @@ The web process only compares text hashes: it never loads the model.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from apps.brands.models import Brand
 from apps.trends.embeddings import embed_texts
 from apps.trends.models import BrandEmbedding
 from apps.trends.services import embedding_rows
@@ -137,10 +139,12 @@ def influencer_fit_refresh_on_brand_embedding(sender, instance: BrandEmbedding, 
 
 
 def influencers_fit_refresh_request() -> int:
-    """The daily job: queue a fit refresh for every brand with an embedding, and an embedding for
-    every profile with text and none yet (profiles made before this existed, or by bulk loads)."""
+    """The daily job: sweep scores left by deletions during a refresh, queue a fit refresh for every
+    brand with an embedding, and an embedding for every profile with text and none yet (profiles
+    made before this existed, or by bulk loads)."""
     from ..tasks import brand_influencer_fit_refresh_task, influencer_embed_task
 
+    _fits_orphans_delete()
     brand_ids = list(BrandEmbedding.objects.values_list("brand_id", flat=True))
     has_text = ~Q(bio="") | ~Q(audience_roles=[]) | ~Q(audience_industries=[]) | ~Q(audience_geographies=[])
     missing = InfluencerProfile.objects.filter(has_text, embedding_hash="").values_list("pk", flat=True)
@@ -221,13 +225,29 @@ def _embedded_profiles_copy() -> tuple[np.ndarray, np.ndarray]:
     return rows["id"].astype(np.int64), np.ascontiguousarray(rows["vector"])
 
 
-# PostgreSQL's binary COPY rows for (influencer_id bigint, score double precision): a field count,
-# then each field's length and big-endian value. Made from the arrays at once, not row by row.
+# PostgreSQL's binary COPY rows: a field count, then each field's length and big-endian value. Made
+# from the arrays at once, not row by row. (influencer_id bigint, score double precision) for the
+# temporary table; (brand_id, influencer_id, score, computed_at timestamptz) for the table itself.
 _COPY_ROW = np.dtype(
     [("fields", ">i2"), ("id_len", ">i4"), ("id", ">i8"), ("score_len", ">i4"), ("score", ">f8")]
 )
+_FIT_ROW = np.dtype(
+    [
+        ("fields", ">i2"),
+        ("brand_len", ">i4"),
+        ("brand", ">i8"),
+        ("id_len", ">i4"),
+        ("id", ">i8"),
+        ("score_len", ">i4"),
+        ("score", ">f8"),
+        ("at_len", ">i4"),
+        ("at", ">i8"),  # microseconds since 2000-01-01 UTC
+    ]
+)
+_ID_ROW = np.dtype([("fields", ">i2"), ("id_len", ">i4"), ("id", ">i8")])
 _COPY_HEADER = _COPY_SIGNATURE + b"\x00" * 8
 _COPY_TRAILER = b"\xff\xff"
+_POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _copy_binary(ids: np.ndarray, scores: np.ndarray) -> bytes:
@@ -237,11 +257,46 @@ def _copy_binary(ids: np.ndarray, scores: np.ndarray) -> bytes:
     return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
+def _copy_binary_fits(brand_id: int, ids: np.ndarray, scores: np.ndarray, now: datetime) -> bytes:
+    rows = np.empty(len(ids), dtype=_FIT_ROW)
+    rows["fields"] = 4
+    rows["brand_len"], rows["id_len"], rows["score_len"], rows["at_len"] = 8, 8, 8, 8
+    rows["brand"], rows["id"], rows["score"] = brand_id, ids, np.round(scores.astype(np.float64), 6)
+    rows["at"] = (now - _POSTGRES_EPOCH) // timedelta(microseconds=1)
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+
+
+def _profile_ids(cursor) -> np.ndarray:
+    """Every profile's id now (an index-only scan of the primary key, as one binary COPY)."""
+    data = bytearray()
+    sql = f"COPY (SELECT id FROM {InfluencerProfile._meta.db_table}) TO STDOUT (FORMAT BINARY)"  # noqa: S608
+    with cursor.copy(sql) as copy:
+        for chunk in copy:
+            data += chunk
+    if not data.startswith(_COPY_SIGNATURE):
+        raise ValueError("Unexpected COPY header from PostgreSQL.")
+    rows = np.frombuffer(memoryview(data)[_COPY_HEADER_SIZE : len(data) - 2], dtype=_ID_ROW)
+    if not (np.all(rows["fields"] == 1) and np.all(rows["id_len"] == 8)):
+        raise ValueError("Unexpected COPY rows from PostgreSQL.")
+    return rows["id"].astype(np.int64)
+
+
 def _fits_write(*, brand_id: int, ids: np.ndarray, scores: np.ndarray) -> None:
-    """Store the brand's scores: rows that changed are updated, new ones inserted, others deleted."""
+    """Store the brand's scores: rows that changed are updated, new ones inserted, others deleted.
+
+    The table has no foreign-key constraints (InfluencerFit, migration 0008): on PostgreSQL the
+    brand's row is locked instead (FOR KEY SHARE, what the constraint's check would take, once
+    rather than 100,000 times), so a brand deleted since its embedding was read gets no scores and
+    one being deleted waits for this write; a profile deleted since the embeddings were read gets
+    no row. A profile deleted while this transaction writes can leave a row behind, which the
+    search never shows (it starts from the profiles) and the brand's next refresh deletes; a brand
+    deleted in that moment leaves its rows to the daily job's sweep (`_fits_orphans_delete`)."""
     now = timezone.now()
     if connection.vendor != "postgresql":
         with transaction.atomic():
+            if not Brand.objects.filter(pk=brand_id).exists():
+                return
+            ids, scores = _existing_profiles(ids, scores)
             InfluencerFit.objects.filter(brand_id=brand_id).exclude(influencer_id__in=ids.tolist()).delete()
             InfluencerFit.objects.bulk_create(
                 [
@@ -254,35 +309,68 @@ def _fits_write(*, brand_id: int, ids: np.ndarray, scores: np.ndarray) -> None:
                 update_fields=["score", "computed_at"],
             )
         return
-    # PostgreSQL: COPY the scores into a temporary table, then three set-based statements. An
-    # unchanged score is not rewritten (no dead row, no index churn) and existing rows keep their
-    # ids (an upsert would burn a sequence value per row on every refresh).
-    table, profiles = InfluencerFit._meta.db_table, InfluencerProfile._meta.db_table
+    table = InfluencerFit._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        # Dropped at commit, and here too: inside an outer transaction the commit is not ours.
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.fit_scores")
-        cursor.execute(
-            "CREATE TEMP TABLE fit_scores (influencer_id bigint PRIMARY KEY, score double precision) ON COMMIT DROP"
-        )
-        with cursor.copy("COPY fit_scores (influencer_id, score) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.write(_copy_binary(ids, scores))
-        cursor.execute("ANALYZE fit_scores")
-        # Rows of profiles no longer embedded go first, so the planner sees the rows that remain.
-        cursor.execute(
-            f"DELETE FROM {table} f WHERE f.brand_id = %s AND NOT EXISTS "  # noqa: S608 (our table names)
-            "(SELECT 1 FROM fit_scores s WHERE s.influencer_id = f.influencer_id)",
-            [brand_id],
-        )
-        cursor.execute(
-            f"UPDATE {table} f SET score = s.score, computed_at = %s FROM fit_scores s "  # noqa: S608
-            "WHERE f.brand_id = %s AND f.influencer_id = s.influencer_id AND f.score <> s.score",
-            [now, brand_id],
-        )
-        cursor.execute(
-            f"INSERT INTO {table} (brand_id, influencer_id, score, computed_at) "  # noqa: S608
-            "SELECT %s, s.influencer_id, s.score, %s FROM fit_scores s "
-            f"LEFT JOIN {table} f ON f.brand_id = %s AND f.influencer_id = s.influencer_id "
-            # a profile deleted since its embedding was read gets no row
-            f"JOIN {profiles} p ON p.id = s.influencer_id WHERE f.id IS NULL",
-            [brand_id, now, brand_id],
-        )
+        cursor.execute(f"SELECT 1 FROM {Brand._meta.db_table} WHERE id = %s FOR KEY SHARE", [brand_id])  # noqa: S608
+        if cursor.fetchone() is None:
+            return
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE brand_id = %s)", [brand_id])  # noqa: S608
+        if not cursor.fetchone()[0]:
+            # A new brand (or one whose scores were all dropped): COPY the rows straight into the
+            # table, less the profiles deleted since their embeddings were read.
+            keep = np.isin(ids, _profile_ids(cursor), assume_unique=True)
+            sql = f"COPY {table} (brand_id, influencer_id, score, computed_at) FROM STDIN (FORMAT BINARY)"
+            with cursor.copy(sql) as copy:
+                copy.write(_copy_binary_fits(brand_id, ids[keep], scores[keep], now))
+            return
+        _fits_merge(cursor, brand_id=brand_id, ids=ids, scores=scores, now=now)
+
+
+def _existing_profiles(ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    keep = np.isin(ids, np.fromiter(InfluencerProfile.objects.values_list("pk", flat=True), dtype=np.int64))
+    return ids[keep], scores[keep]
+
+
+def _fits_merge(cursor, *, brand_id: int, ids: np.ndarray, scores: np.ndarray, now: datetime) -> None:
+    """A brand with scores: COPY the new ones into a temporary table, then three set-based
+    statements. An unchanged score is not rewritten (no dead row, no index churn) and existing rows
+    keep their ids (an upsert would burn a sequence value per row on every refresh)."""
+    table, profiles = InfluencerFit._meta.db_table, InfluencerProfile._meta.db_table
+    # Dropped at commit, and here too: inside an outer transaction the commit is not ours.
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.fit_scores")
+    cursor.execute(
+        "CREATE TEMP TABLE fit_scores (influencer_id bigint PRIMARY KEY, score double precision) ON COMMIT DROP"
+    )
+    with cursor.copy("COPY fit_scores (influencer_id, score) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(_copy_binary(ids, scores))
+    cursor.execute("ANALYZE fit_scores")
+    # Rows of profiles no longer embedded (or gone) go first, so the planner sees the rows that remain.
+    cursor.execute(
+        f"DELETE FROM {table} f WHERE f.brand_id = %s AND NOT EXISTS "  # noqa: S608 (our table names)
+        "(SELECT 1 FROM fit_scores s WHERE s.influencer_id = f.influencer_id)",
+        [brand_id],
+    )
+    cursor.execute(
+        f"UPDATE {table} f SET score = s.score, computed_at = %s FROM fit_scores s "  # noqa: S608
+        "WHERE f.brand_id = %s AND f.influencer_id = s.influencer_id AND f.score <> s.score",
+        [now, brand_id],
+    )
+    cursor.execute(
+        f"INSERT INTO {table} (brand_id, influencer_id, score, computed_at) "  # noqa: S608
+        "SELECT %s, s.influencer_id, s.score, %s FROM fit_scores s "
+        f"LEFT JOIN {table} f ON f.brand_id = %s AND f.influencer_id = s.influencer_id "
+        # a profile deleted since its embedding was read gets no row
+        f"JOIN {profiles} p ON p.id = s.influencer_id WHERE f.id IS NULL",
+        [brand_id, now, brand_id],
+    )
+
+
+def _fits_orphans_delete() -> int:
+    """Scores of brands or profiles deleted while a refresh was writing them (the table has no
+    foreign-key constraints to refuse them). The daily job's sweep; returns the rows deleted."""
+    # Two statements, each one anti-join (an OR of the two would probe both tables row by row).
+    brand_gone = InfluencerFit.objects.filter(~Exists(Brand.objects.filter(pk=OuterRef("brand_id"))))
+    profile_gone = InfluencerFit.objects.filter(
+        ~Exists(InfluencerProfile.objects.filter(pk=OuterRef("influencer_id")))
+    )
+    return brand_gone.delete()[0] + profile_gone.delete()[0]
