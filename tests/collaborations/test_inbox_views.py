@@ -1,11 +1,13 @@
 """The influencer's marketplace pages: the offers inbox, an offer and the answers to it, and the
 collaboration page both sides share. Someone else's offer or collaboration is a 404."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from apps.collaborations.services import (
     offer_send,
     open_call_create,
 )
+from apps.notifications.models import Notification
 from apps.posts.models import PostCopy, PostGraphic
 from tests.collaborations.conftest import png_bytes
 from tests.factories import InfluencerProfileFactory, MembershipFactory, PublishedPostFactory
@@ -183,6 +186,29 @@ def test_an_empty_inbox_says_to_complete_the_profile(client, influencer):
 def test_another_influencer_does_not_see_the_offer_in_their_inbox(client, offer, stranger):
     client.force_login(stranger.user)
     assert "Payfold" not in client.get(INBOX).content.decode()
+
+
+def test_the_inbox_list_reloads_itself_when_a_live_notification_points_to_it(
+    client, membership, post, creator
+):
+    """The list is one region, in the empty state too, that reloads itself from the inbox when the
+    notification socket brings a message naming the inbox: a new offer's live event does."""
+    client.force_login(creator.user)
+    region = re.search(r'<div id="offer-inbox"([^>]*)>', client.get(INBOX).content.decode())
+    assert region, "the empty inbox has the live region"
+    attrs = region.group(1)
+    assert f'hx-get="{INBOX}"' in attrs and 'hx-select="#offer-inbox"' in attrs
+    assert f"htmx:wsAfterMessage[detail.message.includes('{INBOX}')] from:#live" in attrs
+
+    send(membership, post, creator)
+    notification = Notification.objects.get(user=creator.user)
+    event = render_to_string(
+        "notifications/partials/live_event.html", {"notification": notification, "unread_count": 1}
+    )
+    assert f'href="{INBOX}"' in event
+    html = client.get(INBOX, HTTP_HX_REQUEST="true").content.decode()
+    assert html.count('id="offer-inbox"') == 1
+    assert "Payfold" in html.split('id="offer-inbox"', 1)[1]
 
 
 def test_the_inbox_query_count_does_not_grow_with_offers(
