@@ -61,10 +61,15 @@ def test_seed_demo_is_idempotent():
 
 @pytest.mark.django_db
 def test_seed_demo_fills_the_marketplace_through_its_services():
+    from django.db.models import Q
+
+    from apps.brands.models import Brand
     from apps.collaborations.models import (
         Application,
         Collaboration,
         CollaborationStatus,
+        InfluencerAccount,
+        InfluencerAccountStatus,
         InfluencerProfile,
         LedgerEntry,
         LedgerStatus,
@@ -72,15 +77,46 @@ def test_seed_demo_fills_the_marketplace_through_its_services():
         OfferKind,
         OfferStatus,
     )
+    from apps.collaborations.selectors.brand import InfluencerQuery, influencer_search
     from apps.collaborations.selectors.marketplace import influencer_inbox
 
+    def tally():
+        return (
+            Offer.objects.count(),
+            Collaboration.objects.count(),
+            LedgerEntry.objects.count(),
+            InfluencerAccount.objects.count(),
+        )
+
     call_command("seed_demo")
-    counts = (Offer.objects.count(), Collaboration.objects.count(), LedgerEntry.objects.count())
+    counts = tally()
     call_command("seed_demo")
-    assert (Offer.objects.count(), Collaboration.objects.count(), LedgerEntry.objects.count()) == counts
+    assert tally() == counts
 
     assert InfluencerProfile.objects.exclude(bio="").count() == 13
     assert all(p.follower_counts for p in InfluencerProfile.objects.all())
+    # the dozen each repost from a Sandbox account of their own, made by the profile page's service
+    dozen = InfluencerProfile.objects.filter(user__email__endswith="@influencers.demo.socialmedai.local")
+    accounts = InfluencerAccount.objects.filter(profile__in=dozen, platform="sandbox")
+    assert accounts.count() == 12 and accounts.values("profile").distinct().count() == 12
+    for account in accounts.select_related("profile"):
+        assert account.status == InfluencerAccountStatus.CONNECTED
+        assert (account.handle, account.external_user_id) == (
+            account.profile.slug,
+            f"user:{account.profile.user_id}",
+        )
+    # usual fees (EUR) and engagement rates on every demo profile, so the search's filters find some
+    assert not InfluencerProfile.objects.filter(Q(rate_minor__isnull=True) | Q(engagement_rate__isnull=True))
+    assert set(InfluencerProfile.objects.values_list("rate_currency", flat=True)) == {"EUR"}
+    brand = Brand.objects.get()
+    found = influencer_search(
+        brand=brand,
+        query=InfluencerQuery(
+            min_engagement=0.03, min_fee_minor=10000, max_fee_minor=30000, fee_currency="EUR", sort="reach"
+        ),
+    )
+    assert 3 <= found.count() < 13
+    assert all(p.engagement_rate >= 0.03 and 10000 <= p.rate_minor <= 30000 for p in found)
     demo = InfluencerProfile.objects.get(user__email="influencer@demo.socialmedai.local")
     inbox = influencer_inbox(profile=demo)
     assert [o.status for o in inbox.direct] == [OfferStatus.SENT]

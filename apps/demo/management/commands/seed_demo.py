@@ -50,7 +50,9 @@ from apps.collaborations.services import (
     open_call_apply,
     open_call_create,
 )
+from apps.collaborations.services.accounts import influencer_sandbox_account_create
 from apps.collaborations.services.measure import reposts_measure
+from apps.collaborations.services.rates import influencer_rate_set
 from apps.integrations.sources import offline  # looked up at call time: tests swap the source
 from apps.learning.policy import learning_state
 from apps.learning.training import policy_train
@@ -173,6 +175,19 @@ def seed_influencer_profile(stdout, users: dict[str, User]) -> None:
         )
         influencer_set_follower_count(profile=profile, platform="linkedin", count=3400)
         stdout.write(f"filled the influencer profile @{profile.slug}")
+    _usual_terms(profile, *DEMO_INFLUENCER_TERMS["influencer"])
+
+
+def _usual_terms(profile: InfluencerProfile, rate_minor: int, engagement_rate: float) -> None:
+    """A demo influencer's usual fee (EUR, through the profile editor's service) and, until the
+    product has measured one, the average engagement rate of their own posts, so the search's fee and
+    engagement filters find them. Each only when missing: a later run keeps what was changed."""
+    if profile.rate_minor is None:
+        influencer_rate_set(profile=profile, rate_minor=rate_minor, currency="EUR")
+    if profile.engagement_rate is None:
+        # No service sets it (measured reposts update it): the seed stands in for their history.
+        InfluencerProfile.objects.filter(pk=profile.pk).update(engagement_rate=engagement_rate)
+        profile.engagement_rate = engagement_rate
 
 
 def seed_welcome_notifications(stdout, users: dict[str, User]) -> None:
@@ -476,13 +491,34 @@ DEMO_INFLUENCERS = [
 ]
 
 
+# Their usual fee per repost (EUR cents) and the engagement rate of their own posts, by email local
+# part ("influencer" is the demo influencer): bigger audiences ask more and engage a little less.
+DEMO_INFLUENCER_TERMS = {
+    "influencer": (12000, 0.050),
+    "maya": (25000, 0.038),
+    "oskar": (15000, 0.045),
+    "priya": (40000, 0.031),
+    "lukas": (9000, 0.052),
+    "amara": (45000, 0.027),
+    "jonas": (18000, 0.036),
+    "sofia": (16000, 0.041),
+    "theo": (60000, 0.022),
+    "ines": (28000, 0.034),
+    "noah": (14000, 0.048),
+    "elin": (17000, 0.039),
+    "marco": (20000, 0.030),
+}
+
+
 def demo_influencer_email(local: str) -> str:
     return f"{local}@influencers.demo.socialmedai.local"
 
 
 def seed_influencers(stdout) -> list[InfluencerProfile]:
-    """The dozen DEMO_INFLUENCERS with their profiles, audiences and follower counts. Influencers have
-    no Sandbox account of their own in the product (the sandbox publishes as a brand), so none is made."""
+    """The dozen DEMO_INFLUENCERS with their profiles, audiences, follower counts, usual fees and
+    engagement rates (DEMO_INFLUENCER_TERMS), each with a Sandbox account to repost from (the
+    sandbox's own network: reposts there are sandbox posts with numbers), made by the same service
+    as the profile page's button. Safe to run again: each is made once."""
     profiles = []
     for local, name, bio, roles, industries, geographies, followers in DEMO_INFLUENCERS:
         user, created = User.objects.get_or_create(
@@ -508,8 +544,12 @@ def seed_influencers(stdout) -> list[InfluencerProfile]:
             )
             for platform, count in followers.items():
                 influencer_set_follower_count(profile=profile, platform=platform, count=count)
+        _usual_terms(profile, *DEMO_INFLUENCER_TERMS[local])
+        influencer_sandbox_account_create(profile=profile)
         profiles.append(profile)
-    stdout.write(f"Demo influencers: {len(profiles)} with audiences and follower counts.")
+    stdout.write(
+        f"Demo influencers: {len(profiles)} with audiences, follower counts, usual fees and Sandbox accounts."
+    )
     return profiles
 
 
@@ -565,6 +605,7 @@ def seed_marketplace(stdout, brand: Brand, owner: User, demo: InfluencerProfile,
         fee_minor=15000,
         platform="linkedin",
         message="Two finance voices to share our month-end close guide.",
+        notify_matches=False,  # demo history, not news (its applicants are already there)
         **terms,
     )
     open_call_apply(offer=call, influencer=others[6], message="Audit teams ask me about this weekly.")
@@ -618,12 +659,7 @@ def _back_date(model, pk: int, **fields) -> None:
 
 
 def _sandbox_account(profile: InfluencerProfile) -> InfluencerAccount:
-    account, _ = InfluencerAccount.objects.get_or_create(
-        profile=profile,
-        platform="sandbox",
-        defaults={"handle": profile.slug, "external_user_id": f"user:{profile.user_id}"},
-    )
-    return account
+    return influencer_sandbox_account_create(profile=profile)
 
 
 def _demo_repost(collaboration: Collaboration, post, at, *, status: str) -> Repost:
