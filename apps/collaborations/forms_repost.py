@@ -26,6 +26,14 @@ class RepostNowForm(forms.Form):
             self.initial["account"] = accounts[0].pk
 
 
+# What an address of the offer's platform looks like, shown in the empty field.
+URL_PLACEHOLDERS = {
+    "x": "https://x.com/you/status/…",
+    "linkedin": "https://www.linkedin.com/feed/update/urn:li:share:…",
+    "sandbox": "The address of your Sandbox post (…/sandbox/r/…)",
+}
+
+
 class RepostUrlForm(forms.Form):
     url = forms.CharField(
         label="Address of your post",
@@ -33,3 +41,7 @@ class RepostUrlForm(forms.Form):
         widget=forms.URLInput(attrs={"placeholder": "https://x.com/you/status/…", "inputmode": "url"}),
         error_messages={"required": "Paste the address of your post."},
     )
+
+    def __init__(self, *args, platform: str = "x", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].widget.attrs["placeholder"] = URL_PLACEHOLDERS.get(platform, URL_PLACEHOLDERS["x"])

@@ -685,7 +685,7 @@ def _repost_context(collaboration: Collaboration, *, is_influencer: bool, forms:
         repost_accounts=accounts,
         repost_target=target,
         repost_now_form=forms.get("now") or RepostNowForm(accounts=accounts, initial={"text": prefill}),
-        repost_url_form=forms.get("url") or RepostUrlForm(),
+        repost_url_form=forms.get("url") or RepostUrlForm(platform=collaboration.platform),
     )
     return context
 
@@ -738,7 +738,7 @@ def collaboration_repost_now(request, collaboration_id: int):
 def collaboration_repost_url(request, collaboration_id: int):
     """The address of a post the influencer made themselves (checked by the worker)."""
     collaboration = _influencer_collaboration_or_404(request, collaboration_id)
-    form = RepostUrlForm(request.POST)
+    form = RepostUrlForm(request.POST, platform=collaboration.platform)
     if form.is_valid():
         try:
             repost_verify.repost_submit_url(
