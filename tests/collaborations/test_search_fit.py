@@ -355,11 +355,16 @@ def test_a_new_brands_scores_are_copied_with_their_time(brand):
         {profiles[0].pk: 1.0, profiles[1].pk: 0.0, profiles[2].pk: 0.0}, abs=1e-6
     )
     assert all(before <= f.computed_at <= timezone.now() for f in rows.values())
-    # a later refresh updates those rows in place
+    # a later refresh updates those rows in place, and adds a row for a newly embedded profile
+    newcomer = _profile("newcomer")
+    _embed(newcomer, _unit(1, 2))
     BrandEmbedding.objects.filter(brand=brand).update(vector=fit.vector_bytes(_unit(1)))
-    brand_influencer_fit_refresh(brand_id=brand.pk)
+    assert brand_influencer_fit_refresh(brand_id=brand.pk) == 4
     after = {f.influencer_id: (f.pk, f.score) for f in InfluencerFit.objects.filter(brand=brand)}
-    assert after[profiles[1].pk] == (rows[profiles[1].pk].pk, pytest.approx(1.0))
+    assert {pk: score for pk, (_, score) in after.items()} == pytest.approx(
+        {profiles[0].pk: 0.0, profiles[1].pk: 1.0, profiles[2].pk: 0.0, newcomer.pk: 0.7071}, abs=1e-3
+    )
+    assert {pk: after[pk][0] for pk in rows} == {pk: f.pk for pk, f in rows.items()}  # in place
 
 
 def _fit_constraints() -> list[str]:

@@ -244,7 +244,6 @@ _FIT_ROW = np.dtype(
         ("at", ">i8"),  # microseconds since 2000-01-01 UTC
     ]
 )
-_ID_ROW = np.dtype([("fields", ">i2"), ("id_len", ">i4"), ("id", ">i8")])
 _COPY_HEADER = _COPY_SIGNATURE + b"\x00" * 8
 _COPY_TRAILER = b"\xff\xff"
 _POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -266,19 +265,11 @@ def _copy_binary_fits(brand_id: int, ids: np.ndarray, scores: np.ndarray, now: d
     return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
-def _profile_ids(cursor) -> np.ndarray:
-    """Every profile's id now (an index-only scan of the primary key, as one binary COPY)."""
-    data = bytearray()
-    sql = f"COPY (SELECT id FROM {InfluencerProfile._meta.db_table}) TO STDOUT (FORMAT BINARY)"  # noqa: S608
-    with cursor.copy(sql) as copy:
-        for chunk in copy:
-            data += chunk
-    if not data.startswith(_COPY_SIGNATURE):
-        raise ValueError("Unexpected COPY header from PostgreSQL.")
-    rows = np.frombuffer(memoryview(data)[_COPY_HEADER_SIZE : len(data) - 2], dtype=_ID_ROW)
-    if not (np.all(rows["fields"] == 1) and np.all(rows["id_len"] == 8)):
-        raise ValueError("Unexpected COPY rows from PostgreSQL.")
-    return rows["id"].astype(np.int64)
+def _ids(cursor, table: str, column: str, where: str = "TRUE", params=()) -> np.ndarray:
+    """One bigint column as an array, aggregated in the database: one value to read (a COPY would
+    hand Python 100,000 one-row messages)."""
+    cursor.execute(f"SELECT array_agg({column}) FROM {table} WHERE {where}", params)  # noqa: S608 (our SQL)
+    return np.array(cursor.fetchone()[0] or [], dtype=np.int64)
 
 
 def _fits_write(*, brand_id: int, ids: np.ndarray, scores: np.ndarray) -> None:
@@ -309,21 +300,36 @@ def _fits_write(*, brand_id: int, ids: np.ndarray, scores: np.ndarray) -> None:
                 update_fields=["score", "computed_at"],
             )
         return
-    table = InfluencerFit._meta.db_table
+    # PostgreSQL: which profiles the brand has rows for is read first (an index-only scan of the
+    # unique index), so each row goes the cheapest way: the brand's rows of profiles no longer
+    # embedded are deleted by id, existing rows updated from a temporary table (in place: an
+    # unchanged score is not rewritten, and rows keep their ids), and new rows (all of them for a
+    # new brand) COPYed straight into the table, no join needed.
+    table, profiles = InfluencerFit._meta.db_table, InfluencerProfile._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {Brand._meta.db_table} WHERE id = %s FOR KEY SHARE", [brand_id])  # noqa: S608
         if cursor.fetchone() is None:
             return
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE brand_id = %s)", [brand_id])  # noqa: S608
-        if not cursor.fetchone()[0]:
-            # A new brand (or one whose scores were all dropped): COPY the rows straight into the
-            # table, less the profiles deleted since their embeddings were read.
-            keep = np.isin(ids, _profile_ids(cursor), assume_unique=True)
+        # One refresh of a brand at a time (the daily one and one queued by a new embedding): the
+        # second reads the rows the first committed, and does not insert them again.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::regclass::oid::int, %s)", [table, brand_id])
+        scored = _ids(cursor, table, "influencer_id", "brand_id = %s", [brand_id])
+        existing = np.isin(ids, scored, assume_unique=True)
+        gone = np.setdiff1d(scored, ids, assume_unique=True)
+        if len(gone):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE brand_id = %s AND influencer_id = ANY(%s)",  # noqa: S608
+                [brand_id, gone.tolist()],
+            )
+        if existing.any():
+            _fits_update(cursor, brand_id=brand_id, ids=ids[existing], scores=scores[existing], now=now)
+        new = ~existing
+        if new.any():
+            # profiles deleted since their embeddings were read get no row
+            new &= np.isin(ids, _ids(cursor, profiles, "id"), assume_unique=True)
             sql = f"COPY {table} (brand_id, influencer_id, score, computed_at) FROM STDIN (FORMAT BINARY)"
             with cursor.copy(sql) as copy:
-                copy.write(_copy_binary_fits(brand_id, ids[keep], scores[keep], now))
-            return
-        _fits_merge(cursor, brand_id=brand_id, ids=ids, scores=scores, now=now)
+                copy.write(_copy_binary_fits(brand_id, ids[new], scores[new], now))
 
 
 def _existing_profiles(ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -331,11 +337,9 @@ def _existing_profiles(ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray,
     return ids[keep], scores[keep]
 
 
-def _fits_merge(cursor, *, brand_id: int, ids: np.ndarray, scores: np.ndarray, now: datetime) -> None:
-    """A brand with scores: COPY the new ones into a temporary table, then three set-based
-    statements. An unchanged score is not rewritten (no dead row, no index churn) and existing rows
-    keep their ids (an upsert would burn a sequence value per row on every refresh)."""
-    table, profiles = InfluencerFit._meta.db_table, InfluencerProfile._meta.db_table
+def _fits_update(cursor, *, brand_id: int, ids: np.ndarray, scores: np.ndarray, now: datetime) -> None:
+    """New scores for rows the brand has: COPY them into a temporary table, then one UPDATE."""
+    table = InfluencerFit._meta.db_table
     # Dropped at commit, and here too: inside an outer transaction the commit is not ours.
     cursor.execute("DROP TABLE IF EXISTS pg_temp.fit_scores")
     cursor.execute(
@@ -344,24 +348,10 @@ def _fits_merge(cursor, *, brand_id: int, ids: np.ndarray, scores: np.ndarray, n
     with cursor.copy("COPY fit_scores (influencer_id, score) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(_copy_binary(ids, scores))
     cursor.execute("ANALYZE fit_scores")
-    # Rows of profiles no longer embedded (or gone) go first, so the planner sees the rows that remain.
-    cursor.execute(
-        f"DELETE FROM {table} f WHERE f.brand_id = %s AND NOT EXISTS "  # noqa: S608 (our table names)
-        "(SELECT 1 FROM fit_scores s WHERE s.influencer_id = f.influencer_id)",
-        [brand_id],
-    )
     cursor.execute(
         f"UPDATE {table} f SET score = s.score, computed_at = %s FROM fit_scores s "  # noqa: S608
         "WHERE f.brand_id = %s AND f.influencer_id = s.influencer_id AND f.score <> s.score",
         [now, brand_id],
-    )
-    cursor.execute(
-        f"INSERT INTO {table} (brand_id, influencer_id, score, computed_at) "  # noqa: S608
-        "SELECT %s, s.influencer_id, s.score, %s FROM fit_scores s "
-        f"LEFT JOIN {table} f ON f.brand_id = %s AND f.influencer_id = s.influencer_id "
-        # a profile deleted since its embedding was read gets no row
-        f"JOIN {profiles} p ON p.id = s.influencer_id WHERE f.id IS NULL",
-        [brand_id, now, brand_id],
     )
 
 
