@@ -593,7 +593,16 @@ def seed_marketplace(stdout, brand: Brand, owner: User, demo: InfluencerProfile,
         return offer
 
     waiting, countered, open_post, accepted, paid, cancelled = posts
-    direct(waiting, demo, 25000, message="Your CFO audience would love this one. Tag us and keep the link?")
+    # The demo influencer's offers are on the Sandbox, where she has an account: accepting the
+    # waiting one (or opening the accepted one) lets her "Repost now" on first visit.
+    influencer_sandbox_account_create(profile=demo)
+    direct(
+        waiting,
+        demo,
+        25000,
+        platform="sandbox",
+        message="Your CFO audience would love this one. Tag us and keep the link?",
+    )
     direct(waiting, others[0], 30000)
     offer_counter(
         offer=direct(countered, others[2], 20000, platform="x"), influencer=others[2], fee_minor=35000
@@ -610,7 +619,7 @@ def seed_marketplace(stdout, brand: Brand, owner: User, demo: InfluencerProfile,
     )
     open_call_apply(offer=call, influencer=others[6], message="Audit teams ask me about this weekly.")
     open_call_apply(offer=call, influencer=others[8])
-    offer_accept(offer=direct(accepted, demo, 18000), influencer=demo)
+    offer_accept(offer=direct(accepted, demo, 18000, platform="sandbox"), influencer=demo)
     done = offer_accept(offer=direct(paid, demo, 22000), influencer=demo)
     for step in (
         CollaborationStatus.REPOSTED,
