@@ -255,13 +255,16 @@ class LinkedInPublisher:
             _remember_alt_text(urn, media.alt_text)
         return urn
 
-    def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
-        sent, wanted = little_text(text), _comparable(text)
+    def _recent_find(
+        self, *, account: PublishAccount, since: datetime, what: str, matches
+    ) -> CreatedPost | None:
+        """The member's first post among their latest FIND_COUNT made since `since` (less the
+        clock skew) that `matches(post)`."""
         earliest_ms = (since - CLOCK_SKEW).timestamp() * 1000
         response = self._rest(
             "GET",
             "/rest/posts",
-            "the post lookup",
+            what,
             account,
             params={"author": author_urn(account), "q": "author", "count": FIND_COUNT, "sortBy": "CREATED"},
             headers={"X-RestLi-Method": "FINDER"},
@@ -271,12 +274,21 @@ class LinkedInPublisher:
         except (ValueError, AttributeError):
             return None
         for post in elements:
-            commentary, created = post.get("commentary") or "", post.get("createdAt")
+            created = post.get("createdAt")
             if isinstance(created, int | float) and created < earliest_ms:
                 continue
-            if commentary == sent or _comparable(plain_text(commentary)) == wanted:
+            if matches(post):
                 return CreatedPost(external_id=post["id"], url=linkedin_post_url(post["id"]), rate=RateInfo())
         return None
+
+    def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
+        sent, wanted = little_text(text), _comparable(text)
+
+        def matches(post: dict) -> bool:
+            commentary = post.get("commentary") or ""
+            return commentary == sent or _comparable(plain_text(commentary)) == wanted
+
+        return self._recent_find(account=account, since=since, what="the post lookup", matches=matches)
 
     # --- reshares ---------------------------------------------------------------------------------
 
@@ -311,26 +323,12 @@ class LinkedInPublisher:
     def find_repost(
         self, *, account: PublishAccount, external_id: str, since: datetime
     ) -> CreatedPost | None:
-        earliest_ms = (since - CLOCK_SKEW).timestamp() * 1000
-        response = self._rest(
-            "GET",
-            "/rest/posts",
-            "the reshare lookup",
-            account,
-            params={"author": author_urn(account), "q": "author", "count": FIND_COUNT, "sortBy": "CREATED"},
-            headers={"X-RestLi-Method": "FINDER"},
+        return self._recent_find(
+            account=account,
+            since=since,
+            what="the reshare lookup",
+            matches=lambda post: (post.get("reshareContext") or {}).get("parent") == external_id,
         )
-        try:
-            elements = response.json().get("elements") or []
-        except (ValueError, AttributeError):
-            return None
-        for post in elements:
-            created = post.get("createdAt")
-            if isinstance(created, int | float) and created < earliest_ms:
-                continue
-            if ((post.get("reshareContext") or {}).get("parent")) == external_id:
-                return CreatedPost(external_id=post["id"], url=linkedin_post_url(post["id"]), rate=RateInfo())
-        return None
 
     def get_post(self, *, account: PublishAccount, external_id: str) -> FetchedPost:
         """GET /rest/posts/{URL-encoded URN}: author, creation time, commentary (mentions are

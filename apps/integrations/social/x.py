@@ -352,25 +352,27 @@ class XPublisher:
             reason = (info.get("error") or {}).get("message") or "no reason given"
             raise PublishError(f"X could not process the image: {reason}.", kind=PublishErrorKind.REJECTED)
 
-    def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
-        # Replies are not excluded: the parts of a thread after the first are replies.
+    def _timeline_find(
+        self, *, account: PublishAccount, since: datetime, fields: str, what: str, matches
+    ) -> CreatedPost | None:
+        """The account's first post since `since` (less the clock skew) that `matches(post,
+        earliest)`, reading the timeline a page of 100 at a time (FIND_PAGES at most)."""
         earliest = since - CLOCK_SKEW
         params = {
             "start_time": earliest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "max_results": 100,
-            "tweet.fields": "created_at,text",
+            "tweet.fields": fields,
         }
         for _ in range(FIND_PAGES):
             response, rate = self._call(
-                "GET", f"/2/users/{account.user_id}/tweets", "the post lookup", account, params=params
+                "GET", f"/2/users/{account.user_id}/tweets", what, account, params=params
             )
             try:
                 body = response.json()
             except ValueError:
                 return None
             for post in body.get("data") or []:
-                created = _created_at(post.get("created_at"))
-                if same_x_text(post.get("text", ""), text) and (created is None or created >= earliest):
+                if matches(post, earliest):
                     post_id = str(post["id"])
                     return CreatedPost(
                         external_id=post_id, url=x_post_url(account.handle, post_id), rate=rate
@@ -380,6 +382,16 @@ class XPublisher:
                 return None
             params = {**params, "pagination_token": next_token}
         return None
+
+    def find_post(self, *, account: PublishAccount, text: str, since: datetime) -> CreatedPost | None:
+        # Replies are not excluded: the parts of a thread after the first are replies.
+        def matches(post: dict, earliest: datetime) -> bool:
+            created = _created_at(post.get("created_at"))
+            return same_x_text(post.get("text", ""), text) and (created is None or created >= earliest)
+
+        return self._timeline_find(
+            account=account, since=since, fields="created_at,text", what="the post lookup", matches=matches
+        )
 
     # --- reposts ---------------------------------------------------------------------------------
 
@@ -433,36 +445,21 @@ class XPublisher:
     def find_repost(
         self, *, account: PublishAccount, external_id: str, since: datetime
     ) -> CreatedPost | None:
-        earliest = since - CLOCK_SKEW
-        params = {
-            "start_time": earliest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "max_results": 100,
-            "tweet.fields": "created_at,referenced_tweets",
-        }
-        for _ in range(FIND_PAGES):
-            response, rate = self._call(
-                "GET", f"/2/users/{account.user_id}/tweets", "the repost lookup", account, params=params
+        def matches(post: dict, earliest: datetime) -> bool:
+            refs = post.get("referenced_tweets") or []
+            return any(
+                r.get("type") in ("quoted", "retweeted") and str(r.get("id")) == str(external_id)
+                for r in refs
+                if isinstance(r, dict)
             )
-            try:
-                body = response.json()
-            except ValueError:
-                return None
-            for post in body.get("data") or []:
-                refs = post.get("referenced_tweets") or []
-                if any(
-                    r.get("type") in ("quoted", "retweeted") and str(r.get("id")) == str(external_id)
-                    for r in refs
-                    if isinstance(r, dict)
-                ):
-                    post_id = str(post["id"])
-                    return CreatedPost(
-                        external_id=post_id, url=x_post_url(account.handle, post_id), rate=rate
-                    )
-            next_token = (body.get("meta") or {}).get("next_token")
-            if not next_token:
-                return None
-            params = {**params, "pagination_token": next_token}
-        return None
+
+        return self._timeline_find(
+            account=account,
+            since=since,
+            fields="created_at,referenced_tweets",
+            what="the repost lookup",
+            matches=matches,
+        )
 
     def get_post(self, *, account: PublishAccount, external_id: str) -> FetchedPost:
         """GET /2/tweets/:id with its author, time, entities and referenced posts. X answers a
