@@ -178,12 +178,8 @@ def repost_publish_request(*, collaboration: Collaboration, user: User, account_
         "failures": [],
         "verified_at": None,
     }
-    if repost is None:
-        repost = Repost.objects.create(collaboration=collaboration, **fields)
-    else:
-        for name, value in fields.items():
-            setattr(repost, name, value)
-        repost.save()
+    # a new go replaces every trace of the last one (a failed check, a lost send)
+    repost, _ = Repost.objects.update_or_create(collaboration=collaboration, defaults=fields)
     _enqueue_send(repost)
     return repost
 

@@ -107,12 +107,8 @@ def repost_submit_url(*, collaboration: Collaboration, user: User, url: str) -> 
         "failures": [],
         "verified_at": None,
     }
-    if repost is None:
-        repost = Repost.objects.create(collaboration=collaboration, **fields)
-    else:
-        for name, value in fields.items():
-            setattr(repost, name, value)
-        repost.save()
+    # a new go replaces every trace of the last one (a failed check, a lost send)
+    repost, _ = Repost.objects.update_or_create(collaboration=collaboration, defaults=fields)
     if collaboration.status == CollaborationStatus.ACCEPTED:
         collaboration_advance(collaboration=collaboration, to=CollaborationStatus.REPOSTED)
     _enqueue_verify(repost)
