@@ -367,6 +367,26 @@ def test_a_new_brands_scores_are_copied_with_their_time(brand):
     assert {pk: after[pk][0] for pk in rows} == {pk: f.pk for pk, f in rows.items()}  # in place
 
 
+def test_embeddings_are_scored_batch_by_batch_as_they_stream_in(brand, monkeypatch):
+    """The COPY stream is scored a batch of rows at a time: the same ids and scores as one matrix,
+    whatever the batch (a row cut across two batches, a last batch part full)."""
+    from apps.collaborations.services import fit as fit_services
+
+    rng = np.random.default_rng(3)
+    for i in range(5):
+        vector = rng.normal(size=DIM).astype(np.float32)
+        _embed(_profile(f"p{i}"), vector / np.linalg.norm(vector))
+    _profile("unembedded")
+    profile, pillars = _unit(0), np.vstack([_unit(1), _unit(2)])
+    ids, matrix = fit_services._embedded_profiles()
+    expected = dict(zip(ids.tolist(), fit.fit_scores(matrix, profile, pillars).tolist(), strict=True))
+    assert len(expected) == 5
+    for batch in (1, 2, 3, 5, 2048):
+        monkeypatch.setattr(fit_services, "_SCORE_BATCH", batch)
+        ids, scores = fit_services._embedded_profile_scores(profile, pillars)
+        assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == pytest.approx(expected)
+
+
 def _fit_constraints() -> list[str]:
     from django.db import connection
 
@@ -406,14 +426,14 @@ def test_a_profile_deleted_while_the_brand_is_ranked_gets_no_score(brand, monkey
     if scored_before:
         brand_influencer_fit_refresh(brand_id=brand.pk)
         InfluencerFit.objects.filter(influencer=goes).delete()
-    read = fit_services._embedded_profiles
+    read = fit_services._embedded_profile_scores
 
-    def read_then_delete():
-        embedded = read()
+    def read_then_delete(*args):
+        embedded = read(*args)
         InfluencerProfile.objects.filter(pk=goes.pk).delete()
         return embedded
 
-    monkeypatch.setattr(fit_services, "_embedded_profiles", read_then_delete)
+    monkeypatch.setattr(fit_services, "_embedded_profile_scores", read_then_delete)
     brand_influencer_fit_refresh(brand_id=brand.pk)
     assert list(InfluencerFit.objects.values_list("influencer_id", flat=True)) == [stays.pk]
 
@@ -423,14 +443,14 @@ def test_a_brand_deleted_while_it_is_ranked_gets_no_scores(brand, monkeypatch):
 
     _embed(_profile("any"), _unit(0))
     _brand_embedding(brand, _unit(0), [])
-    read = fit_services._embedded_profiles
+    read = fit_services._embedded_profile_scores
 
-    def read_then_delete():
-        embedded = read()
+    def read_then_delete(*args):
+        embedded = read(*args)
         brand.delete()
         return embedded
 
-    monkeypatch.setattr(fit_services, "_embedded_profiles", read_then_delete)
+    monkeypatch.setattr(fit_services, "_embedded_profile_scores", read_then_delete)
     brand_influencer_fit_refresh(brand_id=brand.pk)
     assert not InfluencerFit.objects.exists()
 
