@@ -18,7 +18,7 @@ from .models import (
     Repost,
     ReputationEvent,
 )
-from .money import currency_clean
+from .money import currency_clean, money_format
 from .services.ledger import ledger_entry_reverse
 
 
@@ -104,18 +104,22 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     list_display = [
         "pk",
         "created_at",
-        "collaboration",
+        "collaboration_id",
         "party",
         "brand",
         "influencer",
-        "amount_minor",
-        "currency",
+        "amount",
         "status",
-        "reverses",
+        "reverses_id",
     ]
     list_filter = ["party", "status", "currency"]
     search_fields = ["brand__name", "influencer__slug", "note"]
     list_select_related = ["brand", "influencer"]
+
+    @admin.display(description="Amount", ordering="amount_minor")
+    def amount(self, obj: LedgerEntry) -> str:
+        return money_format(obj.amount_minor, obj.currency)
+
     actions = ["reverse_entries"]
 
     def has_add_permission(self, request):
