@@ -30,6 +30,7 @@ urlpatterns = [
     path("influencer/", include("apps.collaborations.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("posts/", include("apps.posts.urls")),
+    path("", include("apps.posts.urls_brand")),  # /brand/<id>/posts/new/ (the composer)
     path("", include("apps.publishing.urls")),  # /brand/<id>/calendar/ …
     path("", include("apps.sandbox.urls")),  # /brand/<id>/sandbox/
     path("", include("apps.trends.urls")),  # /trends/... and /staff/trends/

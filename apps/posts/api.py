@@ -42,6 +42,7 @@ def _out(post) -> dict:
                 "trend_id",
                 "post_format",
                 "tone",
+                "origin",
                 "status",
                 "generation_state",
                 "generation_progress",
@@ -67,11 +68,16 @@ def _invalid(exc: ValidationError) -> HttpError:
     return HttpError(422, message)
 
 
-@router.post("/brands/{brand_id}/posts", response={202: PostOut})
+@router.post("/brands/{brand_id}/posts", response={201: PostOut, 202: PostOut})
 def post_generate(request, brand_id: int, payload: GenerateIn):
-    """Start generating a post for a trend; poll the post (or watch the page) until it is ready."""
+    """Write a post from text (201, a draft at once; `trend_id` optional), or start generating one
+    for a trend (202; poll the post, or watch the page, until it is ready)."""
     user = api_require_role(request, Role.BRAND)
     brand = brand_get_for_user(user=user, brand_id=brand_id)
+    if payload.text is not None or payload.thread or payload.overrides:
+        return Status(201, _out(_post_write(user=user, brand=brand, payload=payload)))
+    if payload.trend_id is None:
+        raise HttpError(422, "Give trend_id to generate a post, or text to write one.")
     trend = trend_get(trend_id=payload.trend_id)
     try:
         post = services.post_generate_request(
@@ -86,6 +92,38 @@ def post_generate(request, brand_id: int, payload: GenerateIn):
         raise _invalid(exc) from None
     post.refresh_from_db()
     return Status(202, _out(post))
+
+
+def _post_write(*, user, brand, payload: GenerateIn):
+    from django.utils import timezone as dj_timezone
+
+    from .composer import ComposerDraft, composer_post_save
+
+    trend = (
+        selectors.composer_trend_get(brand=brand, trend_id=payload.trend_id)
+        if payload.trend_id is not None
+        else None
+    )
+    planned = payload.planned_for
+    if planned is not None and dj_timezone.is_naive(planned):
+        raise HttpError(422, "planned_for: give a time with its offset (e.g. 2026-05-01T09:00:00+02:00).")
+    draft = ComposerDraft(
+        text=payload.text or "",
+        platforms=list(payload.platforms if payload.platforms is not None else ["x"]),
+        overrides={
+            k: v
+            for k, v in payload.overrides.items()
+            if (v or "").strip() or k not in ("x", "linkedin", "sandbox")
+        },
+        thread=list(payload.thread),
+        trend=trend,
+        planned_for=planned,
+    )
+    try:
+        post = composer_post_save(brand=brand, user=user, draft=draft, strict=True)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return selectors.post_get_for_user(user=user, post_id=post.pk)
 
 
 @router.get("/brands/{brand_id}/posts", response=list[PostOut])

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from apps.core.vocabulary import PLATFORM_FORMATS, platform_label
+from apps.core.vocabulary import PLATFORM_FORMATS, SANDBOX, X, format_on, platform_label
 
 # --- The limits ------------------------------------------------------------------------------
 
@@ -125,7 +125,18 @@ def _plain_weighted_length(text: str) -> int:
 
 def length_for(platform: str) -> Callable[[str], int]:
     """The length function a platform counts with: X's weighted length, LinkedIn's characters."""
-    return x_weighted_length if platform == "x" else len
+    return x_weighted_length if platform in (X, SANDBOX) else len
+
+
+def copy_format(platform: str, post_format: str) -> str:
+    """The format one platform's copy is checked and shown in: the Sandbox's own copy (the
+    composer's override) is always one text; a network lacking the post's format gets a post."""
+    return "post" if platform == SANDBOX else format_on(platform, post_format)
+
+
+def post_limit(platform: str) -> int:
+    """The characters one text may have on a platform (the Sandbox simulates X)."""
+    return X_POST_MAX if platform in (X, SANDBOX) else LINKEDIN_POST_MAX
 
 
 # --- Threads and slides ----------------------------------------------------------------------
@@ -172,9 +183,12 @@ def over_limit(platform: str, format: str, parts: Sequence[str], *, caption: str
     """What is over (or under) the platform's limits, one readable sentence per problem; empty
     when the copy fits. ``parts``: the post's text as one item, a thread's tweets, or a carousel's
     slides ("Headline\\n\\nBody"); ``caption``: a carousel's caption."""
+    parts = list(parts)
+    if platform == SANDBOX:
+        # The Sandbox's own copy is one text under X's rules.
+        return _post_errors(platform, parts)
     if format not in PLATFORM_FORMATS.get(platform, ()):
         return [f"{platform_label(platform)} has no {format} format."]
-    parts = list(parts)
     if format == "post":
         return _post_errors(platform, parts)
     if format == "thread":
@@ -189,7 +203,7 @@ def _post_errors(platform: str, parts: list[str]) -> list[str]:
     text = parts[0]
     if not text.strip():
         return ["The post is empty."]
-    limit = X_POST_MAX if platform == "x" else LINKEDIN_POST_MAX
+    limit = post_limit(platform)
     length = length_for(platform)(text)
     if length > limit:
         return [f"The post is {_n(length)} characters; {label} allows {_n(limit)}."]

@@ -4,7 +4,7 @@ own part in the slot the page leaves for it."""
 
 from __future__ import annotations
 
-from apps.core.vocabulary import format_on, platform_label
+from apps.core.vocabulary import platform_label
 
 from . import selectors
 from .forms import FilterForm, RegenerateForm, RejectForm
@@ -12,10 +12,10 @@ from .limits import (
     CAROUSEL_BODY_MAX,
     CAROUSEL_HEADLINE_MAX,
     LINKEDIN_CAPTION_MAX,
-    LINKEDIN_POST_MAX,
-    X_POST_MAX,
+    copy_format,
     length_for,
     over_limit,
+    post_limit,
     slide_split,
 )
 from .models import GenerationState, PostStatus
@@ -34,7 +34,7 @@ def _counted(text: str, platform: str, limit: int) -> dict:
 
 def platform_view(post, copy, *, approve_errors=None, edit_errors=None) -> dict:
     """One platform's copy as the page shows it: each part with its count against its limit."""
-    post_format = format_on(copy.platform, post.post_format)
+    post_format = copy_format(copy.platform, post.post_format)
     view = {
         "copy": copy,
         "platform": copy.platform,
@@ -62,7 +62,7 @@ def platform_view(post, copy, *, approve_errors=None, edit_errors=None) -> dict:
             )
         view["caption"] = _counted(copy.caption, "linkedin", LINKEDIN_CAPTION_MAX)
     else:
-        limit = X_POST_MAX if copy.platform == "x" else LINKEDIN_POST_MAX
+        limit = post_limit(copy.platform)
         view["parts"] = [_counted(text, copy.platform, limit) for text in copy.parts]
     return view
 
@@ -79,7 +79,7 @@ def post_review_context(*, post, approve_errors=None, reject_form=None, notice: 
         "brand": post.brand,
         "platforms": [
             platform_view(post, copy, approve_errors=approve_errors.get(copy.platform))
-            for copy in sorted(post.copies.all(), key=lambda c: c.platform != "x")  # X first
+            for copy in sorted(post.copies.all(), key=lambda c: (c.platform != "x", c.platform))  # X first
         ],
         "cards": [g for g in graphics if g.kind != "carousel_slide"],
         "approve_errors": approve_errors.get("__all__", []),

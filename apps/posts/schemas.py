@@ -6,10 +6,17 @@ from ninja import Schema
 
 
 class GenerateIn(Schema):
-    trend_id: int
+    """Generate a post for a trend (`trend_id`), or write one (`text` and/or `thread`; the trend is
+    then optional): `overrides` give a platform its own text, `thread` X's tweets."""
+
+    trend_id: int | None = None
     platforms: list[str] | None = None
     post_format: str = ""
     tone: str = ""
+    text: str | None = None
+    overrides: dict[str, str] = {}
+    thread: list[str] = []
+    planned_for: datetime | None = None
 
 
 class CopyOut(Schema):
@@ -39,6 +46,7 @@ class PostOut(Schema):
     trend_id: int | None
     post_format: str
     tone: str
+    origin: str
     status: str
     generation_state: str
     generation_progress: int

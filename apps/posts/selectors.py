@@ -69,3 +69,33 @@ def post_action_keys_since(*, brand_id: int | None, since) -> set[str]:
         for platform in (action or {}).get("platforms") or []:
             keys.add(Action(tone, platform, format_on(platform, post_format)).key)
     return keys
+
+
+def composer_trends(*, brand, limit: int = 40) -> list[Trend]:
+    """The active trends a brand can link a written post to: those scored for it, best first."""
+    return list(
+        Trend.objects.active()
+        .filter(brand_scores__brand=brand)
+        .order_by("-brand_scores__final", "pk")[:limit]
+    )
+
+
+def composer_trend_get(*, brand, trend_id: int) -> Trend:
+    """An active trend scored for the brand, else 404 (another brand's trend does not exist here)."""
+    trend = Trend.objects.active().filter(pk=trend_id, brand_scores__brand=brand).first()
+    if trend is None:
+        raise Http404("No such trend.")
+    return trend
+
+
+def composer_post_get(*, brand, post_id: int) -> Post:
+    """One of the brand's posts for the composer, else 404."""
+    post = (
+        Post.objects.filter(brand=brand, pk=post_id)
+        .select_related("trend")
+        .prefetch_related("copies")
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post.")
+    return post

@@ -16,7 +16,7 @@ from apps.integrations.images.storage import graphic_delete, graphic_store
 from apps.learning.policy import learning_state, policy_choose_action
 
 from . import selectors
-from .models import TRANSITIONS, Post, PostCopy, PostEdit, PostStatus
+from .models import TRANSITIONS, CopySource, Post, PostCopy, PostEdit, PostOrigin, PostStatus
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +118,16 @@ def post_history_record(
 
 def post_copy_errors(*, post: Post) -> dict[str, list[str]]:
     """Each platform's copy checked against its limits: {platform: [messages]} for those that fail."""
-    from .limits import over_limit
+    from .limits import copy_format, over_limit
 
     errors = {}
     for copy in post.copies.all():
-        problems = over_limit(copy.platform, post.post_format, copy.parts, caption=copy.caption or None)
+        problems = over_limit(
+            copy.platform,
+            copy_format(copy.platform, post.post_format),
+            copy.parts,
+            caption=copy.caption or None,
+        )
         if problems:
             errors[copy.platform] = problems
     return errors
@@ -246,6 +251,7 @@ def post_generate_execute(*, post: Post, platforms: list[str], regenerate: bool 
     _progress(
         post, generation_state=GenerationState.RUNNING, generation_progress=5, generation_stage="Writing copy"
     )
+    sources = set()
     try:
         for i, platform in enumerate(platforms):
             post_format = format_on(platform, post.post_format)
@@ -262,6 +268,7 @@ def post_generate_execute(*, post: Post, platforms: list[str], regenerate: bool 
                     tone=post.tone,
                     regenerate=regenerate,
                 )
+            sources.add(result.source)
             PostCopy.objects.update_or_create(
                 post=post,
                 platform=platform,
@@ -280,6 +287,12 @@ def post_generate_execute(*, post: Post, platforms: list[str], regenerate: bool 
                 generation_progress=5 + int(55 * (i + 1) / len(platforms)),
                 generation_stage=f"Wrote the {platform_label(platform)} copy",
             )
+        if post.origin in (PostOrigin.AI, PostOrigin.TEMPLATE):
+            # All from templates (the AI model was down): the post says so.
+            origin = PostOrigin.TEMPLATE if sources == {CopySource.TEMPLATE} else PostOrigin.AI
+            if origin != post.origin:
+                post.origin = origin
+                post.save(update_fields=["origin", "updated_at"])
         _progress(post, generation_stage="Drawing the graphics")
         post_graphics_generate(post=post)
         _progress(

@@ -283,7 +283,10 @@ def publish_panel_context(*, post, form=None, notice: str = "", errors: list[str
             post=post,
             connections=connections,
             initial_accounts=default_account_ids(post=post, publications=publications),
-            initial_at=waiting[0].scheduled_for if waiting else None,
+            # else the time the composer planned (a calendar slot's), while it is ahead
+            initial_at=waiting[0].scheduled_for
+            if waiting
+            else (post.scheduled_for if post.scheduled_for and post.scheduled_for > now else None),
             now=now,
         )
     primary = _primary_platform(connections, form.initial_account_ids)

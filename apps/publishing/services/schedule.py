@@ -60,7 +60,8 @@ def publication_targets(*, post: Post, connection_ids: list[int] | None = None) 
 
 def _copy_platform_for(connection: SocialConnection, copies: set[str]) -> str:
     if connection.is_sandbox:
-        return "x" if "x" in copies else sorted(copies)[0]
+        # The Sandbox's own copy (written in the composer) when it has one, else the X copy.
+        return "sandbox" if "sandbox" in copies else "x" if "x" in copies else sorted(copies)[0]
     return connection.platform
 
 
