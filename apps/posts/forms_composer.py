@@ -3,10 +3,9 @@ tweets, an optional trend of the brand's, and a planned time in the brand's time
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms
-from django.utils import timezone
 
 from apps.core import zones
 from apps.core.vocabulary import platform_label
@@ -78,7 +77,7 @@ class ComposerForm(forms.Form):
         zone = zones.zone(self.brand.timezone)
         aware = local.replace(tzinfo=zone)
         # A time the clocks skip does not exist; say so instead of moving it silently.
-        round_trip = aware.astimezone(timezone.UTC).astimezone(zone).replace(tzinfo=None)
+        round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if round_trip != local:
             raise forms.ValidationError(
                 "That time does not exist in the brand's time zone (the clocks skip it)."

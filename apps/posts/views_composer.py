@@ -120,6 +120,9 @@ def _context(request, brand, form, *, post=None, errors=None, notice=""):
         "max_tweets": X_THREAD_MAX_TWEETS,
         "previews": _previews(brand, draft),
         "errors": errors or {},
+        "general_errors": [
+            m for key, messages in (errors or {}).items() if key != "thread" for m in messages
+        ],
         "helper_buttons": HELPER_BUTTONS,
         "overrides": [form[f"override_{p}"] for p in COMPOSER_PLATFORMS],
         "notice": notice,
