@@ -13,7 +13,29 @@
     counter.querySelector("[data-length]").textContent = length;
     counter.classList.toggle("over", length > parseInt(field.dataset.limit, 10));
   }
-  function countAll() { document.querySelectorAll("#composer-form [data-count]").forEach(count); }
+  // The common text is counted against the strictest platform that publishes it: X (unless X
+  // gets the thread) or the Sandbox (unless it has its own text), else LinkedIn.
+  function picked(value) {
+    var box = document.querySelector("#composer-form input[name=platforms][value=" + value + "]");
+    return box && box.checked;
+  }
+  function syncTextCounter() {
+    var text = document.getElementById("id_text");
+    if (!text) return;
+    var tweets = Array.from(document.querySelectorAll("#composer-thread textarea")).filter(function (t) { return t.value.trim(); });
+    var sandboxOwn = document.getElementById("id_override_sandbox");
+    var x = (picked("x") && tweets.length < 2) || (picked("sandbox") && !(sandboxOwn && sandboxOwn.value.trim()));
+    var label = x ? (picked("x") && tweets.length < 2 ? "X · " : "Sandbox · ") : "LinkedIn · ";
+    text.dataset.count = x ? "x" : "chars";
+    text.dataset.limit = x ? "280" : "3000";
+    var counter = document.getElementById("composer-text-counter");
+    counter.querySelector(".muted").textContent = label;
+    counter.lastChild.textContent = " / " + text.dataset.limit;
+    count(text);
+  }
+  function countAll() { document.querySelectorAll("#composer-form [data-count]").forEach(count); syncTextCounter(); }
+  document.addEventListener("input", function (event) { if (event.target.closest && event.target.closest("#composer-form")) syncTextCounter(); });
+  document.addEventListener("change", function (event) { if (event.target.closest && event.target.closest("#composer-form")) syncTextCounter(); });
   function changed() { var f = form(); if (f) f.dispatchEvent(new Event("composer:changed", { bubbles: true })); }
 
   function tweet(list, text) {
@@ -50,12 +72,14 @@
       changed();
     } else if (el.matches("[data-thread-clear]")) {
       threadList().innerHTML = "";
+      syncTextCounter();
       changed();
     } else if (el.matches("[data-use-suggestion]")) {
       var data = document.getElementById("composer-suggested-parts");
       var parts = data ? JSON.parse(data.textContent) : [];
       if (el.dataset.useSuggestion === "thread") {
         setThread(parts);
+        syncTextCounter();
       } else {
         var text = document.getElementById("id_text");
         text.value = parts.join("\n\n");
