@@ -3,13 +3,14 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_composer
 
 app_name = "posts"
 
 urlpatterns = [
     path("", views.post_list, name="list"),
     path("batch/", views.batch, name="batch"),
+    path("new/", views_composer.composer_current, name="compose"),
     path("new/<int:trend_id>/", views.generate, name="generate"),
     path("<int:post_id>/", views.review, name="review"),
     path("<int:post_id>/content/", views.review_content, name="review_content"),

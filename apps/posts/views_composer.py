@@ -126,7 +126,7 @@ def _context(request, brand, form, *, post=None, errors=None, notice=""):
         "helper_buttons": HELPER_BUTTONS,
         "overrides": [form[f"override_{p}"] for p in COMPOSER_PLATFORMS],
         "notice": notice,
-        "active": "posts",
+        "active": "compose",
     }
 
 
@@ -143,6 +143,15 @@ def _apply_errors(form, errors: dict[str, list[str]]) -> dict[str, list[str]]:
         else:
             rest[field] = messages
     return rest
+
+
+@brand_user_required
+def composer_current(request):
+    """The nav's "New post": the composer of the brand this session works on (the nav stays free
+    of queries; the brand is read here)."""
+    if not request.brand:
+        raise Http404("No brand yet.")
+    return redirect("composer:new", brand_id=request.brand.pk)
 
 
 @brand_user_required

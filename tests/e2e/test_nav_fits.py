@@ -76,6 +76,7 @@ def test_a_brand_owners_nav_fits_at_laptop_widths(page, brand_owner):
         assert links == [
             "Dashboard",
             "Posts",
+            "New",
             "Calendar",
             "Learning",
             "Analytics",

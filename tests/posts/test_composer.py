@@ -199,7 +199,8 @@ def test_the_composer_page_starts_from_a_calendar_slot_and_is_in_the_nav(client,
     page = client.get(f"{url}?at=2031-05-06T14:00").content.decode()
     assert 'value="2031-05-06T14:00"' in page
     assert 'data-limit="280"' in page and "Make a thread" in page
-    assert f'href="{url}"' in client.get(reverse("posts:list")).content.decode()
+    assert f'href="{reverse("posts:compose")}"' in client.get(reverse("posts:list")).content.decode()
+    assert client.get(reverse("posts:compose")).url == url
 
 
 def test_saving_the_composer_creates_the_post_and_opens_its_review_page(client, member, brand, scored_trend):
