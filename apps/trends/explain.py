@@ -23,6 +23,8 @@ from .rerank import GRADE_MAX, RECOMMEND_GRADE, Grade, brand_brief, cached_grade
 from .scoring import (
     RECOMMEND_ABOVE,
     RELEVANCE_GATE,
+    RELEVANCE_TIER_MARGIN,
+    RELEVANCE_TIER_SIZE,
     SKIP_OPPORTUNITY_AT_OR_BELOW,
     BrandVectors,
     industry_matrix,
@@ -48,6 +50,8 @@ LOW_SCORE = "low_score"
 OUTRANKED = "outranked"
 # The LLM review (apps.trends.rerank) graded it under RECOMMEND_GRADE.
 LLM_GRADE = "llm_grade"
+# On-topic and scoring well, but below the brand's relevance tier (scoring.relevance_tier_apply).
+BELOW_TIER = "below_tier"
 GRADE_WORDS = {0: "off-topic", 1: "loosely related", 2: "on-topic", 3: "squarely on your brand"}
 
 
@@ -199,6 +203,15 @@ def trend_fit(brand: Brand, trend: Trend, *, score: BrandTrendScore | None = Non
                     f"On-topic, but its overall score {score.final:.2f} is not above "
                     f"{RECOMMEND_ABOVE:.2f}: it is quieter or fits your formats less well than the "
                     "recommended ones.",
+                )
+            )
+        elif score.decision == Decision.WATCHLIST and fit.on_topic and fit.llm_grade is None:
+            fit.held_back.append(
+                Reason(
+                    BELOW_TIER,
+                    f"On-topic, but other trends are closer to your pillars: recommendations are your "
+                    f"{RELEVANCE_TIER_SIZE} most relevant trends and any others nearly as close as your "
+                    f"best match (within {RELEVANCE_TIER_MARGIN:.2f}).",
                 )
             )
     return fit

@@ -136,6 +136,15 @@ def test_a_stored_score_gives_the_opportunity(payroll):
     assert fit.codes == ["low_score"]  # on-topic and lively, but its score is under the bar
 
 
+def test_on_topic_but_below_the_relevance_tier_says_so(payroll):
+    trend = trend_at("Payroll cut-off dates for the new tax year", direction((P0, 1)))
+    make_score(payroll, trend, decision=Decision.WATCHLIST, final=0.7)
+    fit = trend_fit(payroll, trend)
+    assert fit.gated and not fit.recommended
+    assert fit.codes == ["below_tier"]
+    assert "most relevant trends" in fit.held_back[0].sentence
+
+
 def test_no_stored_embedding_means_no_explanation_yet(brand):
     assert trend_fit(brand, make_trend("Anything")) is None
 

@@ -16,8 +16,11 @@ from apps.trends.scoring import (
     NEGATIVE_COSINE,
     PILLAR_WEIGHT,
     RECOMMEND,
+    RELEVANCE_TIER_MARGIN,
+    RELEVANCE_TIER_SIZE,
     SKIP,
     THIN_TEXT_DISCOUNT,
+    WATCHLIST,
     BrandBatch,
     BrandVectors,
     TrendBatch,
@@ -25,6 +28,7 @@ from apps.trends.scoring import (
     platform_mask,
     relevance_from_cosine,
     score,
+    score_in_slices,
 )
 from tests.factories import BrandFactory, UserFactory
 
@@ -132,6 +136,67 @@ def test_a_dismissed_trend_is_not_its_own_lookalike():
     s = score(trends(dismissed), brand(E[0], pillars, dismissed=np.vstack([dismissed])))
     assert s.dismissed[0, 0] == 0  # its score stays, so "Undo" brings it straight back
     assert s.decision[0, 0] == RECOMMEND
+
+
+def on_pillar(*cosines):
+    """Trends at these cosines to pillar axis 0, each with the rest on an axis of its own (so
+    they are not look-alikes of each other)."""
+    return [mix((0, c), (10 + i, math.sqrt(1 - c * c))) for i, c in enumerate(cosines)]
+
+
+def test_the_relevance_tier_keeps_the_five_most_relevant_recommended():
+    # All pass the gate (s ≥ 0.42) with a final score over 0.5; the best is far above the rest.
+    cosines = (0.59, 0.45, 0.445, 0.44, 0.435, 0.43, 0.425)
+    assert cosines[1] < cosines[0] - RELEVANCE_TIER_MARGIN
+    s = score(trends(*on_pillar(*cosines)), brand(E[0], np.vstack([E[0]])))
+    assert s.relevance[:, 0].tolist() == pytest.approx([relevance_from_cosine(c) for c in cosines], abs=1e-5)
+    assert (s.final[:, 0] > 0.5).all()
+    assert s.decision[:, 0].tolist() == [RECOMMEND] * RELEVANCE_TIER_SIZE + [WATCHLIST] * 2
+    # The final score orders the tier: the louder story is no longer enough to be recommended.
+    loud = trends(*on_pillar(*cosines))
+    loud.volumes[-1], loud.momenta[-1] = 1e6, 1.0
+    louder = score(loud, brand(E[0], np.vstack([E[0]])))
+    assert louder.final[-1, 0] > louder.final[1, 0] and louder.decision[-1, 0] == WATCHLIST
+
+
+def test_the_relevance_tier_takes_every_trend_nearly_as_close_as_the_best():
+    cosines = (0.59, 0.58, 0.57, 0.56, 0.55, 0.54, 0.50, 0.46)  # within 0.12 of 0.59: down to 0.50
+    s = score(trends(*on_pillar(*cosines)), brand(E[0], np.vstack([E[0]])))
+    assert s.decision[:, 0].tolist() == [RECOMMEND] * 7 + [WATCHLIST]
+
+
+def test_the_tier_is_per_brand_and_leaves_five_or_fewer_alone():
+    cosines = (0.59, 0.45, 0.445, 0.44, 0.435, 0.43, 0.425)
+    batch = brand(E[0], np.vstack([E[0]]))
+    two = BrandBatch(
+        vectors=np.vstack([E[0], E[1]]),
+        industries=np.array([-1, -1]),
+        platforms=np.vstack([platform_mask(set())] * 2),
+        pillars=BrandVectors.from_lists([np.vstack([E[0]]), np.vstack([E[1]])]),
+    )
+    s = score(trends(*on_pillar(*cosines)), two)
+    assert s.decision[:, 0].tolist() == score(trends(*on_pillar(*cosines)), batch).decision[:, 0].tolist()
+    assert (s.decision[:, 1] == SKIP).all()  # nothing near the second brand's pillar
+    few = score(trends(*on_pillar(*cosines[:5])), batch)
+    assert (few.decision[:, 0] == RECOMMEND).all()
+
+
+def test_a_dismissed_trend_holds_no_place_in_the_tier():
+    vectors = on_pillar(0.6, 0.59, 0.45, 0.445, 0.44, 0.435, 0.43)
+    before = score(trends(*vectors), brand(E[0], np.vstack([E[0]])))
+    assert before.decision[:, 0].tolist() == [RECOMMEND] * 5 + [WATCHLIST] * 2
+    s = score(trends(*vectors), brand(E[0], np.vstack([E[0]]), dismissed=np.vstack([vectors[0]])))
+    assert s.dismissed[:, 0].tolist() == pytest.approx([0.0] * 7, abs=1e-6)  # no look-alikes here
+    # The dismissed one is hidden from the lists: the next five are recommended, the last waits.
+    assert s.decision[1:, 0].tolist() == [RECOMMEND] * 5 + [WATCHLIST]
+
+
+def test_scoring_in_slices_applies_the_tier_to_the_whole_batch():
+    batch = trends(*on_pillar(0.44, 0.59, 0.425, 0.45, 0.43, 0.445, 0.435))
+    whole = score(batch, brand(E[0], np.vstack([E[0]])))
+    sliced = score_in_slices(batch, brand(E[0], np.vstack([E[0]])), rows=2, progress=lambda done, total: None)
+    assert sliced.decision.tolist() == whole.decision.tolist()
+    assert sorted(whole.decision[:, 0].tolist()) == [WATCHLIST] * 2 + [RECOMMEND] * 5
 
 
 def test_a_bare_hashtag_is_discounted():
