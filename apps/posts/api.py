@@ -1,6 +1,8 @@
-"""API: generate posts from trends, list and read them, edit their copy, approve and reject."""
+"""API: generate posts from trends or write them from text, list and read them, edit their copy,
+approve and reject."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -12,6 +14,7 @@ from apps.integrations.images.storage import graphic_url
 from apps.trends.selectors import trend_get
 
 from . import ab, selectors, services
+from .composer import ComposerDraft, composer_post_save
 from .schemas import CopyIn, GenerateIn, PostOut, RejectIn
 
 router = Router(tags=["posts"])
@@ -95,17 +98,13 @@ def post_generate(request, brand_id: int, payload: GenerateIn):
 
 
 def _post_write(*, user, brand, payload: GenerateIn):
-    from django.utils import timezone as dj_timezone
-
-    from .composer import ComposerDraft, composer_post_save
-
     trend = (
         selectors.composer_trend_get(brand=brand, trend_id=payload.trend_id)
         if payload.trend_id is not None
         else None
     )
     planned = payload.planned_for
-    if planned is not None and dj_timezone.is_naive(planned):
+    if planned is not None and timezone.is_naive(planned):
         raise HttpError(422, "planned_for: give a time with its offset (e.g. 2026-05-01T09:00:00+02:00).")
     draft = ComposerDraft(
         text=payload.text or "",

@@ -221,6 +221,13 @@ def test_saving_the_composer_creates_the_post_and_opens_its_review_page(client, 
     assert "Written" in review and "Own LinkedIn text." in review and "Edit in the composer" in review
 
 
+def test_the_post_page_shows_the_sandboxs_own_copy_counted_like_x(client, member, brand):
+    post = write(brand, member, text=SHORT, platforms=["x", "sandbox"], overrides={"sandbox": "y" * 290})
+    page = client.get(reverse("posts:review", args=[post.pk])).content.decode()
+    assert 'id="post-copy-sandbox"' in page and "Sandbox post" in page
+    assert "The post is 290 characters; Sandbox allows 280." in page
+
+
 def test_the_composer_refuses_an_unknown_platform_and_an_unscored_trend_next_to_the_field(
     client, member, brand, trend
 ):
