@@ -67,6 +67,7 @@ class PostAdmin(admin.ModelAdmin):
         "trend_title",
         "post_format",
         "tone",
+        "origin",
         "status",
         "variant_label",
         "generation_state",
@@ -76,6 +77,7 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         ("brand", admin.RelatedOnlyFieldListFilter),
+        "origin",
         "post_format",
         "generation_state",
         "explored",

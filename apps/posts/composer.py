@@ -15,7 +15,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.core.vocabulary import LINKEDIN, SANDBOX, X, platform_label
+from apps.core.vocabulary import LINKEDIN, NETWORKS, SANDBOX, X, platform_label
 from apps.integrations.http import ServiceError
 from apps.integrations.llm import LLMNotConfigured, Message, llm_client
 from apps.learning.policy import learning_state
@@ -134,7 +134,12 @@ def composer_post_save(
         raise ValidationError({"trend": "No such trend."})
     post_format = PostFormat.THREAD if draft.is_thread() else PostFormat.POST
     copies = composer_copies(draft)
-    action = {"tone": brand.default_tone, "post_format": post_format, "platforms": list(copies)}
+    # The networks it was written for (the learning policy's actions know no Sandbox).
+    action = {
+        "tone": brand.default_tone,
+        "post_format": post_format,
+        "platforms": [p for p in copies if p in NETWORKS],
+    }
     state = learning_state(brand=brand, trend=draft.trend, post_format=post_format, tone=brand.default_tone)
     if post is None:
         post = Post.objects.create(
