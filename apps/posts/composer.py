@@ -123,7 +123,7 @@ def _validate(draft: ComposerDraft, *, strict: bool) -> dict[str, list[str]]:
 
 @transaction.atomic
 def composer_post_save(
-    *, brand, user, draft: ComposerDraft, post: Post | None = None, strict: bool = False
+    *, brand, user, draft: ComposerDraft, post: Post | None = None, strict: bool = False, key: str = ""
 ) -> Post:
     """Create the written post (origin "written"), or update the composer's draft `post`: its
     copies follow the draft (platforms dropped lose theirs), one history row per save. Copy over a
@@ -141,6 +141,12 @@ def composer_post_save(
         "platforms": [p for p in copies if p in NETWORKS],
     }
     state = learning_state(brand=brand, trend=draft.trend, post_format=post_format, tone=brand.default_tone)
+    key = (key or "")[:36]
+    if post is None and key:
+        # The page's first saves may arrive together: one at a time per brand, and a later one
+        # finds the post the first made under the page's key.
+        type(brand).objects.select_for_update().filter(pk=brand.pk).first()
+        post = Post.objects.filter(brand=brand, composer_key=key).first()
     if post is None:
         post = Post.objects.create(
             brand=brand,
@@ -149,6 +155,7 @@ def composer_post_save(
             post_format=post_format,
             tone=brand.default_tone,
             origin=PostOrigin.WRITTEN,
+            composer_key=key,
             generation_state=GenerationState.READY,
             generation_progress=100,
             generation_stage="Written in the composer",

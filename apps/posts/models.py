@@ -90,6 +90,9 @@ class Post(TimeStampedModel):
     origin = models.CharField(
         max_length=10, choices=PostOrigin.choices, default=PostOrigin.AI, help_text="How the post was made."
     )
+    # The composer page's key for the draft it writes: its first save (an autosave and "Save and
+    # review" may race) creates one post per key, and later saves find it.
+    composer_key = models.CharField(max_length=36, blank=True, editable=False)
     status = models.CharField(
         max_length=12, choices=PostStatus.choices, default=PostStatus.DRAFT, db_index=True
     )
@@ -122,6 +125,13 @@ class Post(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["brand", "status", "-created_at"], name="post_brand_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "composer_key"],
+                condition=~models.Q(composer_key=""),
+                name="post_composer_key_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_post_format_display()} for {self.brand} ({self.status})"

@@ -3,6 +3,8 @@ autosave of the draft, and the AI helpers on the text."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -109,10 +111,13 @@ def _context(request, brand, form, *, post=None, errors=None, notice=""):
             thread=form.thread,
         )
     thread = form.thread or []
+    # A bound page keeps its key (its re-render after an error saves into the same draft).
+    key = request.POST.get("draft_key", "")[:36] if request.method == "POST" else ""
     return {
         "brand": brand,
         "form": form,
         "post": post,
+        "draft_key": key or uuid.uuid4(),
         "thread": [
             {"text": t, "length": length_for(X)(t), "over": length_for(X)(t) > X_POST_MAX} for t in thread
         ],
@@ -179,7 +184,13 @@ def composer(request, brand_id: int, post_id: int | None = None):
     errors = {}
     if form.is_valid():
         try:
-            post = composer_post_save(brand=brand, user=request.user, draft=form.draft(), post=post)
+            post = composer_post_save(
+                brand=brand,
+                user=request.user,
+                draft=form.draft(),
+                post=post,
+                key=request.POST.get("draft_key", ""),
+            )
         except ValidationError as exc:
             errors = _apply_errors(form, _error_dict(exc))
         else:
@@ -206,7 +217,13 @@ def composer_autosave(request, brand_id: int):
         context["problem"] = f"A {post.get_status_display().lower()} post can no longer be edited."
         return render(request, SAVED_TEMPLATE, context, status=422)
     try:
-        post = composer_post_save(brand=brand, user=request.user, draft=form.draft(), post=post)
+        post = composer_post_save(
+            brand=brand,
+            user=request.user,
+            draft=form.draft(),
+            post=post,
+            key=request.POST.get("draft_key", ""),
+        )
     except ValidationError as exc:
         context["problem"] = " ".join(m for messages in _error_dict(exc).values() for m in messages)
         return render(request, SAVED_TEMPLATE, context, status=422)

@@ -3,6 +3,7 @@ the fake LLM and their fallbacks), the API writing a post from text, and a writt
 through approval, scheduling, publishing, metrics and learning like a generated one."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -257,6 +258,20 @@ def test_autosave_creates_the_draft_once_then_updates_it(client, member, brand):
     assert f'value="{post.pk}"' in first.content.decode()  # the next saves update this draft
     client.post(url, {"text": "More words", "platforms": ["x"], "post": post.pk}, HTTP_HX_REQUEST="true")
     assert Post.objects.count() == 1 and post.copies.get().parts == ["More words"]
+
+
+def test_the_pages_first_saves_make_one_post_even_when_they_cross(client, member, brand):
+    """An autosave and "Save and review" sent before the autosave's answer came back: both carry
+    the page's draft key and no post id; the second finds the post the first made."""
+    page = client.get(reverse("composer:new", args=[brand.pk])).content.decode()
+    key = re.search(r'name="draft_key" value="([0-9a-f-]{36})"', page).group(1)
+    fields = {"text": "First words", "platforms": ["x"], "draft_key": key}
+    client.post(reverse("composer:autosave", args=[brand.pk]), fields, HTTP_HX_REQUEST="true")
+    saved = client.post(reverse("composer:new", args=[brand.pk]), {**fields, "text": "Final words"})
+    post = Post.objects.get()
+    assert saved.status_code == 302 and post.copies.get().parts == ["Final words"]
+    other = client.get(reverse("composer:new", args=[brand.pk])).content.decode()
+    assert key not in other  # each new page writes a post of its own
 
 
 def test_a_refused_autosave_says_why_and_saves_nothing(client, member, brand):
