@@ -96,6 +96,12 @@ class Brand(TimeStampedModel):
         '"sports team payrolls"); trends close to one are held back from its recommendations.',
     )
 
+    posts_need_approval = models.BooleanField(
+        default=False,
+        help_text="Editors submit posts for approval; an owner or approver approves them before "
+        "they can be scheduled.",
+    )
+
     onboarding_step = models.PositiveSmallIntegerField(
         choices=OnboardingStep.choices, default=OnboardingStep.INDUSTRY
     )
@@ -115,10 +121,16 @@ class Brand(TimeStampedModel):
 class MembershipRole(models.TextChoices):
     OWNER = "owner", "Owner"
     EDITOR = "editor", "Editor"
+    APPROVER = "approver", "Approver"
+
+
+# Roles that may approve posts when the brand's posts need approval (owners always do).
+APPROVING_ROLES = (MembershipRole.OWNER, MembershipRole.APPROVER)
 
 
 class BrandMembership(TimeStampedModel):
-    """A brand user's place in a brand. Owners manage the brand and its members; editors make content."""
+    """A brand user's place in a brand. Owners manage the brand and its members; editors make
+    content; approvers make content and approve posts when the brand's posts need approval."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(

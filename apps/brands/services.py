@@ -87,6 +87,15 @@ def brand_delete(*, brand: Brand, user: User) -> None:
         transaction.on_commit(lambda: storage.delete(logo))
 
 
+def brand_set_posts_need_approval(*, brand: Brand, user: User, required: bool) -> Brand:
+    """Turn the approval step on or off (owners only). Turning it off leaves pending drafts as
+    drafts that any member may approve, as before."""
+    _require_owner(brand=brand, user=user)
+    brand.posts_need_approval = bool(required)
+    brand.save(update_fields=["posts_need_approval", "updated_at"])
+    return brand
+
+
 # --- Onboarding steps and settings ------------------------------------------------------------
 # Each step validates everything before it writes anything: bad input saves nothing half-way.
 
@@ -357,7 +366,7 @@ def brand_invite(*, brand: Brand, inviter: User, email: str, role: str) -> Brand
     if not email or "@" not in email:
         raise ValidationError({"email": "Enter an email address."})
     if role not in MembershipRole.values:
-        raise ValidationError({"role": "Choose owner or editor."})
+        raise ValidationError({"role": "Choose owner, approver or editor."})
     if BrandMembership.objects.filter(brand=brand, user__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a member of the brand."})
     token = secrets.token_urlsafe(32)
@@ -423,7 +432,7 @@ def brand_invitation_revoke(*, invitation: BrandInvitation, user: User) -> Brand
 def brand_member_set_role(*, membership: BrandMembership, user: User, role: str) -> BrandMembership:
     _require_owner(brand=membership.brand, user=user)
     if role not in MembershipRole.values:
-        raise ValidationError({"role": "Choose owner or editor."})
+        raise ValidationError({"role": "Choose owner, approver or editor."})
     if membership.role == MembershipRole.OWNER and role != MembershipRole.OWNER:
         _require_another_owner(membership)
     membership.role = role

@@ -1,5 +1,5 @@
 """API: generate posts from trends or write them from text, list and read them, edit their copy,
-approve and reject."""
+approve and reject; submit for approval and request changes; comments and preview links."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,9 +13,20 @@ from apps.brands.selectors import brand_get_for_user
 from apps.integrations.images.storage import graphic_url
 from apps.trends.selectors import trend_get
 
-from . import ab, selectors, services
+from . import ab, approvals, comments, selectors, services
 from .composer import ComposerDraft, composer_post_save
-from .schemas import CopyIn, GenerateIn, PostOut, RejectIn
+from .schemas import (
+    CommentIn,
+    CommentOut,
+    CopyIn,
+    GenerateIn,
+    PostOut,
+    PreviewLinkIn,
+    PreviewLinkOut,
+    RejectIn,
+    RequestChangesIn,
+    ResolveIn,
+)
 
 router = Router(tags=["posts"])
 
@@ -56,6 +67,7 @@ def _out(post) -> dict:
                 "learning_action",
                 "created_at",
                 "approved_at",
+                "approval_state",
             )
         },
         "copies": list(post.copies.all()),
@@ -193,3 +205,105 @@ def post_ab_variant(request, post_id: int):
     except ValidationError as exc:
         raise _invalid(exc) from None
     return Status(202, _out(selectors.post_get_for_user(user=user, post_id=variant.pk)))
+
+
+# --- Approvals (apps.posts.approvals) --------------------------------------------------------------
+
+
+@router.post("/posts/{post_id}/submit", response=PostOut)
+def post_submit(request, post_id: int):
+    """Submit a draft for approval (the brand's posts need approval); its approvers are notified."""
+    user = api_require_role(request, Role.BRAND)
+    post = selectors.post_get_for_user(user=user, post_id=post_id)
+    try:
+        approvals.post_submit_for_approval(post=post, user=user)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return _out(selectors.post_get_for_user(user=user, post_id=post_id))
+
+
+@router.post("/posts/{post_id}/request-changes", response=PostOut)
+def post_request_changes(request, post_id: int, payload: RequestChangesIn):
+    """An owner or approver sends a draft back with a note; the author is notified."""
+    user = api_require_role(request, Role.BRAND)
+    post = selectors.post_get_for_user(user=user, post_id=post_id)
+    try:
+        approvals.post_request_changes(post=post, user=user, note=payload.note)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return _out(selectors.post_get_for_user(user=user, post_id=post_id))
+
+
+# --- Comments and preview links (apps.posts.comments) ----------------------------------------------
+
+
+def _comment_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "post_id": c.post_id,
+        "author_id": c.author_id,
+        "author_name": c.author.name if c.author_id else c.author_name,
+        "body": c.body,
+        "mentions": [u.pk for u in c.mentions.all()],
+        "resolved_at": c.resolved_at,
+        "resolved_by_id": c.resolved_by_id,
+        "created_at": c.created_at,
+    }
+
+
+def _link_out(request, link) -> dict:
+    return {
+        "id": link.pk,
+        "post_id": link.post_id,
+        "url": request.build_absolute_uri(comments.preview_link_url(link)),
+        "expires_at": link.expires_at,
+        "revoked_at": link.revoked_at,
+    }
+
+
+@router.get("/posts/{post_id}/comments", response=list[CommentOut])
+def comment_list(request, post_id: int):
+    user = api_require_role(request, Role.BRAND)
+    post = selectors.post_get_for_user(user=user, post_id=post_id)
+    return [_comment_out(c) for c in selectors.comment_list(post=post)]
+
+
+@router.post("/posts/{post_id}/comments", response={201: CommentOut})
+def comment_create(request, post_id: int, payload: CommentIn):
+    """Comment on a post; members it @mentions are notified."""
+    user = api_require_role(request, Role.BRAND)
+    post = selectors.post_get_for_user(user=user, post_id=post_id)
+    try:
+        comment = comments.comment_create(post=post, user=user, body=payload.body)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return Status(201, _comment_out(comment))
+
+
+@router.post("/posts/{post_id}/comments/{comment_id}/resolve", response=CommentOut)
+def comment_resolve(request, post_id: int, comment_id: int, payload: ResolveIn):
+    """Resolve a comment (or reopen it with `resolved: false`)."""
+    user = api_require_role(request, Role.BRAND)
+    comment = selectors.comment_get_for_user(user=user, post_id=post_id, comment_id=comment_id)
+    comment = comments.comment_resolve(comment=comment, user=user, resolved=payload.resolved)
+    return _comment_out(comment)
+
+
+@router.post("/posts/{post_id}/preview-links", response={201: PreviewLinkOut})
+def preview_link_create(request, post_id: int, payload: PreviewLinkIn):
+    """A read-only preview link for someone outside the brand (1 to 30 days, default 7)."""
+    user = api_require_role(request, Role.BRAND)
+    post = selectors.post_get_for_user(user=user, post_id=post_id)
+    try:
+        link = comments.preview_link_create(post=post, user=user, days=payload.days)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return Status(201, _link_out(request, link))
+
+
+@router.delete("/posts/{post_id}/preview-links/{link_id}", response=PreviewLinkOut)
+def preview_link_revoke(request, post_id: int, link_id: int):
+    """Revoke a preview link: its page then says it was withdrawn (410)."""
+    user = api_require_role(request, Role.BRAND)
+    link = selectors.preview_link_get_for_user(user=user, post_id=post_id, link_id=link_id)
+    return _link_out(request, comments.preview_link_revoke(link=link, user=user))

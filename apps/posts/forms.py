@@ -77,3 +77,46 @@ def copy_from_post(data, *, post_format: str) -> tuple[list[str], str | None]:
         ]
         return slides, data.get("caption", "")
     return data.getlist("parts"), None
+
+
+class RequestChangesForm(forms.Form):
+    note = forms.CharField(
+        label="What should change?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what should change."},
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write a comment; @name mentions a member"}),
+        error_messages={"required": "Write a comment first."},
+    )
+
+
+class GuestCommentForm(CommentForm):
+    name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        error_messages={"required": "Give your name, so the brand knows who wrote it."},
+    )
+
+    field_order = ["name", "body"]
+
+
+class PreviewLinkForm(forms.Form):
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        min_value=1,
+        max_value=30,
+        initial=7,
+        error_messages={
+            "min_value": "A link is valid for 1 to 30 days.",
+            "max_value": "A link is valid for 1 to 30 days.",
+            "invalid": "Give a number of days.",
+            "required": "Give a number of days.",
+        },
+    )

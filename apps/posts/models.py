@@ -47,6 +47,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class ApprovalState(models.TextChoices):
+    """Where a draft stands in its brand's approval step (apps.posts.approvals). The post's status
+    stays draft until an owner or approver approves it, so nothing that switches on status moves."""
+
+    NONE = "", "Not submitted"
+    PENDING = "pending", "Awaiting approval"
+    CHANGES_REQUESTED = "changes", "Changes requested"
+
+
 class PostFormat(models.TextChoices):
     POST = vocabulary.POST, vocabulary.FORMAT_LABELS[vocabulary.POST]
     THREAD = vocabulary.THREAD, vocabulary.FORMAT_LABELS[vocabulary.THREAD]
@@ -112,6 +121,13 @@ class Post(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval_state = models.CharField(
+        max_length=10, choices=ApprovalState.choices, default=ApprovalState.NONE, blank=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # A/B test (apps.posts.ab): variant B points at the post it is tested against (A).
@@ -227,3 +243,67 @@ class GeneratedCopy(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.platform} {self.post_format} ({self.tone}) for trend {self.trend_id}"
+
+
+class PostComment(models.Model):
+    """A comment in a post's thread: by a brand member, or by an outside reviewer through a
+    preview link (no account: only the name they gave)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=80, blank=True, help_text="An outside reviewer's name.")
+    preview_link = models.ForeignKey(
+        "PostPreviewLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    body = models.TextField()
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(author__isnull=False) | ~models.Q(author_name=""),
+                name="post_comment_has_author",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on post {self.post_id}"
+
+    @property
+    def display_name(self) -> str:
+        if self.author_id:
+            return self.author.name
+        return f"{self.author_name} (guest)"
+
+
+class PostPreviewLink(models.Model):
+    """A read-only link to a post's previews for someone outside the brand, who may comment.
+    The URL carries the row's random key signed with the site's secret (apps.posts.comments), so
+    it can be shown again; it expires, and revoking stamps revoked_at so the page can say the link
+    was withdrawn."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="preview_links")
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"preview link {self.pk} of post {self.post_id}"

@@ -4,10 +4,13 @@ own part in the slot the page leaves for it."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from apps.core.vocabulary import platform_label
 
 from . import selectors
-from .forms import FilterForm, RegenerateForm, RejectForm
+from .comments import preview_link_url
+from .forms import CommentForm, FilterForm, PreviewLinkForm, RegenerateForm, RejectForm, RequestChangesForm
 from .limits import (
     CAROUSEL_BODY_MAX,
     CAROUSEL_HEADLINE_MAX,
@@ -67,7 +70,9 @@ def platform_view(post, copy, *, approve_errors=None, edit_errors=None) -> dict:
     return view
 
 
-def post_review_context(*, post, approve_errors=None, reject_form=None, notice: str = "") -> dict:
+def post_review_context(
+    *, post, approve_errors=None, reject_form=None, changes_form=None, notice: str = ""
+) -> dict:
     """The review section of a post page (REVIEW_TEMPLATE). Its side column leaves a slot for the
     publish panel and the A/B card: the page fetches them from publishing (`hx-get` on load), or
     publishing renders this section itself with `publish_panels` (the template to include there)
@@ -84,6 +89,7 @@ def post_review_context(*, post, approve_errors=None, reject_form=None, notice: 
         "cards": [g for g in graphics if g.kind != "carousel_slide"],
         "approve_errors": approve_errors.get("__all__", []),
         "reject_form": reject_form or RejectForm(),
+        "changes_form": changes_form or RequestChangesForm(),
         "edits": list(post.edits.select_related("user")[:HISTORY_LIMIT]),
         "generating": post.generation_state in (GenerationState.QUEUED, GenerationState.RUNNING),
         "tone_choices": RegenerateForm.base_fields["tone"].choices,
@@ -115,3 +121,46 @@ def post_list_context(request, brand, *, summary=None) -> dict:
         "summary": summary,
         "query": request.GET.urlencode(),
     }
+
+
+COMMENTS_TEMPLATE = "posts/partials/comments.html"
+
+
+def post_thread_context(*, post, request, comment_form=None, link_form=None, new_link=None) -> dict:
+    """The comments card of a post page: the thread, the form, and the post's preview links."""
+    now = timezone.now()
+    links = []
+    for link in selectors.preview_link_list(post=post):
+        live = link.revoked_at is None and link.expires_at > now
+        links.append(
+            {
+                "link": link,
+                "live": live,
+                "url": request.build_absolute_uri(preview_link_url(link)) if live else "",
+                "state": "Live" if live else ("Revoked" if link.revoked_at else "Expired"),
+            }
+        )
+    return {
+        "post": post,
+        "request": request,
+        "comments": selectors.comment_list(post=post),
+        "comment_form": comment_form or CommentForm(),
+        "link_form": link_form or PreviewLinkForm(),
+        "links": links,
+        "new_link": new_link,
+    }
+
+
+def preview_platforms(post) -> list[dict]:
+    """Each platform's copy as the composer previews it (composer_preview.html), from the saved post."""
+    views = []
+    for copy in sorted(post.copies.all(), key=lambda c: (c.platform != "x", c.platform)):
+        view = platform_view(post, copy)
+        if "slides" in view:
+            parts = [
+                {**s["body"], "text": f"{s['headline']['text']}\n{s['body']['text']}"} for s in view["slides"]
+            ]
+        else:
+            parts = view["parts"]
+        views.append({**view, "parts": parts, "own": True})
+    return views

@@ -59,6 +59,7 @@ class PostOut(Schema):
     graphics: list[GraphicOut]
     created_at: datetime
     approved_at: datetime | None
+    approval_state: str = ""
 
 
 class CopyIn(Schema):
@@ -69,3 +70,39 @@ class CopyIn(Schema):
 
 class RejectIn(Schema):
     reason: str
+
+
+class RequestChangesIn(Schema):
+    note: str
+
+
+class CommentIn(Schema):
+    body: str
+
+
+class ResolveIn(Schema):
+    resolved: bool = True
+
+
+class CommentOut(Schema):
+    id: int
+    post_id: int
+    author_id: int | None
+    author_name: str
+    body: str
+    mentions: list[int]
+    resolved_at: datetime | None
+    resolved_by_id: int | None
+    created_at: datetime
+
+
+class PreviewLinkIn(Schema):
+    days: int = 7
+
+
+class PreviewLinkOut(Schema):
+    id: int
+    post_id: int
+    url: str
+    expires_at: datetime
+    revoked_at: datetime | None

@@ -10,7 +10,7 @@ from apps.core.vocabulary import format_on
 from apps.learning.policy import Action
 from apps.trends.models import Trend
 
-from .models import Post, PostCopy, PostGraphic
+from .models import Post, PostComment, PostCopy, PostGraphic, PostPreviewLink
 
 
 def post_list(*, brand, status: str = "", platform: str = "", trend_id: int | None = None) -> QuerySet[Post]:
@@ -99,3 +99,44 @@ def composer_post_get(*, brand, post_id: int) -> Post:
     if post is None:
         raise Http404("No such post.")
     return post
+
+
+def comment_list(*, post) -> list[PostComment]:
+    """The post's thread, oldest first, with authors and mentions in a fixed number of queries."""
+    return list(
+        PostComment.objects.filter(post=post)
+        .select_related("author", "resolved_by")
+        .prefetch_related("mentions")
+        .order_by("created_at", "pk")
+    )
+
+
+def comment_get_for_user(*, user, post_id: int, comment_id: int) -> PostComment:
+    """A comment on a post of one of the user's brands, else 404."""
+    comment = (
+        brand_scoped(PostComment.objects, user=user, brand_field="post__brand")
+        .select_related("post__brand", "author")
+        .filter(pk=comment_id, post_id=post_id)
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    return comment
+
+
+def preview_link_list(*, post) -> list[PostPreviewLink]:
+    return list(
+        PostPreviewLink.objects.filter(post=post).select_related("created_by").order_by("-created_at")
+    )
+
+
+def preview_link_get_for_user(*, user, post_id: int, link_id: int) -> PostPreviewLink:
+    """A preview link of a post of one of the user's brands, else 404."""
+    link = (
+        brand_scoped(PostPreviewLink.objects, user=user, brand_field="post__brand")
+        .filter(pk=link_id, post_id=post_id)
+        .first()
+    )
+    if link is None:
+        raise Http404("No such preview link.")
+    return link

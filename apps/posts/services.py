@@ -15,7 +15,7 @@ from apps.integrations.images.base import LAYOUTS, GraphicSpec, graphic_generate
 from apps.integrations.images.storage import graphic_delete, graphic_store
 from apps.learning.policy import learning_state, policy_choose_action
 
-from . import selectors
+from . import approvals, selectors
 from .models import TRANSITIONS, CopySource, Post, PostCopy, PostEdit, PostOrigin, PostStatus
 
 logger = logging.getLogger(__name__)
@@ -134,13 +134,21 @@ def post_copy_errors(*, post: Post) -> dict[str, list[str]]:
 
 
 def post_approve(*, post: Post, user) -> Post:
-    """Approve a draft. Copy over a platform's limit cannot be approved: the errors name the part."""
+    """Approve a draft. Copy over a platform's limit cannot be approved: the errors name the part.
+    Under the brand's approval setting, apps.posts.approvals decides who may."""
     errors = post_copy_errors(post=post)
     if errors:
         raise ValidationError({platform: messages for platform, messages in errors.items()})
     if not post.copies.exists():
         raise ValidationError("This post has no copy yet; wait for generation to finish or regenerate.")
-    return post_transition(post=post, to=PostStatus.APPROVED, user=user)
+    # When the brand's posts need approval: owners and approvers only, never their own post
+    # (unless nobody else may approve), and the approval step's history and notice.
+    note = approvals.approval_check(post=post, user=user)
+    with transaction.atomic():
+        post = post_transition(post=post, to=PostStatus.APPROVED, user=user)
+        if post.brand.posts_need_approval:
+            approvals.post_approval_decided(post=post, user=user, note=note)
+    return post
 
 
 def post_reject(*, post: Post, user, reason: str) -> Post:

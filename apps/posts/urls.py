@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import views, views_composer
+from . import views, views_comments, views_composer
 
 app_name = "posts"
 
@@ -18,6 +18,17 @@ urlpatterns = [
     path("<int:post_id>/regenerate/", views.regenerate, name="regenerate"),
     path("<int:post_id>/approve/", views.approve, name="approve"),
     path("<int:post_id>/reject/", views.reject, name="reject"),
+    path("<int:post_id>/submit/", views.submit_for_approval, name="submit"),
+    path("<int:post_id>/request-changes/", views.request_changes, name="request_changes"),
+    path("<int:post_id>/comments/", views_comments.comments, name="comments"),
+    path("<int:post_id>/comments/<int:comment_id>/resolve/", views_comments.resolve, name="comment_resolve"),
+    path("<int:post_id>/preview-links/", views_comments.preview_link_create, name="preview_link_create"),
+    path(
+        "<int:post_id>/preview-links/<int:link_id>/revoke/",
+        views_comments.preview_link_revoke,
+        name="preview_link_revoke",
+    ),
+    path("preview/<str:token>/", views_comments.preview, name="preview"),
     path("<int:post_id>/graphics/<int:graphic_id>/", views.graphic_file, name="graphic"),
     path(
         "<int:post_id>/graphics/<int:graphic_id>/<str:variant>/", views.graphic_file, name="graphic_variant"

@@ -20,11 +20,12 @@ from apps.core.vocabulary import NETWORKS, format_on, platform_label
 from apps.learning.policy import learning_state, policy_choose_action
 from apps.trends.selectors import trend_get
 
-from . import selectors, services
+from . import approvals, selectors, services
 from .forms import (
     GenerateForm,
     RegenerateForm,
     RejectForm,
+    RequestChangesForm,
     copy_from_post,
     format_mapping_notes,
 )
@@ -232,6 +233,36 @@ def approve(request, post_id: int):
         return _review(request, post, approve_errors=errors, status=422)
     post = selectors.post_get_for_user(user=request.user, post_id=post_id)
     return _review(request, post, notice="Approved. It is ready to be scheduled.")
+
+
+@brand_user_required
+@require_POST
+def submit_for_approval(request, post_id: int):
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    try:
+        approvals.post_submit_for_approval(post=post, user=request.user)
+    except ValidationError as exc:
+        errors = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
+        return _review(request, post, approve_errors=errors, status=422)
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    return _review(request, post, notice="Submitted. The brand's approvers have been told.")
+
+
+@brand_user_required
+@require_POST
+def request_changes(request, post_id: int):
+    post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+    form = RequestChangesForm(request.POST)
+    if form.is_valid():
+        try:
+            approvals.post_request_changes(post=post, user=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            for field, messages_ in getattr(exc, "message_dict", {None: exc.messages}).items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            post = selectors.post_get_for_user(user=request.user, post_id=post_id)
+            return _review(request, post, notice="Sent back for changes. The author has been told.")
+    return _review(request, post, changes_form=form, status=422)
 
 
 @brand_user_required

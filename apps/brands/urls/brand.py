@@ -20,6 +20,7 @@ urlpatterns = [
     # Settings: every part of the profile, linked accounts, deleting the brand.
     path("<int:brand_id>/settings/", views.brand_settings, name="settings"),
     path("<int:brand_id>/settings/delete/", views.brand_delete, name="delete"),
+    path("<int:brand_id>/settings/approvals/", views.brand_approvals, name="approvals"),
     path("<int:brand_id>/settings/<slug:section>/", views.settings_section, name="settings_section"),
     # Members and invitations.
     path("<int:brand_id>/members/", views.members, name="members"),

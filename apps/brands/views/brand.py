@@ -578,6 +578,26 @@ def brand_delete(request, brand_id: int):
     return redirect("brands:dashboard")
 
 
+@brand_user_required
+@require_POST
+def brand_approvals(request, brand_id: int):
+    """The "posts need approval" setting (owners only)."""
+    membership = selectors.brand_membership_get(user=request.user, brand_id=brand_id)
+    required = request.POST.get("posts_need_approval") in ("on", "1", "true")
+    try:
+        services.brand_set_posts_need_approval(brand=membership.brand, user=request.user, required=required)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "Posts now need approval by an owner or approver."
+            if required
+            else "Posts no longer need approval: any member approves them.",
+        )
+    return redirect(reverse("brands:settings", args=[brand_id]) + "#approvals")
+
+
 # --- Members and invitations ----------------------------------------------------------------------
 
 

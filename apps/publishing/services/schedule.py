@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.brands.models import ConnectionStatus, SocialConnection
+from apps.posts.approvals import schedule_refusal
 from apps.posts.models import Post, PostStatus
 from apps.posts.services import post_history_record, post_mark_scheduled
 
@@ -77,7 +78,10 @@ def post_schedule(
     """Put an approved post on the calendar at `at` (aware) on its accounts. Rescheduling moves
     its waiting publications; accounts no longer chosen are cancelled."""
     now = timezone.now()
-    locked = Post.objects.select_for_update().get(pk=post.pk)
+    locked = Post.objects.select_for_update(of=("self",)).select_related("brand").get(pk=post.pk)
+    refusal = schedule_refusal(post=locked)
+    if refusal:
+        raise ValidationError({"at": refusal})
     if locked.status not in SCHEDULABLE:
         raise ValidationError(
             {"at": f"A {locked.get_status_display().lower()} post cannot be scheduled; approve it first."}
