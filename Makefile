@@ -29,7 +29,11 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
 	@echo "make: $$($(BIN)/uv pip list --python $(BIN)/python 2>/dev/null | tail -n +3 | wc -l) packages installed"
 	@touch $(STAMP)
 
+# The media library probes uploaded video with ffprobe and takes poster frames with ffmpeg
+# (Debian's package), installed here when missing.
 install: $(STAMP)
+	@command -v ffprobe >/dev/null 2>&1 || { echo "make: installing ffmpeg (video probing for the media library)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; }
 
 # The web, worker and beat start as soon as the accounts and the demo brand exist; the rest of the
 # demo data (trends with their embeddings, four weeks of history) loads beside them, in the

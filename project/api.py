@@ -9,6 +9,7 @@ from apps.brands.api import router as brands_router
 from apps.collaborations.api import router as collaborations_router
 from apps.core.api import install_error_handlers
 from apps.learning.api import router as learning_router
+from apps.media.api import router as media_router
 from apps.memes.api import router as memes_router
 from apps.notifications.api import router as notifications_router
 from apps.posts.api import router as posts_router
@@ -36,6 +37,7 @@ api.add_router("/brands", brands_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/", trends_router)
 api.add_router("/", posts_router)
+api.add_router("/", media_router)
 api.add_router("/", publishing_router)
 api.add_router("/", analytics_router)
 api.add_router("/", learning_router)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "apps.trends",
     "apps.learning",
     "apps.posts",
+    "apps.media",
     "apps.collaborations",
     "apps.memes",
     "apps.analytics",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.urls")),
     path("posts/", include("apps.posts.urls")),
     path("", include("apps.posts.urls_brand")),  # /brand/<id>/posts/new/ (the composer)
+    path("", include("apps.media.urls")),  # /brand/<id>/media/ (the media library)
     path("", include("apps.publishing.urls")),  # /brand/<id>/calendar/ …
     path("", include("apps.sandbox.urls")),  # /brand/<id>/sandbox/
     path("", include("apps.trends.urls")),  # /trends/... and /staff/trends/

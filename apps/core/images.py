@@ -68,6 +68,8 @@ def image_clean_upload(
         image = image.convert("RGB")
     elif image.mode not in ("RGB", "RGBA", "L", "LA"):
         image = image.convert("RGBA")
+    # Pillow writes a JPEG/WebP comment and XMP kept in `info` back out on save: drop them first.
+    image.info = {key: value for key, value in image.info.items() if key not in ("comment", "xmp", "exif")}
     out = io.BytesIO()
     save_options = {
         "JPEG": {"quality": 90, "optimize": True},
