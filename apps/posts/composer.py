@@ -123,12 +123,20 @@ def _validate(draft: ComposerDraft, *, strict: bool) -> dict[str, list[str]]:
 
 @transaction.atomic
 def composer_post_save(
-    *, brand, user, draft: ComposerDraft, post: Post | None = None, strict: bool = False, key: str = ""
+    *,
+    brand,
+    user,
+    draft: ComposerDraft,
+    post: Post | None = None,
+    strict: bool = False,
+    key: str = "",
+    origin: str = PostOrigin.WRITTEN,
 ) -> Post:
-    """Create the written post (origin "written"), or update the composer's draft `post`: its
-    copies follow the draft (platforms dropped lose theirs), one history row per save. Copy over a
-    limit is kept as a draft (the page shows it and approval refuses it) unless `strict` (the
-    API), which refuses it. Nothing is written when the draft is refused."""
+    """Create the written post (origin "written"; "imported" for a CSV's rows), or update the
+    composer's draft `post`: its copies follow the draft (platforms dropped lose theirs), one
+    history row per save. Copy over a limit is kept as a draft (the page shows it and approval
+    refuses it) unless `strict` (the API, the CSV import), which refuses it. Nothing is written
+    when the draft is refused."""
     _validate(draft, strict=strict)
     if draft.trend is not None and draft.trend.pk is None:
         raise ValidationError({"trend": "No such trend."})
@@ -154,11 +162,13 @@ def composer_post_save(
             created_by=user,
             post_format=post_format,
             tone=brand.default_tone,
-            origin=PostOrigin.WRITTEN,
+            origin=origin,
             composer_key=key,
             generation_state=GenerationState.READY,
             generation_progress=100,
-            generation_stage="Written in the composer",
+            generation_stage="Imported from a CSV"
+            if origin == PostOrigin.IMPORTED
+            else "Written in the composer",
             learning_state=state,
             learning_action=action,
             scheduled_for=draft.planned_for,
@@ -168,7 +178,7 @@ def composer_post_save(
             user=user,
             field="created",
             after={"platforms": list(copies)},
-            note="written in the composer",
+            note="imported from a CSV" if origin == PostOrigin.IMPORTED else "written in the composer",
         )
         before = {}
     else:

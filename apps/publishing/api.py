@@ -1,22 +1,24 @@
 """API: publish now, schedule (brand-local or exact time), queue, unschedule, retry, batch, calendar,
-and an A/B test's two variants on the calendar and its result."""
+an A/B test's two variants on the calendar and its result, and posts in and out as CSV (import
+with a dry run, export with the list's filters)."""
 
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from apps.accounts.access import api_require_role
 from apps.accounts.models import Role
 from apps.brands.selectors import brand_get_for_user, brand_scoped
 from apps.posts.selectors import post_get_for_user
 
-from . import ab, services
+from . import ab, csv_export, csv_import, services
 from .models import Publication
-from .schemas import BatchIn, BatchOut, PublicationOut, ScheduleIn, TargetsIn
+from .schemas import BatchIn, BatchOut, ImportOut, PublicationOut, ScheduleIn, TargetsIn
 
 router = Router(tags=["publishing"])
 
@@ -206,3 +208,68 @@ def post_ab_result(request, post_id: int):
             for v in result.variants
         ],
     }
+
+
+# --- CSV import and export ------------------------------------------------------------------------
+
+
+@router.post("/brands/{brand_id}/posts/import", response={200: ImportOut, 201: ImportOut})
+def posts_import(request, brand_id: int, file: File[UploadedFile], dry_run: bool = True, mode: str = "draft"):
+    """Import posts from a CSV (multipart field `file`; the columns as in the template CSV of the
+    import page). `dry_run=true` (the default) writes nothing and answers every row with its
+    errors; `dry_run=false` creates each good row (mode `draft`, or `schedule`: approved and
+    scheduled at its time), all or nothing per row, and answers 201. A refused file is a 413
+    (too large) or a 422 (encoding, columns, more than 5,000 rows) with the reason."""
+    user = api_require_role(request, Role.BRAND)
+    brand = brand_get_for_user(user=user, brand_id=brand_id)
+    if mode not in csv_import.MODES:
+        raise HttpError(422, "mode: draft or schedule.")
+    if file.size and file.size > csv_import.MAX_BYTES:
+        raise HttpError(413, f"The file is larger than {csv_import.MAX_BYTES // 1024 // 1024} MB; split it.")
+    try:
+        data = file.read()
+        if dry_run:
+            plan = csv_import.csv_import_plan(brand=brand, data=data, mode=mode)
+            return Status(
+                200,
+                {
+                    "dry_run": True,
+                    "mode": mode,
+                    "rows": [r.as_dict() for r in plan.rows],
+                    "ignored_columns": plan.ignored_columns,
+                    "created": 0,
+                    "failed": len(plan.bad),
+                    "summary": f"{len(plan.good)} rows ready, {len(plan.bad)} with errors.",
+                },
+            )
+        result = csv_import.csv_import_commit(brand=brand, user=user, data=data, mode=mode)
+    except csv_import.CsvRefused as exc:
+        raise HttpError(413 if "the limit is" in str(exc) else 422, str(exc)) from None
+    rows = sorted([*result.created, *result.failed], key=lambda r: r.line)
+    return Status(
+        201,
+        {
+            "dry_run": False,
+            "mode": mode,
+            "rows": [r.as_dict() for r in rows],
+            "ignored_columns": result.plan.ignored_columns,
+            "created": len(result.created),
+            "failed": len(result.failed),
+            "summary": result.summary,
+        },
+    )
+
+
+@router.get("/brands/{brand_id}/posts/export.csv")
+def posts_export(request, brand_id: int, status: str = "", platform: str = "", trend: int | None = None):
+    """The brand's posts as CSV (text/csv), filtered as the posts list is; formula-like cells are
+    written with a leading apostrophe."""
+    user = api_require_role(request, Role.BRAND)
+    brand = brand_get_for_user(user=user, brand_id=brand_id)
+    query = {k: v for k, v in {"status": status, "platform": platform, "trend": trend}.items() if v}
+    filters = csv_export.export_filters(brand, query)
+    response = HttpResponse(
+        csv_export.csv_export_text(brand=brand, **filters), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="posts-brand-{brand.pk}.csv"'
+    return response

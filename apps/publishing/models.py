@@ -149,3 +149,17 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.part_index} of publication {self.publication_id}: {self.outcome}"
+
+
+class CalendarFeedToken(TimeStampedModel):
+    """The secret in a user's iCal feed URL (/calendar/feed/<token>.ics): whoever has the URL sees
+    the scheduled and published posts of the user's brands, so it can be regenerated, which makes
+    the old URL a 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of user {self.user_id}"

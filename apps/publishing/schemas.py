@@ -54,3 +54,29 @@ class BatchOut(Schema):
     done: list[int]
     failed: list[BatchFailureOut]
     summary: str
+
+
+class ImportRowOut(Schema):
+    line: int = Field(description="The row's line in the file (the header is line 1).")
+    platforms: list[str]
+    parts: list[str] = Field(description="The text, or an X thread's tweets.")
+    at: datetime | None = Field(
+        None, description="When it is planned (UTC), or null for a draft without a time."
+    )
+    local: str = Field(description="The time on the brand's clock, as the page shows it.")
+    errors: list[str] = Field(description="Why the row cannot be imported (empty: it can).")
+    notes: list[str]
+    post_id: int | None = None
+    outcome: str = Field("", description="After an import: draft or scheduled.")
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    mode: str
+    rows: list[ImportRowOut] = Field(
+        description="Every row (dry run), or the rows created and those not (import)."
+    )
+    ignored_columns: list[str]
+    created: int
+    failed: int
+    summary: str

@@ -1,10 +1,11 @@
 """Publishing pages: its parts of a post page (/posts/<id>/…: the publish panel and the A/B card
 with their actions), scheduling from the posts list (/posts/batch/publish/), a publication's
-retry, and the brand's calendar (/brand/<id>/calendar/)."""
+retry, the brand's calendar (/brand/<id>/calendar/) and its iCal feed (/calendar/feed/), and posts
+in and out as CSV (/brand/<id>/posts/import/, /brand/<id>/posts/export.csv)."""
 
 from django.urls import path
 
-from .views import ab, batch, calendar, post
+from .views import ab, batch, calendar, csv_posts, feed, post
 
 app_name = "publishing"
 
@@ -22,4 +23,17 @@ urlpatterns = [
     path("calendar/", calendar.calendar_current, name="calendar_current"),
     path("brand/<int:brand_id>/calendar/", calendar.calendar, name="calendar"),
     path("brand/<int:brand_id>/calendar/move/", calendar.calendar_move, name="calendar_move"),
+    path("calendar/feed/", feed.calendar_feed_page, name="calendar_feed"),
+    path("calendar/feed/regenerate/", feed.calendar_feed_regenerate, name="calendar_feed_regenerate"),
+    path("calendar/feed/<str:token>.ics", feed.calendar_feed_ics, name="calendar_feed_ics"),
+    path("brand/<int:brand_id>/posts/import/", csv_posts.posts_import_page, name="posts_import"),
+    path(
+        "brand/<int:brand_id>/posts/import/commit/", csv_posts.posts_import_commit, name="posts_import_commit"
+    ),
+    path(
+        "brand/<int:brand_id>/posts/import/template.csv",
+        csv_posts.posts_import_template,
+        name="posts_import_template",
+    ),
+    path("brand/<int:brand_id>/posts/export.csv", csv_posts.posts_export_csv, name="posts_export"),
 ]
