@@ -11,8 +11,10 @@ The file (the template CSV, `csv_template`, shows it with examples):
   without one, the brand's clock). A row with no time becomes a draft without a planned time.
 - An X thread: `text` is its first tweet and `text_2`, `text_3` … (up to 25) the next ones;
   LinkedIn and the Sandbox (without X) publish the parts joined by blank lines.
-- `first_comment` and `media` are recognised; until the media library and first comments land,
-  a row that fills them is refused with that reason. Other columns are ignored and listed.
+- `media`: names of files in the brand's media library (or URLs), separated by ";" or "|". A
+  name not in the library is reported; as posts cannot carry media yet (the library has no link
+  to posts), a row that names media is refused with that reason, as is one with a
+  `first_comment`. Other columns are ignored and listed.
 
 Formula injection (a cell a spreadsheet would run): cells are never evaluated here, but a file
 that carries formulas is refused at the cell: a text cell starting with "=", or with "+", "-" or
@@ -36,6 +38,7 @@ from django.utils import timezone
 
 from apps.core import zones
 from apps.core.vocabulary import LINKEDIN, SANDBOX, X, platform_label
+from apps.media.models import MediaAsset
 from apps.posts.composer import (
     COMPOSER_PLATFORMS,
     TEXT_MAX,
@@ -313,7 +316,15 @@ def _future(at: datetime, tz_name: str, now: datetime, errors: list[str]):
 
 
 def _row(
-    *, line: int, row: list[str], known: dict, thread: list, tz_name: str, now: datetime, mode: str
+    *,
+    line: int,
+    row: list[str],
+    known: dict,
+    thread: list,
+    tz_name: str,
+    now: datetime,
+    mode: str,
+    library: set[str],
 ) -> ImportRow:
     result = ImportRow(line=line)
     errors, notes = result.errors, result.notes
@@ -330,8 +341,15 @@ def _row(
     result.at, result.local = _when(cells, tz_name, now, errors, notes)
     if _text_cell(_cell(row, known.get("first_comment")), "first_comment", errors):
         errors.append("first_comment: first comments are not supported yet; leave the column empty.")
-    if _plain_cell(_cell(row, known.get("media")), "media", errors):
-        errors.append("media: media columns are not supported yet; leave the column empty.")
+    media = _plain_cell(_cell(row, known.get("media")), "media", errors)
+    if media:
+        names = [n.strip() for n in re.split(r"[;|\n]", media) if n.strip()]
+        missing = [n for n in names if not n.lower().startswith(("http://", "https://")) and n not in library]
+        if missing:
+            errors.append(f"media: not in the media library: {', '.join(missing)}.")
+        errors.append(
+            "media: media columns are not supported yet (posts cannot carry media yet); leave the column empty."
+        )
     result.platforms = platforms
     parts = [p for p in [text, *more] if p]
     result.parts = parts
@@ -375,8 +393,28 @@ def csv_import_plan(
     known, thread, ignored = _columns(header)
     now = now or timezone.now()
     tz_name = brand.timezone or "UTC"
+    library: set[str] = set()
+    if "media" in known:
+        # One query: the names of the brand's library files that the rows mention.
+        wanted = {
+            n.strip() for row in rows for n in re.split(r"[;|\n]", _cell(row, known["media"])) if n.strip()
+        }
+        library = set(
+            MediaAsset.objects.filter(brand=brand, original_name__in=wanted).values_list(
+                "original_name", flat=True
+            )
+        )
     planned = [
-        _row(line=i + 2, row=row, known=known, thread=thread, tz_name=tz_name, now=now, mode=mode)
+        _row(
+            line=i + 2,
+            row=row,
+            known=known,
+            thread=thread,
+            tz_name=tz_name,
+            now=now,
+            mode=mode,
+            library=library,
+        )
         for i, row in enumerate(rows)
     ]
     return ImportPlan(rows=planned, ignored_columns=ignored)

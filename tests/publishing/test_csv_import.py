@@ -112,7 +112,25 @@ def test_scheduling_needs_a_time(brand):
 def test_media_and_first_comment_are_refused_until_supported(brand):
     header = "text,platforms,date,time,datetime,media,first_comment\n"
     row = only_row(brand, "Hi,x,,,,logo.png,\n", header=header)
-    assert row.errors == ["media: media columns are not supported yet; leave the column empty."]
+    assert row.errors == [
+        "media: not in the media library: logo.png.",
+        "media: media columns are not supported yet (posts cannot carry media yet); leave the column empty.",
+    ]
+    from apps.media.models import MediaAsset
+
+    MediaAsset.objects.create(
+        brand=brand,
+        kind="image",
+        file="m/logo.png",
+        original_name="logo.png",
+        mime="image/png",
+        bytes=1,
+        width=1,
+        height=1,
+        sha256="0" * 64,
+    )
+    row = only_row(brand, "Hi,x,,,,logo.png; team.jpg,\n", header=header)
+    assert row.errors[0] == "media: not in the media library: team.jpg."
     row = only_row(brand, "Hi,x,,,,,Thanks!\n", header=header)
     assert "first comments are not supported yet" in row.errors[0]
 
