@@ -67,10 +67,10 @@ class CropPreset:
 
 
 CROP_PRESETS = {
-    "1x1": CropPreset("1x1", "1:1", 1.0, "square: X, LinkedIn"),
-    "16x9": CropPreset("16x9", "16:9", 16 / 9, "X's single image, LinkedIn video"),
-    "1.91x1": CropPreset("1.91x1", "1.91:1", 1.91, "LinkedIn's link and landscape image"),
-    "4x5": CropPreset("4x5", "4:5", 4 / 5, "portrait: LinkedIn, X"),
+    "1x1": CropPreset("1x1", "1:1", 1.0, "square"),
+    "16x9": CropPreset("16x9", "16:9", 16 / 9, "landscape, X"),
+    "1.91x1": CropPreset("1.91x1", "1.91:1", 1.91, "LinkedIn landscape"),
+    "4x5": CropPreset("4x5", "4:5", 4 / 5, "portrait"),
 }
 
 

@@ -89,8 +89,8 @@ def upload(request, brand_id: int):
             errors.append((upload.name, exc.messages[0], exc.status))
     if wants_fragment:
         if errors:
-            name, message, status = errors[0]
-            return HttpResponse(f"{name}: {message}", status=status, content_type="text/plain; charset=utf-8")
+            _name, message, status = errors[0]
+            return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
         asset, created = results[0]
         note = "" if created else "Already in your library."
         response = render(

@@ -14,6 +14,15 @@
     var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
     form.classList.add("media-js");  // the picker uploads at once; the submit button is for no-JS
 
+    function recount() {
+      var count = document.getElementById("media-count");
+      var n = grid.querySelectorAll(".media-card").length;
+      if (count) count.textContent = n + (n === 1 ? " file" : " files");
+      var empty = document.getElementById("media-empty");
+      if (empty) empty.hidden = n > 0;
+    }
+    new MutationObserver(recount).observe(grid, { childList: true });  // a card added or deleted in place
+
     function row(name) {
       var li = document.createElement("li");
       li.className = "media-progress-row";
@@ -61,8 +70,7 @@
             grid.prepend(card);
             if (window.htmx) window.htmx.process(card);
           }
-          var empty = document.getElementById("media-empty");
-          if (empty) empty.hidden = true;
+          recount();
         } else {
           r.li.classList.add("failed");
           r.bar.remove();
