@@ -24,6 +24,8 @@ BODY_MAX = 2000
 NAME_MAX = 80
 PREVIEW_DAYS_DEFAULT = 7
 PREVIEW_DAYS_MAX = 30
+# A link anyone holding it can post through: a cap keeps a leaked link from flooding the thread.
+GUEST_COMMENTS_PER_LINK = 100
 _SALT = "posts.preview-link"
 
 
@@ -186,6 +188,10 @@ def guest_comment_create(*, link: PostPreviewLink, name: str, body: str) -> Post
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    if PostComment.objects.filter(preview_link=link).count() >= GUEST_COMMENTS_PER_LINK:
+        raise ValidationError(
+            f"This link has taken its {GUEST_COMMENTS_PER_LINK} comments; ask the brand for a new one."
+        )
     post = link.post
     mentioned = mentions_parse(brand=post.brand, body=body)
     with transaction.atomic():

@@ -106,6 +106,10 @@ class GuestCommentForm(CommentForm):
 
     field_order = ["name", "body"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["placeholder"] = "What do you think of this post?"
+
 
 class PreviewLinkForm(forms.Form):
     days = forms.IntegerField(

@@ -260,3 +260,14 @@ def test_api_preview_link_create_and_revoke(post, team):
     revoked = c.delete(f"/api/v1/posts/{post.pk}/preview-links/{made.json()['id']}")
     assert revoked.status_code == 200 and revoked.json()["revoked_at"]
     assert _client().get(url).status_code == 410
+
+
+def test_a_preview_link_takes_a_limited_number_of_guest_comments(post, team, monkeypatch):
+    monkeypatch.setattr(comments, "GUEST_COMMENTS_PER_LINK", 2)
+    link = comments.preview_link_create(post=post, user=team["maya"])
+    url = comments.preview_link_url(link)
+    for i in range(2):
+        assert _client().post(url, {"name": "Jo", "body": f"note {i}"}).status_code == 200
+    refused = _client().post(url, {"name": "Jo", "body": "one more"})
+    assert refused.status_code == 422 and "ask the brand for a new one" in refused.content.decode()
+    assert PostComment.objects.count() == 2
