@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.brands.models import ConnectionStatus, SocialConnection
 from apps.core import zones
 from apps.core.vocabulary import LINKEDIN, SANDBOX, X, platform_label
 from apps.media.models import MediaAsset
@@ -50,7 +51,7 @@ from apps.posts.limits import X_THREAD_MAX_TWEETS
 from apps.posts.models import PostOrigin
 from apps.posts.services import post_approve
 
-from .services.schedule import post_schedule, publication_targets
+from .services.schedule import post_schedule
 from .timing import NonexistentLocalTime, describe_local_time
 
 MAX_ROWS = 5_000
@@ -404,6 +405,7 @@ def csv_import_plan(
                 "original_name", flat=True
             )
         )
+    accounts = _accounts(brand) if mode == "schedule" else None
     planned = [
         _row(
             line=i + 2,
@@ -417,38 +419,53 @@ def csv_import_plan(
         )
         for i, row in enumerate(rows)
     ]
+    if accounts is not None:
+        for row in planned:
+            if row.ok and not (accounts["sandbox"] or set(row.platforms) & accounts["connected"]):
+                row.errors.append(
+                    f"No connected account can publish it: connect {row.labels} first, or import it as a draft."
+                )
+                row.draft = None
     return ImportPlan(rows=planned, ignored_columns=ignored)
+
+
+def _accounts(brand) -> dict:
+    """What scheduling can publish on (one query): the connected platforms, and whether the brand
+    has its Sandbox account (where a post goes when none of its platforms is connected)."""
+    rows = list(SocialConnection.objects.filter(brand=brand).values_list("platform", "status"))
+    return {
+        "sandbox": any(p == SANDBOX for p, _ in rows),
+        "connected": {p for p, status in rows if p != SANDBOX and status == ConnectionStatus.CONNECTED},
+    }
 
 
 def csv_import_commit(
     *, brand, user, data: bytes | str, mode: str = "draft", now: datetime | None = None
 ) -> ImportResult:
-    """Import the file: the dry run again (times may have passed since), then each good row in
-    a transaction of its own — the post, its copies and (mode "schedule") its approval and its
-    publications are all created, or nothing of the row is. Rows with problems are skipped."""
+    """Import the file: the dry run again (times may have passed since), then each good row all
+    or nothing — the post, its copies and (mode "schedule") its approval and its publications are
+    all created, or nothing of the row is (a savepoint per row). The rows share one transaction,
+    so a thousand rows cost one commit, not a thousand; rows with problems are skipped."""
     plan = csv_import_plan(brand=brand, data=data, mode=mode, now=now)
     result = ImportResult(plan=plan, mode=mode)
     result.failed.extend(plan.bad)
-    for row in plan.good:
-        try:
-            with transaction.atomic():
-                post = composer_post_save(
-                    brand=brand, user=user, draft=row.draft, strict=True, origin=PostOrigin.IMPORTED
-                )
-                if mode == "schedule":
-                    post = post_approve(post=post, user=user)
-                    if not publication_targets(post=post):
-                        raise ValidationError(
-                            "No connected account can publish this post: connect one of its platforms first."
-                        )
-                    post_schedule(post=post, user=user, at=row.at)
-        except ValidationError as exc:
-            row.errors.extend(_messages(exc))
-            result.failed.append(row)
-            continue
-        row.post_id = post.pk
-        row.outcome = "scheduled" if mode == "schedule" else "draft"
-        result.created.append(row)
+    with transaction.atomic():
+        for row in plan.good:
+            try:
+                with transaction.atomic():
+                    post = composer_post_save(
+                        brand=brand, user=user, draft=row.draft, strict=True, origin=PostOrigin.IMPORTED
+                    )
+                    if mode == "schedule":
+                        post = post_approve(post=post, user=user)
+                        post_schedule(post=post, user=user, at=row.at)
+            except ValidationError as exc:
+                row.errors.extend(_messages(exc))
+                result.failed.append(row)
+                continue
+            row.post_id = post.pk
+            row.outcome = "scheduled" if mode == "schedule" else "draft"
+            result.created.append(row)
     result.failed.sort(key=lambda r: r.line)
     return result
 

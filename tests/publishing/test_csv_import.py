@@ -366,3 +366,12 @@ def test_the_api_refuses_a_bad_file_with_a_reason(signed_in, brand, other_brand)
     assert response.status_code == 422
     other = f"/api/v1/brands/{other_brand.pk}/posts/import"
     assert signed_in.post(other, {"file": SimpleUploadedFile("p.csv", b"x")}).status_code == 404
+
+
+def test_scheduling_needs_an_account_that_can_publish(brand):
+    from apps.brands.models import SocialConnection
+
+    SocialConnection.objects.filter(brand=brand).delete()  # not even the Sandbox
+    row = only_row(brand, "Hi,x,2027-03-02,09:30,\n", mode="schedule")
+    assert "No connected account can publish it: connect X first" in row.errors[0]
+    assert only_row(brand, "Hi,x,2027-03-02,09:30,\n", mode="draft").ok
