@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -56,7 +57,15 @@ class CleanMedia:
     fps: float | None = None
     poster: ContentFile | None = None
     thumbnail: ContentFile | None = None
+    workdir: str = ""  # a video's temporary directory (the re-muxed file is read from it)
     extra: dict = field(default_factory=dict)
+
+    def discard(self) -> None:
+        """Close and remove the temporary files behind `content` (videos); call once stored."""
+        if self.workdir:
+            self.content.close()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = ""
 
 
 def ffprobe_available() -> bool:
@@ -65,7 +74,7 @@ def ffprobe_available() -> bool:
 
 def _read_upload(upload) -> bytes:
     size = getattr(upload, "size", None)
-    cap = max(limits.IMAGE_MAX_UPLOAD_BYTES, limits.VIDEO_MAX_UPLOAD_BYTES)
+    cap = limits.IMAGE_MAX_UPLOAD_BYTES
     if size is not None and size > cap:
         raise MediaRejected(
             f"The file is {size / limits.MB:.1f} MB; the limit is {cap // limits.MB} MB.", status=413
@@ -213,95 +222,98 @@ def _fps(stream: dict) -> float | None:
     return None
 
 
-def _clean_video(data: bytes, original_name: str) -> CleanMedia:
+def _clean_video(source: str, *, size: int, sha256: str) -> CleanMedia:
+    """Probe the video at `source` (a file on disk: a large upload is never held in memory)."""
     if not ffprobe_available():
         raise MediaRejected(
             "Video uploads are not available on this server (ffmpeg is not installed).", status=415
         )
-    if len(data) > limits.VIDEO_MAX_UPLOAD_BYTES:
+    if size > limits.VIDEO_MAX_UPLOAD_BYTES:
         raise MediaRejected(
-            f"The video is {len(data) / limits.MB:.0f} MB; the limit is {limits.VIDEO_MAX_UPLOAD_BYTES // limits.MB} MB.",
+            f"The video is {size / limits.MB:.0f} MB; the limit is {limits.VIDEO_MAX_UPLOAD_BYTES // limits.MB} MB.",
             status=413,
         )
-    with tempfile.TemporaryDirectory(prefix="smai-media-") as tmp:
-        source = os.path.join(tmp, "upload.bin")
-        with open(source, "wb") as handle:
-            handle.write(data)
-        info = video_probe(source)
-        fmt = (info.get("format") or {}).get("format_name", "")
-        streams = info.get("streams") or []
-        video = next((s for s in streams if s.get("codec_type") == "video"), None)
-        if not info or video is None:
-            raise MediaRejected(
-                "The file is not an image or a video we can read. Upload JPEG, PNG, WebP, GIF or MP4 (H.264).",
-                status=415,
-            )
-        if "mp4" not in fmt.split(","):
-            raise MediaRejected(
-                "The video is not an MP4 file. Export it as MP4 with H.264 video.", status=415
-            )
-        codec = video.get("codec_name", "")
-        if codec != "h264":
-            raise MediaRejected(
-                f"The video is encoded as {codec or 'an unknown codec'}; X and LinkedIn need H.264. "
-                "Export it again as MP4 with H.264 video.",
-                status=415,
-            )
-        audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
-        try:
-            duration = float((info.get("format") or {}).get("duration") or video.get("duration") or 0)
-        except ValueError:
-            duration = 0.0
-        if duration < limits.VIDEO_MIN_S:
-            raise MediaRejected(
-                f"The video is {duration:.2f} s long; the shortest any platform takes is 0.5 s (X)."
-            )
-        if duration > limits.VIDEO_MAX_S:
-            raise MediaRejected(
-                f"The video is {duration / 60:.1f} minutes long; the longest any platform takes is 30 minutes (LinkedIn)."
-            )
-        width, height = int(video.get("width") or 0), int(video.get("height") or 0)
-        if not width or not height:
-            raise MediaRejected("The video has no picture size; it may be damaged.")
-        # Re-mux without metadata (location, device, names) and with the index first, so it starts
-        # playing before it is all downloaded. The streams are copied, not re-encoded.
-        clean = os.path.join(tmp, "clean.mp4")
-        remux = _run(
-            ["ffmpeg", "-v", "error", "-y", "-i", source, "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy",
-             "-map_metadata", "-1", "-movflags", "+faststart", clean],
-            FFMPEG_TIMEOUT_S,
-        )  # fmt: skip
-        if remux.returncode != 0:
-            raise MediaRejected("The video is damaged and could not be read.")
-        poster_path = os.path.join(tmp, "poster.jpg")
-        at = min(1.0, duration / 2)
-        grab = _run(
-            [
-                "ffmpeg",
-                "-v",
-                "error",
-                "-y",
-                "-ss",
-                f"{at:.2f}",
-                "-i",
-                clean,
-                "-frames:v",
-                "1",
-                "-q:v",
-                "3",
-                poster_path,
-            ],
-            FFMPEG_TIMEOUT_S,
+    tmp = tempfile.mkdtemp(prefix="smai-media-")
+    try:
+        return _clean_video_in(source, tmp, sha256)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _clean_video_in(source: str, tmp: str, sha256: str) -> CleanMedia:
+    info = video_probe(source)
+    fmt = (info.get("format") or {}).get("format_name", "")
+    streams = info.get("streams") or []
+    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    if not info or video is None:
+        raise MediaRejected(
+            "The file is not an image or a video we can read. Upload JPEG, PNG, WebP, GIF or MP4 (H.264).",
+            status=415,
         )
-        poster = thumbnail = None
-        if grab.returncode == 0 and os.path.exists(poster_path):
-            with open(poster_path, "rb") as handle:
-                poster_bytes = handle.read()
-            poster = ContentFile(poster_bytes, name="poster.jpg")
-            with Image.open(io.BytesIO(poster_bytes)) as frame:
-                thumbnail = _thumbnail(ImageOps.exif_transpose(frame))
-        with open(clean, "rb") as handle:
-            content = ContentFile(handle.read(), name="media.mp4")
+    if "mp4" not in fmt.split(","):
+        raise MediaRejected("The video is not an MP4 file. Export it as MP4 with H.264 video.", status=415)
+    codec = video.get("codec_name", "")
+    if codec != "h264":
+        raise MediaRejected(
+            f"The video is encoded as {codec or 'an unknown codec'}; X and LinkedIn need H.264. "
+            "Export it again as MP4 with H.264 video.",
+            status=415,
+        )
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    try:
+        duration = float((info.get("format") or {}).get("duration") or video.get("duration") or 0)
+    except ValueError:
+        duration = 0.0
+    if duration < limits.VIDEO_MIN_S:
+        raise MediaRejected(
+            f"The video is {duration:.2f} s long; the shortest any platform takes is 0.5 s (X)."
+        )
+    if duration > limits.VIDEO_MAX_S:
+        raise MediaRejected(
+            f"The video is {duration / 60:.1f} minutes long; the longest any platform takes is 30 minutes (LinkedIn)."
+        )
+    width, height = int(video.get("width") or 0), int(video.get("height") or 0)
+    if not width or not height:
+        raise MediaRejected("The video has no picture size; it may be damaged.")
+    # Re-mux without metadata (location, device, names) and with the index first, so it starts
+    # playing before it is all downloaded. The streams are copied, not re-encoded.
+    clean = os.path.join(tmp, "clean.mp4")
+    remux = _run(
+        ["ffmpeg", "-v", "error", "-y", "-i", source, "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy",
+         "-map_metadata", "-1", "-movflags", "+faststart", clean],
+        FFMPEG_TIMEOUT_S,
+    )  # fmt: skip
+    if remux.returncode != 0:
+        raise MediaRejected("The video is damaged and could not be read.")
+    poster_path = os.path.join(tmp, "poster.jpg")
+    at = min(1.0, duration / 2)
+    grab = _run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-ss",
+            f"{at:.2f}",
+            "-i",
+            clean,
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+            poster_path,
+        ],
+        FFMPEG_TIMEOUT_S,
+    )
+    poster = thumbnail = None
+    if grab.returncode == 0 and os.path.exists(poster_path):
+        with open(poster_path, "rb") as handle:
+            poster_bytes = handle.read()
+        poster = ContentFile(poster_bytes, name="poster.jpg")
+        with Image.open(io.BytesIO(poster_bytes)) as frame:
+            thumbnail = _thumbnail(ImageOps.exif_transpose(frame))
+    content = File(open(clean, "rb"), name="media.mp4")  # noqa: SIM115 (closed by discard())
     return CleanMedia(
         kind="video",
         content=content,
@@ -312,25 +324,75 @@ def _clean_video(data: bytes, original_name: str) -> CleanMedia:
         codec=codec,
         audio_codec=(audio or {}).get("codec_name", ""),
         fps=_fps(video),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         poster=poster,
         thumbnail=thumbnail,
+        workdir=tmp,
     )
 
 
+def _video_from_upload(upload, *, data: bytes | None = None) -> CleanMedia:
+    """The upload as a file on disk for ffprobe: Django's temporary file when it made one, else
+    copied there in chunks; hashed on the way."""
+    digest = hashlib.sha256()
+    path = getattr(upload, "temporary_file_path", lambda: "")() if data is None else ""
+    scratch = ""
+    try:
+        if path:
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1024 * 1024), b""):
+                    digest.update(block)
+            size = os.path.getsize(path)
+        else:
+            handle = tempfile.NamedTemporaryFile(prefix="smai-upload-", delete=False)  # noqa: SIM115
+            scratch = path = handle.name
+            with handle:
+                if data is not None:
+                    handle.write(data)
+                    digest.update(data)
+                else:
+                    upload.seek(0)
+                    for block in upload.chunks():
+                        handle.write(block)
+                        digest.update(block)
+            size = os.path.getsize(path)
+        if not size:
+            raise MediaRejected("The file is empty.", status=400)
+        return _clean_video(path, size=size, sha256=digest.hexdigest())
+    finally:
+        if scratch:
+            os.unlink(scratch)
+
+
 def media_clean_upload(upload, *, original_name: str = "") -> CleanMedia:
-    """The upload as a clean library file, its type read from its bytes (never from its name)."""
+    """The upload as a clean library file, its type read from its bytes (never from its name).
+    Call `discard()` on the result once it is stored."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > limits.IMAGE_MAX_UPLOAD_BYTES:
+        # Too big for any image: a video (read from disk), or refused.
+        cap = limits.VIDEO_MAX_UPLOAD_BYTES
+        if size > cap:
+            raise MediaRejected(
+                f"The file is {size / limits.MB:.1f} MB; the limit is {cap // limits.MB} MB.", status=413
+            )
+        upload.seek(0)
+        head = upload.read(64 * 1024)
+        try:
+            kind = Image.open(io.BytesIO(head)).format
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            kind = None
+        if kind:
+            limit = limits.GIF_MAX_UPLOAD_BYTES if kind == "GIF" else limits.IMAGE_MAX_UPLOAD_BYTES
+            raise MediaRejected(
+                f"The image is {size / limits.MB:.1f} MB; the limit is {limit // limits.MB} MB.", status=413
+            )
+        return _video_from_upload(upload)
     data = _read_upload(upload)
     probe = _sniff_image(data)
     if probe is None:
-        return _clean_video(data, original_name)
+        return _video_from_upload(upload, data=data)
     if probe.format == "GIF":
         return _clean_gif(data, probe)
-    if len(data) > limits.IMAGE_MAX_UPLOAD_BYTES:
-        raise MediaRejected(
-            f"The image is {len(data) / limits.MB:.1f} MB; the limit is {limits.IMAGE_MAX_UPLOAD_BYTES // limits.MB} MB.",
-            status=413,
-        )
     try:
         return _clean_still(data)
     except MediaRejected:

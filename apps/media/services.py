@@ -97,10 +97,10 @@ def media_asset_upload(
     if len(alt_text) > ALT_TEXT_MAX:
         raise MediaRejected(f"Alt text is {len(alt_text)} characters; X takes up to {ALT_TEXT_MAX}.")
     clean = media_clean_upload(upload, original_name=original_name)
-    asset, created = _store(
-        brand=brand, user=user, clean=clean, original_name=original_name, alt_text=alt_text
-    )
-    return asset, created
+    try:
+        return _store(brand=brand, user=user, clean=clean, original_name=original_name, alt_text=alt_text)
+    finally:
+        clean.discard()
 
 
 def media_asset_set_alt_text(*, asset: MediaAsset, alt_text: str) -> MediaAsset:

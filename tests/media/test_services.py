@@ -282,3 +282,41 @@ def test_without_ffmpeg_a_video_is_refused_plainly(brand, brand_user, monkeypatc
         services.media_asset_upload(
             brand=brand, user=brand_user, upload=upload(b"\x00\x00\x00\x18ftypmp42" + b"\0" * 100, "a.mp4")
         )
+
+
+@needs_ffmpeg
+def test_a_video_bigger_than_any_image_is_probed_from_disk_and_its_scratch_files_removed(
+    brand, brand_user, tmp_path, monkeypatch
+):
+    import glob
+    import tempfile
+
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    monkeypatch.setattr(limits, "IMAGE_MAX_UPLOAD_BYTES", 1000)  # so this small clip takes the big-file path
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    data = video_bytes(tmp_path, seconds=1.0)
+    big = TemporaryUploadedFile("clip.mp4", "video/mp4", len(data), None)
+    big.write(data)
+    big.flush()
+    big.size = len(data)
+
+    def no_whole_read(*args, **kwargs):
+        raise AssertionError("a big upload must not be read into memory whole")
+
+    monkeypatch.setattr(processing, "_read_upload", no_whole_read)
+    asset, created = services.media_asset_upload(brand=brand, user=brand_user, upload=big)
+    assert created and asset.kind == "video" and asset.codec == "h264"
+    assert not glob.glob(str(tmp_path / "smai-media-*"))
+
+
+@needs_ffmpeg
+def test_an_image_bigger_than_the_image_limit_is_refused_without_reading_it_whole(
+    brand, brand_user, monkeypatch
+):
+    monkeypatch.setattr(limits, "IMAGE_MAX_UPLOAD_BYTES", 1000)
+    with pytest.raises(MediaRejected) as refused:
+        services.media_asset_upload(
+            brand=brand, user=brand_user, upload=upload(jpeg_with_exif((900, 900)), "big.jpg")
+        )
+    assert refused.value.status == 413 and refused.value.messages[0].startswith("The image is")
