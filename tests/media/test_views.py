@@ -10,7 +10,7 @@ from apps.media import services
 from apps.media.models import MediaAsset
 from tests.factories import BrandUserFactory, MembershipFactory
 
-from .conftest import bomb_png, image_bytes, upload
+from .conftest import bomb_png, image_bytes, needs_ffmpeg, upload, video_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +183,25 @@ def test_a_fellow_member_sees_the_same_library(client, brand):
     asset = _asset(brand)
     client.force_login(colleague)
     assert client.get(reverse("media:file", args=[brand.pk, asset.pk])).status_code == 200
+
+
+def test_the_posts_list_links_to_the_library(client, member, brand):
+    page = client.get(reverse("posts:list")).content.decode()
+    assert f'href="{reverse("media:library", args=[brand.pk])}" id="media-library-link"' in page
+
+
+@needs_ffmpeg
+def test_a_video_card_shows_its_poster_and_the_platforms_it_fits(client, member, brand, tmp_path):
+    response = client.post(
+        reverse("media:upload", args=[brand.pk]), {"file": upload(video_bytes(tmp_path), "teaser.mp4")}, **XHR
+    )
+    page = response.content.decode()
+    asset = MediaAsset.objects.get()
+    assert response.status_code == 201
+    assert "Video · 1.0 s" in page and "H264/AAC" in page
+    assert "✓ X" in page and "✗ LinkedIn" in page and "LinkedIn takes 3 s–30 min" in page
+    assert 'class="media-crop"' not in page  # videos are not cropped here
+    poster = client.get(reverse("media:poster", args=[brand.pk, asset.pk]))
+    assert poster.status_code == 200 and poster["Content-Type"] == "image/jpeg"
+    video = client.get(reverse("media:file", args=[brand.pk, asset.pk]))
+    assert video["Content-Type"] == "video/mp4"
