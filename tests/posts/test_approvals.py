@@ -304,3 +304,19 @@ def test_api_another_brands_post_is_404(brand, team):
         ).status_code
         == 404
     )
+
+
+def test_the_posts_list_shows_which_drafts_await_approval(brand, team):
+    post = _written(brand, team["editor"])
+    approvals.post_submit_for_approval(post=post, user=team["editor"])
+    page = _client(team["owner"]).get(reverse("posts:list") + f"?brand={brand.pk}").content.decode()
+    assert "approval-state-pending" in page and "Awaiting approval" in page
+
+
+def test_staff_admin_shows_the_approval_state(brand, team):
+    from tests.factories import StaffFactory
+
+    post = _written(brand, team["editor"])
+    approvals.post_submit_for_approval(post=post, user=team["editor"])
+    page = _client(StaffFactory()).get(f"/admin/posts/post/{post.pk}/change/").content.decode()
+    assert "Awaiting approval" in page and "Submitted by" in page
