@@ -79,6 +79,7 @@ class ImportRow:
     parts: list[str] = field(default_factory=list)
     at: datetime | None = None
     local: str = ""
+    when_given: str = ""  # the time as the file wrote it (shown when it could not be read)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     draft: ComposerDraft | None = None
@@ -340,6 +341,7 @@ def _row(
         name: _plain_cell(_cell(row, known.get(name)), name, errors) for name in ("date", "time", "datetime")
     }
     result.at, result.local = _when(cells, tz_name, now, errors, notes)
+    result.when_given = " ".join(v for v in (cells["date"], cells["time"], cells["datetime"]) if v)
     if _text_cell(_cell(row, known.get("first_comment")), "first_comment", errors):
         errors.append("first_comment: first comments are not supported yet; leave the column empty.")
     media = _plain_cell(_cell(row, known.get("media")), "media", errors)

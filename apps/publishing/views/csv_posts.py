@@ -32,7 +32,7 @@ def _page(request, brand, status=200, **context):
             "brand": brand,
             "active": "posts",
             "mode": mode,
-            "max_rows": csv_import.MAX_ROWS,
+            "max_rows": f"{csv_import.MAX_ROWS:,}",
             "max_mb": csv_import.MAX_BYTES // 1024 // 1024,
             "export_form": csv_export.export_form(brand, request.GET),
             **context,
