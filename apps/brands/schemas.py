@@ -13,3 +13,8 @@ class BrandOut(Schema):
     name: str
     slug: str
     created_at: datetime
+    posts_need_approval: bool = False
+
+
+class ApprovalsIn(Schema):
+    posts_need_approval: bool

@@ -320,3 +320,26 @@ def test_staff_admin_shows_the_approval_state(brand, team):
     approvals.post_submit_for_approval(post=post, user=team["editor"])
     page = _client(StaffFactory()).get(f"/admin/posts/post/{post.pk}/change/").content.decode()
     assert "Awaiting approval" in page and "Submitted by" in page
+
+
+def test_api_turns_the_setting_on_for_owners_only_and_404s_another_brand(brand, team):
+    brand.posts_need_approval = False
+    brand.save()
+    body = json.dumps({"posts_need_approval": True})
+    editor = _client(team["editor"]).put(
+        f"/api/v1/brands/{brand.pk}/approvals", body, content_type="application/json"
+    )
+    assert editor.status_code == 403 and "Only an owner" in editor.json()["detail"]
+    stranger = _client(_member(BrandFactory(), "owner"))
+    assert (
+        stranger.put(
+            f"/api/v1/brands/{brand.pk}/approvals", body, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    owner = _client(team["owner"]).put(
+        f"/api/v1/brands/{brand.pk}/approvals", body, content_type="application/json"
+    )
+    assert owner.status_code == 200 and owner.json()["posts_need_approval"] is True
+    brand.refresh_from_db()
+    assert brand.posts_need_approval
