@@ -26,6 +26,7 @@ class PlatformCheckOut(Schema):
     platform: str
     ok: bool
     problems: list[str]
+    warnings: list[str] = Field(description="To fix before publishing there, e.g. missing alt text.")
     notes: list[str]
 
 
@@ -94,7 +95,13 @@ def _out(asset: MediaAsset, *, created: bool = True) -> dict:
         "thumbnail_url": reverse("media:thumbnail", args=args) if asset.thumbnail else None,
         "poster_url": reverse("media:poster", args=args) if asset.poster else None,
         "checks": [
-            {"platform": c.platform, "ok": c.ok, "problems": c.problems, "notes": c.notes}
+            {
+                "platform": c.platform,
+                "ok": c.ok,
+                "problems": c.problems,
+                "warnings": c.warnings,
+                "notes": c.notes,
+            }
             for c in limits.asset_platform_checks(asset)
         ],
         "created_at": asset.created_at,

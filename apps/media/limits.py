@@ -78,7 +78,8 @@ CROP_PRESETS = {
 class PlatformCheck:
     platform: str
     label: str
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # it cannot go there
+    warnings: list[str] = field(default_factory=list)  # it can once fixed here (alt text)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -116,7 +117,7 @@ def _x_check(asset) -> PlatformCheck:
             check.problems.append(f"Image is {_mb(asset.bytes)}; X takes up to 5 MB.")
         check.notes.append(f"Up to {X_MAX_IMAGES} images per post.")
     if asset.kind != "video" and not asset.alt_text.strip():
-        check.notes.insert(0, "Add alt text before publishing to X.")
+        check.warnings.append("Add alt text before publishing to X.")
     return check
 
 

@@ -77,12 +77,15 @@ def test_a_missing_file_is_422(client, auth, brand):
 def test_list_get_alt_text_crop_delete(client, auth, brand):
     asset_id = _upload(client, auth, brand, image_bytes((400, 200)), "banner.png").json()["id"]
     assert [a["id"] for a in client.get(_url(brand), **auth).json()] == [asset_id]
-    assert client.get(_url(brand, asset_id), **auth).json()["original_name"] == "banner.png"
+    got = client.get(_url(brand, asset_id), **auth).json()
+    assert got["original_name"] == "banner.png"
+    assert got["checks"][0]["warnings"] == ["Add alt text before publishing to X."]
 
     put = client.put(
         _url(brand, asset_id, "alt-text"), {"alt_text": "Our banner"}, content_type="application/json", **auth
     )
     assert put.status_code == 200 and put.json()["alt_text"] == "Our banner"
+    assert put.json()["checks"][0]["warnings"] == []
 
     crop = client.post(
         _url(brand, asset_id, "crop"), {"preset": "16x9"}, content_type="application/json", **auth

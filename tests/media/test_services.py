@@ -199,7 +199,7 @@ def test_platform_checks_flag_a_webp_for_linkedin_and_missing_alt_text_for_x(bra
         brand=brand, user=brand_user, upload=upload(image_bytes(fmt="WEBP"), "a.webp")
     )
     x, linkedin = limits.asset_platform_checks(asset)
-    assert x.ok and "Add alt text before publishing to X." in x.notes
+    assert x.ok and x.warnings == ["Add alt text before publishing to X."]
     assert not linkedin.ok and "not WebP" in linkedin.problems[0]
 
 
