@@ -229,7 +229,7 @@ def posts_import(request, brand_id: int, file: File[UploadedFile], dry_run: bool
     try:
         data = file.read()
         if dry_run:
-            plan = csv_import.csv_import_plan(brand=brand, data=data, mode=mode)
+            plan = csv_import.csv_import_plan(brand=brand, data=data, mode=mode, user=user)
             return Status(
                 200,
                 {

@@ -40,6 +40,7 @@ from apps.brands.models import ConnectionStatus, SocialConnection
 from apps.core import zones
 from apps.core.vocabulary import LINKEDIN, SANDBOX, X, platform_label
 from apps.media.models import MediaAsset
+from apps.posts.approvals import approval_check
 from apps.posts.composer import (
     COMPOSER_PLATFORMS,
     TEXT_MAX,
@@ -48,7 +49,7 @@ from apps.posts.composer import (
     composer_problems,
 )
 from apps.posts.limits import X_THREAD_MAX_TWEETS
-from apps.posts.models import PostOrigin
+from apps.posts.models import Post, PostOrigin
 from apps.posts.services import post_approve
 
 from .services.schedule import post_schedule
@@ -383,12 +384,21 @@ def _row(
 
 
 def csv_import_plan(
-    *, brand, data: bytes | str, mode: str = "draft", now: datetime | None = None
+    *, brand, data: bytes | str, mode: str = "draft", now: datetime | None = None, user=None
 ) -> ImportPlan:
     """The dry run: every row as it will be created, with its problems. Writes nothing. Raises
-    CsvRefused when the whole file is refused."""
+    CsvRefused when the whole file is refused (also when `user` may not approve the posts it would
+    schedule, under the brand's approval setting)."""
     if mode not in MODES:
         raise CsvRefused("Pick whether to create drafts or schedule the posts.")
+    if mode == "schedule" and user is not None:
+        try:
+            # The rows would be this user's own posts: the approval rules for one of them.
+            approval_check(post=Post(brand=brand, created_by=user), user=user)
+        except ValidationError as exc:
+            raise CsvRefused(
+                f"{' '.join(exc.messages)} Import the posts as drafts instead, then submit them for approval."
+            ) from None
     text = csv_decode(data) if isinstance(data, bytes) else data
     if isinstance(data, str) and len(text.encode()) > MAX_BYTES:
         csv_decode(text.encode())  # the size message
@@ -448,7 +458,7 @@ def csv_import_commit(
     or nothing — the post, its copies and (mode "schedule") its approval and its publications are
     all created, or nothing of the row is (a savepoint per row). The rows share one transaction,
     so a thousand rows cost one commit, not a thousand; rows with problems are skipped."""
-    plan = csv_import_plan(brand=brand, data=data, mode=mode, now=now)
+    plan = csv_import_plan(brand=brand, data=data, mode=mode, now=now, user=user)
     result = ImportResult(plan=plan, mode=mode)
     result.failed.extend(plan.bad)
     with transaction.atomic():

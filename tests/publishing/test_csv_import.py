@@ -375,3 +375,16 @@ def test_scheduling_needs_an_account_that_can_publish(brand):
     row = only_row(brand, "Hi,x,2027-03-02,09:30,\n", mode="schedule")
     assert "No connected account can publish it: connect X first" in row.errors[0]
     assert only_row(brand, "Hi,x,2027-03-02,09:30,\n", mode="draft").ok
+
+
+def test_scheduling_is_refused_when_the_importer_may_not_approve_their_own_posts(brand, owner):
+    from tests.factories import MembershipFactory, UserFactory
+
+    brand.posts_need_approval = True
+    brand.save(update_fields=["posts_need_approval"])
+    MembershipFactory(brand=brand, user=UserFactory(role="brand"))  # a second owner can approve
+    body = (HEADER + "Hi,x,2027-03-02,09:30,\n").encode()
+    with pytest.raises(CsvRefused, match=r"cannot approve your own post.*Import the posts as drafts"):
+        csv_import_commit(brand=brand, user=owner, data=body, mode="schedule", now=NOW)
+    assert not Post.objects.exists()
+    assert len(csv_import_commit(brand=brand, user=owner, data=body, mode="draft", now=NOW).created) == 1

@@ -63,7 +63,7 @@ def posts_import_page(request, brand_id: int):
         )
     try:
         text = csv_import.csv_decode(upload.read())
-        plan = csv_import.csv_import_plan(brand=brand, data=text, mode=mode)
+        plan = csv_import.csv_import_plan(brand=brand, data=text, mode=mode, user=request.user)
     except csv_import.CsvRefused as exc:
         return _page(request, brand, status=400, mode=mode, file_error=str(exc))
     token = secrets.token_urlsafe(16)
