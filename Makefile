@@ -33,7 +33,8 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
 # (Debian's package), installed here when missing.
 install: $(STAMP)
 	@command -v ffprobe >/dev/null 2>&1 || { echo "make: installing ffmpeg (video probing for the media library)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; }
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; } || \
+		echo "make: WARNING: ffmpeg could not be installed (run as root or install Debian's ffmpeg): images work, video uploads are refused until it is there"; }
 
 # The web, worker and beat start as soon as the accounts and the demo brand exist; the rest of the
 # demo data (trends with their embeddings, four weeks of history) loads beside them, in the
