@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.brands.models import BrandMembership
-from apps.notifications.models import Notification
 from apps.notifications.services import notification_create
 
 from .. import events
@@ -26,7 +25,7 @@ from ..models import (
 )
 from ..money import money_format
 from .ledger import ledger_settle
-from .offers import brand_member_users, collaboration_url
+from .offers import brand_member_users, collaboration_url, notify_once
 from .reputation import ENDING_STEPS, reputation_recompute
 
 MAX_MESSAGE = 4000
@@ -175,9 +174,7 @@ def collaborations_remind_repost(*, now: datetime | None = None, batch: int = 50
         for collaboration in due:
             url = collaboration_url(collaboration=collaboration)
             user = collaboration.influencer.user
-            if Notification.objects.filter(user=user, url=url, title=REPOST_REMIND_TITLE).exists():
-                continue
-            notification_create(
+            reminded += notify_once(
                 user=user,
                 title=REPOST_REMIND_TITLE,
                 body=f"Your repost for {collaboration.brand.name} "
@@ -186,7 +183,6 @@ def collaborations_remind_repost(*, now: datetime | None = None, batch: int = 50
                 "counts as missed and the fee is cancelled.",
                 url=url,
             )
-            reminded += 1
     return reminded
 
 

@@ -663,6 +663,15 @@ def offers_expire(*, now: datetime | None = None, batch: int = 500) -> int:
     return expired
 
 
+def notify_once(*, user: User, title: str, url: str, body: str) -> bool:
+    """Tell `user` unless a notification with this title and link already did (the reminder jobs'
+    mark of done: a second or overlapping run tells no one twice). True when told now."""
+    if Notification.objects.filter(user=user, url=url, title=title).exists():
+        return False
+    notification_create(user=user, title=title, body=body, url=url)
+    return True
+
+
 def offers_remind(*, now: datetime | None = None, batch: int = 500) -> int:
     """Once per offer, the influencer is told that a direct offer they have not answered expires
     within 24 hours (the periodic job). The notification itself, looked up by the offer's page,
@@ -685,9 +694,7 @@ def offers_remind(*, now: datetime | None = None, batch: int = 500) -> int:
         for offer in due:
             url = reverse("collaborations:offer_detail", kwargs={"offer_id": offer.pk})
             user = offer.influencer.user
-            if Notification.objects.filter(user=user, url=url, title=REMIND_TITLE).exists():
-                continue
-            notification_create(
+            reminded += notify_once(
                 user=user,
                 title=REMIND_TITLE,
                 body=f"{offer.brand.name}'s offer of {money_format(offer.fee_minor, offer.currency)} "
@@ -695,7 +702,6 @@ def offers_remind(*, now: datetime | None = None, batch: int = 500) -> int:
                 "decline or counter it before then.",
                 url=url,
             )
-            reminded += 1
     return reminded
 
 
@@ -723,9 +729,7 @@ def open_calls_remind(*, now: datetime | None = None, batch: int = 500) -> int:
             offer = application.offer
             url = reverse("collaborations:offer_detail", kwargs={"offer_id": offer.pk})
             user = application.influencer.user
-            if Notification.objects.filter(user=user, url=url, title=OPEN_CALL_REMIND_TITLE).exists():
-                continue
-            notification_create(
+            reminded += notify_once(
                 user=user,
                 title=OPEN_CALL_REMIND_TITLE,
                 body=f"{offer.brand.name} picks from its applicants by "
@@ -733,5 +737,4 @@ def open_calls_remind(*, now: datetime | None = None, batch: int = 500) -> int:
                 "the open call closes without a collaboration for you.",
                 url=url,
             )
-            reminded += 1
     return reminded
